@@ -1,0 +1,48 @@
+// swift-tools-version:6.0
+import PackageDescription
+
+// System libraries come in through pkg-config (see ../shared/docs/TOOLCHAIN.md): `ompi-c`,
+// `openblas` and `hdf5-serial` are the names that do not flip when another MPI or HDF5 is
+// installed. No unsafeFlags, so the package stays usable as a dependency.
+let package = Package(
+    name: "EGPOTrainer",
+    platforms: [.macOS(.v13)],
+    products: [
+        .executable(name: "launcher", targets: ["launcher"]),
+        .library(name: "ShardedTensor", targets: ["ShardedTensor"]),
+        .library(name: "HDF5", targets: ["HDF5"]),
+        .library(name: "FunctionCalling", targets: ["FunctionCalling"]),
+        .library(name: "EGPODistributed", targets: ["EGPODistributed"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+    ],
+    targets: [
+        .systemLibrary(name: "CMPI", pkgConfig: "ompi-c", providers: [.apt(["libopenmpi-dev", "openmpi-bin"])]),
+        .systemLibrary(name: "COpenBLAS", pkgConfig: "openblas", providers: [.apt(["libopenblas-dev"])]),
+        .systemLibrary(name: "CHDF5", pkgConfig: "hdf5-serial", providers: [.apt(["libhdf5-dev"])]),
+
+        // Numbers and their distribution: kernels, communicators, sharded buffers.
+        .target(name: "ShardedTensor", dependencies: ["CMPI", "COpenBLAS"]),
+        // Checked, typed, atomic HDF5 files (checkpoints, model files).
+        .target(name: "HDF5", dependencies: ["CHDF5"]),
+        // The task world: BFCL data, decoders, the AST checker, synthetic tasks. No training.
+        .target(name: "FunctionCalling"),
+        // The policy and the algorithm.
+        .target(name: "EGPODistributed", dependencies: ["ShardedTensor", "HDF5", "FunctionCalling"]),
+        .executableTarget(
+            name: "launcher",
+            dependencies: [
+                "ShardedTensor", "HDF5", "FunctionCalling", "EGPODistributed",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
+
+        // Shared test helpers: tolerances, finite differences, fixture paths.
+        .target(name: "TestSupport", dependencies: ["ShardedTensor"]),
+        .testTarget(name: "ShardedTensorTests", dependencies: ["ShardedTensor", "TestSupport"]),
+        .testTarget(name: "HDF5Tests", dependencies: ["HDF5", "TestSupport"]),
+        .testTarget(name: "FunctionCallingTests", dependencies: ["FunctionCalling", "TestSupport"]),
+        .testTarget(name: "EGPODistributedTests", dependencies: ["EGPODistributed", "TestSupport"]),
+    ]
+)

@@ -1,0 +1,22 @@
+#ifndef CMPI_SHIM_H
+#define CMPI_SHIM_H
+#include <mpi.h>
+
+// OpenMPI's predefined handles are macros over addresses of globals, which Swift cannot import.
+// Each is exposed as a static inline getter; Swift imports those directly.
+static inline MPI_Comm cmpi_comm_world(void) { return MPI_COMM_WORLD; }
+static inline MPI_Datatype cmpi_type_float(void) { return MPI_FLOAT; }
+static inline MPI_Datatype cmpi_type_double(void) { return MPI_DOUBLE; }
+static inline MPI_Datatype cmpi_type_int64(void) { return MPI_INT64_T; }
+static inline MPI_Datatype cmpi_type_int32(void) { return MPI_INT32_T; }
+static inline MPI_Datatype cmpi_type_uint8(void) { return MPI_UINT8_T; }
+static inline MPI_Op cmpi_op_sum(void) { return MPI_SUM; }
+static inline MPI_Op cmpi_op_max(void) { return MPI_MAX; }
+static inline MPI_Op cmpi_op_min(void) { return MPI_MIN; }
+static inline void *cmpi_in_place(void) { return MPI_IN_PLACE; }
+static inline MPI_Errhandler cmpi_errors_return(void) { return MPI_ERRORS_RETURN; }
+static inline int cmpi_success(void) { return MPI_SUCCESS; }
+static inline int cmpi_max_error_string(void) { return MPI_MAX_ERROR_STRING; }
+static inline int cmpi_max_processor_name(void) { return MPI_MAX_PROCESSOR_NAME; }
+
+#endif

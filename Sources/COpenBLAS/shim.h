@@ -1,0 +1,9 @@
+#ifndef COPENBLAS_SHIM_H
+#define COPENBLAS_SHIM_H
+#include <cblas.h>
+
+// OpenBLAS thread control (declared in cblas.h of the pthread build; restated for clarity).
+void openblas_set_num_threads(int num_threads);
+int openblas_get_num_threads(void);
+
+#endif

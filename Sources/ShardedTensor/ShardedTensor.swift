@@ -1,0 +1,2 @@
+/// Numbers and their distribution: flat buffers, kernels, communicators and sharded buffers.
+public enum ShardedTensor {}

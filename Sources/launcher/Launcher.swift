@@ -1,0 +1,13 @@
+import ArgumentParser
+
+/// The command-line entry point: thin, it parses arguments, builds library values and runs them.
+@main
+struct Launcher: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "launcher",
+        abstract: "Sharded CPU trainer for function-calling policies with EGPO.",
+        subcommands: [
+            TrainCommand.self,
+        ]
+    )
+}

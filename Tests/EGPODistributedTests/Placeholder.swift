@@ -1,0 +1,5 @@
+import Testing
+
+@Test func EGPODistributedTestsTargetBuilds() {
+    #expect(Bool(true))
+}

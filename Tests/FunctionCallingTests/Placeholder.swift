@@ -1,0 +1,5 @@
+import Testing
+
+@Test func FunctionCallingTestsTargetBuilds() {
+    #expect(Bool(true))
+}

@@ -1,0 +1,27 @@
+#!/usr/bin/env bash
+# Runs every multi-rank test under mpirun for each world size given, one BLAS thread per rank,
+# and ends with a plain "N passed, N failed" line. Usage: run-multirank-tests.sh LAUNCHER N...
+set -uo pipefail
+launcher=${1:?usage: run-multirank-tests.sh LAUNCHER N...}
+shift
+MPIRUN=${MPIRUN:-mpirun --allow-run-as-root --oversubscribe}
+export OPENBLAS_NUM_THREADS=1
+
+# Each entry: a launcher subcommand line that must pass on every world size.
+suites=("selftest")
+
+passed=0; failed=0; failures=()
+for n in "$@"; do
+    for suite in "${suites[@]}"; do
+        echo "== mpirun -n $n launcher $suite"
+        # shellcheck disable=SC2086
+        if $MPIRUN -n "$n" "$launcher" $suite; then
+            passed=$((passed + 1))
+        else
+            failed=$((failed + 1)); failures+=("-n $n $suite")
+        fi
+    done
+done
+for f in "${failures[@]+"${failures[@]}"}"; do echo "FAILED: mpirun $f"; done
+echo "multirank: $passed passed, $failed failed"
+[ "$failed" -eq 0 ]
