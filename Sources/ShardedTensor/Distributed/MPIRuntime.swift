@@ -1,0 +1,61 @@
+import CMPI
+import Foundation
+
+/// Process-wide MPI state: initialise once, finalize once at exit, one lock for every call.
+enum MPIRuntime {
+    private static let lock = NSRecursiveLock()
+    nonisolated(unsafe) private static var initializedHere = false
+
+    /// Initialises MPI if nobody has (MPI_Init may run once per process) and registers
+    /// MPI_Finalize to run at exit.
+    static func initialize() throws {
+        try locked {
+            var flag: Int32 = 0
+            try check("MPI_Initialized") { MPI_Initialized(&flag) }
+            if flag != 0 { return }
+            var provided: Int32 = 0
+            // SERIALIZED: any thread may call MPI, one at a time; `locked` guarantees that.
+            try check("MPI_Init_thread") { MPI_Init_thread(nil, nil, Int32(MPI_THREAD_SERIALIZED), &provided) }
+            initializedHere = true
+            atexit { MPIRuntime.finalize() }
+        }
+    }
+
+    /// Finalizes MPI if this process initialised it and nobody finalized it yet.
+    static func finalize() {
+        locked {
+            guard initializedHere else { return }
+            var flag: Int32 = 0
+            MPI_Finalized(&flag)
+            if flag == 0 { MPI_Finalize() }
+            initializedHere = false
+        }
+    }
+
+    /// Runs `body` holding the process-wide MPI lock.
+    static func locked<R>(_ body: () throws -> R) rethrows -> R {
+        lock.lock()
+        defer { lock.unlock() }
+        return try body()
+    }
+
+    /// Runs one MPI call and throws `CommunicatorError.mpi` naming it when it does not succeed.
+    static func check(_ call: String, _ body: () -> Int32) throws {
+        let code = body()
+        guard code == cmpi_success() else {
+            throw CommunicatorError.mpi(call: call, code: code, message: errorString(code))
+        }
+    }
+
+    /// MPI's own text for an error code.
+    static func errorString(_ code: Int32) -> String {
+        // OpenMPI 4.1 aborts if MPI_Error_string runs before MPI_Init.
+        var initialized: Int32 = 0
+        MPI_Initialized(&initialized)
+        guard initialized != 0 else { return "MPI error code \(code) (MPI not initialised, no message available)" }
+        var buffer = [CChar](repeating: 0, count: Int(cmpi_max_error_string()) + 1)
+        var length: Int32 = 0
+        guard MPI_Error_string(code, &buffer, &length) == cmpi_success() else { return "unknown MPI error" }
+        return String(decoding: buffer.prefix(Int(length)).map { UInt8(bitPattern: $0) }, as: UTF8.self)
+    }
+}

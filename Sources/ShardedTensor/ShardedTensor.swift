@@ -1,2 +1,0 @@
-/// Numbers and their distribution: flat buffers, kernels, communicators and sharded buffers.
-public enum ShardedTensor {}
