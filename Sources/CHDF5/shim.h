@@ -20,5 +20,7 @@ static inline unsigned chdf5_f_acc_excl(void) { return H5F_ACC_EXCL; }
 static inline unsigned chdf5_f_acc_rdonly(void) { return H5F_ACC_RDONLY; }
 static inline unsigned chdf5_f_acc_rdwr(void) { return H5F_ACC_RDWR; }
 static inline size_t chdf5_variable(void) { return H5T_VARIABLE; }
+static inline H5F_libver_t chdf5_libver_v18(void) { return H5F_LIBVER_V18; }
+static inline H5F_libver_t chdf5_libver_latest(void) { return H5F_LIBVER_LATEST; }
 
 #endif

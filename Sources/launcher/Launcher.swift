@@ -8,6 +8,9 @@ struct Launcher: ParsableCommand {
         abstract: "Sharded CPU trainer for function-calling policies with EGPO.",
         subcommands: [
             TrainCommand.self,
+            SelfTestCommand.self,
+            BenchCommand.self,
+            DebugAtomicWriteCommand.self,
         ]
     )
 }

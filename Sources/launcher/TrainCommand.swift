@@ -8,12 +8,6 @@ struct TrainCommand: ParsableCommand {
     )
 
     func run() throws {
-        throw TrainerNotBuilt()
-    }
-}
-
-struct TrainerNotBuilt: Error, CustomStringConvertible {
-    var description: String {
-        "the EGPO trainer is not built yet: `launcher train` will run SFT warm-up, EGPO and evaluation once it lands"
+        throw LauncherError("the EGPO trainer is not built yet: `launcher train` will run SFT warm-up, EGPO and evaluation once it lands")
     }
 }

@@ -9,6 +9,11 @@ public struct CollectiveChecks: Sendable {
         public let name: String
         public let failure: String?
         public var passed: Bool { failure == nil }
+        /// An outcome: passed when `failure` is nil, else failed with that explanation.
+        public init(name: String, failure: String?) {
+            self.name = name
+            self.failure = failure
+        }
         public var description: String { failure.map { "\(name): FAILED: \($0)" } ?? "\(name): ok" }
     }
 

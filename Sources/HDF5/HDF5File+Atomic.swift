@@ -1,0 +1,56 @@
+import Foundation
+
+extension HDF5File {
+    /// Writes a file so that `path` holds either its previous content or the complete new file,
+    /// never a half-written one: `body` writes into a temporary file in the same folder, which is
+    /// flushed, closed and fsynced, then renamed over `path` (rename is atomic within a file
+    /// system), and the folder is fsynced. On any error the temporary file is removed and `path`
+    /// is untouched.
+    /// - Parameters:
+    ///   - path: the final file name.
+    ///   - beforeRename: called with the temporary path once it is complete and closed, just
+    ///     before the rename. Tests use it to simulate a crash at the worst moment.
+    ///   - body: writes the file's content.
+    @discardableResult
+    public static func writeAtomically<R>(
+        to path: String,
+        beforeRename: (String) throws -> Void = { _ in },
+        _ body: (HDF5File) throws -> R
+    ) throws -> R {
+        let url = URL(fileURLWithPath: path)
+        let folder = url.deletingLastPathComponent().path
+        let temporary = url.deletingLastPathComponent()
+            .appendingPathComponent(".\(url.lastPathComponent).tmp-\(getpid())-\(UInt32.random(in: 0...UInt32.max))").path
+        do {
+            let file = try HDF5File.create(at: temporary)
+            let result: R
+            do {
+                result = try body(file)
+                try file.flush()
+                try file.close()
+            } catch {
+                try? file.close()
+                throw error
+            }
+            try fsync(path: temporary)
+            try beforeRename(temporary)
+            guard rename(temporary, path) == 0 else {
+                throw HDF5Error.fileSystem(operation: "rename from \(temporary)", path: path, message: errnoText())
+            }
+            try fsync(path: folder)
+            return result
+        } catch {
+            unlink(temporary)
+            throw error
+        }
+    }
+
+    private static func fsync(path: String) throws {
+        let fd = Foundation.open(path, O_RDONLY)
+        guard fd >= 0 else { throw HDF5Error.fileSystem(operation: "open for fsync", path: path, message: errnoText()) }
+        defer { Foundation.close(fd) }
+        guard Foundation.fsync(fd) == 0 else { throw HDF5Error.fileSystem(operation: "fsync", path: path, message: errnoText()) }
+    }
+
+    private static func errnoText() -> String { String(cString: strerror(errno)) }
+}

@@ -1,0 +1,10 @@
+import ArgumentParser
+
+/// `launcher bench ...`: benchmarks whose figures the issues' closing notes quote.
+struct BenchCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "bench",
+        abstract: "Benchmarks: communication and the model.",
+        subcommands: [BenchCommCommand.self]
+    )
+}

@@ -1,5 +1,0 @@
-import Testing
-
-@Test func HDF5TestsTargetBuilds() {
-    #expect(Bool(true))
-}
