@@ -87,6 +87,24 @@ import CMPI
         #expect(ShardLayout(count: 2, worldSize: 4).counts == [1, 1, 0, 0])
     }
 
+    @Test(arguments: [4, 8, 20, 4096])
+    func shardedBufferInRoundsMatchesAllReduce(chunkBytes: Int) throws {
+        // 103 elements over 4 ranks (26, 26, 26, 25) in pieces of 1, 2, 5 or all elements.
+        let results = try LocalCommunicator.run(size: 4) { comm in
+            let buffer = ShardedBuffer(count: 103, communicator: comm, chunkBytes: chunkBytes)
+            for i in 0..<103 { buffer.full[i] = Float(i * (comm.rank + 1)) }
+            try buffer.reduceScatter(comm)
+            let shard = Array(buffer.shard), range = buffer.shardRange
+            try buffer.allGather(comm)
+            return (shard, range, Array(buffer.full))
+        }
+        let expected = (0..<103).map { Float($0 * 10) }   // sum over ranks of i (r + 1)
+        for (shard, range, full) in results {
+            #expect(shard == Array(expected[range]))
+            #expect(full == expected)
+        }
+    }
+
     @Test func shardedBufferRoundTripEqualsAllReduceWithEmptyShards() throws {
         // 3 elements over 5 ranks: two ranks own nothing and must still take part.
         let results = try LocalCommunicator.run(size: 5) { comm in

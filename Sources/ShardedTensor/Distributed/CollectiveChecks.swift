@@ -116,8 +116,9 @@ public struct CollectiveChecks: Sendable {
         record("gather-to-root", r != gatherRoot ? nil : firstMismatch(receiveG) { Int64($0 % 2 == 0 ? $0 / 2 : -($0 / 2)) })
 
         // ShardedBuffer: reduce-scatter then all-gather equals an all-reduce. Element i of rank r
-        // is 3 i - r, so every element of the result is 3 n i - n(n-1)/2.
-        let buffer = ShardedBuffer(count: 4 * n + 1, communicator: comm)
+        // is 3 i - r, so every element of the result is 3 n i - n(n-1)/2. Pieces of 3 elements
+        // make the shards (4 or 5 elements) go in several rounds.
+        let buffer = ShardedBuffer(count: 4 * n + 1, communicator: comm, chunkBytes: 12)
         for i in 0..<buffer.full.count { buffer.full[i] = Float(3 * i - r + fault("sharded-buffer-roundtrip")) }
         try buffer.reduceScatter(comm)
         let shardFailure = firstMismatch(Array(buffer.shard)) { Float(3 * n * (buffer.shardRange.lowerBound + $0) - triangle) }
