@@ -36,9 +36,11 @@ public enum Matmul {
 
 /// A linear layer as Hugging Face stores it: `y = x W^T + b` with `W` of shape `[out, in]`.
 public enum Linear {
-    /// `y = x W^T (+ b)`. x (N, in), weight (out, in), bias (out) or nil, y (N, out).
-    public static func forward(_ x: MatrixView, weight: MatrixView, bias: UnsafeMutablePointer<Float>?, into y: MatrixView) {
-        Matmul.gemm(x, weight, transposeB: true, into: y)
+    /// `y (+)= x W^T (+ b)`. x (N, in), weight (out, in), bias (out) or nil, y (N, out).
+    /// - Parameter accumulate: add into `y` (a residual connection) instead of overwriting it.
+    public static func forward(_ x: MatrixView, weight: MatrixView, bias: UnsafeMutablePointer<Float>?, into y: MatrixView,
+                               accumulate: Bool = false) {
+        Matmul.gemm(x, weight, transposeB: true, into: y, beta: accumulate ? 1 : 0)
         if let bias {
             for r in 0..<y.rows {
                 let yr = y.row(r)
