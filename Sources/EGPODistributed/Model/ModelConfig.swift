@@ -1,0 +1,161 @@
+/// The architecture of a Llama-style policy, with Hugging Face's `LlamaConfig` key names so a
+/// model file's `config` attribute loads into `transformers.LlamaConfig(**json)` unchanged.
+public struct ModelConfig: Codable, Sendable, Equatable {
+    /// Number of token ids (embedding rows, LM-head outputs).
+    public var vocabularySize: Int
+    /// Width C of the residual stream.
+    public var hiddenSize: Int
+    /// Width I of the SwiGLU MLP.
+    public var intermediateSize: Int
+    /// Number of decoder layers L.
+    public var layerCount: Int
+    /// Query heads H; the head dimension is hiddenSize / H.
+    public var headCount: Int
+    /// Key/value heads (grouped-query attention); divides headCount. HF default: headCount.
+    public var kvHeadCount: Int
+    /// RoPE base. HF default 10000.
+    public var ropeTheta: Double
+    /// RMSNorm epsilon. HF default 1e-6.
+    public var rmsNormEps: Double
+    /// LM head shares the embedding matrix. HF `LlamaConfig` default: false.
+    public var tieWordEmbeddings: Bool
+    /// Longest sequence (RoPE table size, KV-cache capacity). HF default 2048.
+    public var maxPositionEmbeddings: Int
+    /// Biases on q, k, v and o projections, as `LlamaAttention` with `attention_bias` (o included).
+    public var attentionBias: Bool
+
+    enum CodingKeys: String, CodingKey {
+        case vocabularySize = "vocab_size"
+        case hiddenSize = "hidden_size"
+        case intermediateSize = "intermediate_size"
+        case layerCount = "num_hidden_layers"
+        case headCount = "num_attention_heads"
+        case kvHeadCount = "num_key_value_heads"
+        case ropeTheta = "rope_theta"
+        case rmsNormEps = "rms_norm_eps"
+        case tieWordEmbeddings = "tie_word_embeddings"
+        case maxPositionEmbeddings = "max_position_embeddings"
+        case attentionBias = "attention_bias"
+        case headDim = "head_dim"
+        case hiddenAct = "hidden_act"
+        case modelType = "model_type"
+        case mlpBias = "mlp_bias"
+    }
+
+    public init(vocabularySize: Int, hiddenSize: Int, intermediateSize: Int, layerCount: Int, headCount: Int,
+                kvHeadCount: Int? = nil, ropeTheta: Double = 10_000, rmsNormEps: Double = 1e-6,
+                tieWordEmbeddings: Bool = false, maxPositionEmbeddings: Int = 2048, attentionBias: Bool = false) {
+        self.vocabularySize = vocabularySize
+        self.hiddenSize = hiddenSize
+        self.intermediateSize = intermediateSize
+        self.layerCount = layerCount
+        self.headCount = headCount
+        self.kvHeadCount = kvHeadCount ?? headCount
+        self.ropeTheta = ropeTheta
+        self.rmsNormEps = rmsNormEps
+        self.tieWordEmbeddings = tieWordEmbeddings
+        self.maxPositionEmbeddings = maxPositionEmbeddings
+        self.attentionBias = attentionBias
+    }
+
+    /// Decodes with HF's defaults for absent keys, then validates; rejects settings this model
+    /// does not implement (`hidden_act` other than silu, `mlp_bias`, a `head_dim` that is not
+    /// hidden_size / num_attention_heads).
+    public init(from decoder: Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        vocabularySize = try c.decode(Int.self, forKey: .vocabularySize)
+        hiddenSize = try c.decode(Int.self, forKey: .hiddenSize)
+        intermediateSize = try c.decode(Int.self, forKey: .intermediateSize)
+        layerCount = try c.decode(Int.self, forKey: .layerCount)
+        headCount = try c.decode(Int.self, forKey: .headCount)
+        kvHeadCount = try c.decodeIfPresent(Int.self, forKey: .kvHeadCount) ?? headCount
+        ropeTheta = try c.decodeIfPresent(Double.self, forKey: .ropeTheta) ?? 10_000
+        rmsNormEps = try c.decodeIfPresent(Double.self, forKey: .rmsNormEps) ?? 1e-6
+        tieWordEmbeddings = try c.decodeIfPresent(Bool.self, forKey: .tieWordEmbeddings) ?? false
+        maxPositionEmbeddings = try c.decodeIfPresent(Int.self, forKey: .maxPositionEmbeddings) ?? 2048
+        attentionBias = try c.decodeIfPresent(Bool.self, forKey: .attentionBias) ?? false
+        if let act = try c.decodeIfPresent(String.self, forKey: .hiddenAct), act != "silu" {
+            throw ModelConfigError.unsupported(key: "hidden_act", value: act, supported: "silu")
+        }
+        if let mlpBias = try c.decodeIfPresent(Bool.self, forKey: .mlpBias), mlpBias {
+            throw ModelConfigError.unsupported(key: "mlp_bias", value: "true", supported: "false")
+        }
+        try validate()
+        if let headDim = try c.decodeIfPresent(Int.self, forKey: .headDim), headDim != self.headDim {
+            throw ModelConfigError.unsupported(key: "head_dim", value: "\(headDim)", supported: "hidden_size / num_attention_heads = \(self.headDim)")
+        }
+    }
+
+    public func encode(to encoder: Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(vocabularySize, forKey: .vocabularySize)
+        try c.encode(hiddenSize, forKey: .hiddenSize)
+        try c.encode(intermediateSize, forKey: .intermediateSize)
+        try c.encode(layerCount, forKey: .layerCount)
+        try c.encode(headCount, forKey: .headCount)
+        try c.encode(kvHeadCount, forKey: .kvHeadCount)
+        try c.encode(ropeTheta, forKey: .ropeTheta)
+        try c.encode(rmsNormEps, forKey: .rmsNormEps)
+        try c.encode(tieWordEmbeddings, forKey: .tieWordEmbeddings)
+        try c.encode(maxPositionEmbeddings, forKey: .maxPositionEmbeddings)
+        try c.encode(attentionBias, forKey: .attentionBias)
+        try c.encode(headDim, forKey: .headDim)
+        try c.encode("silu", forKey: .hiddenAct)
+        try c.encode("llama", forKey: .modelType)
+        try c.encode(false, forKey: .mlpBias)
+    }
+
+    /// Head dimension D = hiddenSize / headCount.
+    public var headDim: Int { hiddenSize / headCount }
+
+    /// Checks every size and their divisibility; throws the first problem found.
+    public func validate() throws(ModelConfigError) {
+        let positive: [(String, Int)] = [
+            ("vocab_size", vocabularySize), ("hidden_size", hiddenSize), ("intermediate_size", intermediateSize),
+            ("num_hidden_layers", layerCount), ("num_attention_heads", headCount), ("num_key_value_heads", kvHeadCount),
+            ("max_position_embeddings", maxPositionEmbeddings),
+        ]
+        for (key, value) in positive where value <= 0 {
+            throw .notPositive(key: key, value: Double(value))
+        }
+        if !(ropeTheta > 0) { throw .notPositive(key: "rope_theta", value: ropeTheta) }
+        if !(rmsNormEps > 0) { throw .notPositive(key: "rms_norm_eps", value: rmsNormEps) }
+        if hiddenSize % headCount != 0 {
+            throw .notDivisible(key: "hidden_size", value: hiddenSize, by: "num_attention_heads", divisor: headCount)
+        }
+        if headCount % kvHeadCount != 0 {
+            throw .notDivisible(key: "num_attention_heads", value: headCount, by: "num_key_value_heads", divisor: kvHeadCount)
+        }
+        if headDim % 2 != 0 {
+            throw .notDivisible(key: "head dimension (hidden_size / num_attention_heads)", value: headDim, by: "2 (RoPE pairs)", divisor: 2)
+        }
+        if vocabularySize > Int(Int32.max) { throw .unsupported(key: "vocab_size", value: "\(vocabularySize)", supported: "< 2^31") }
+    }
+
+    /// The benchmark configuration of issue 3: hidden 512, 4 layers, 8 heads, 8 kv heads,
+    /// intermediate 1408, vocabulary 264 (256 bytes + 8 specials), untied head.
+    public static let bench = ModelConfig(vocabularySize: 264, hiddenSize: 512, intermediateSize: 1408, layerCount: 4,
+                                          headCount: 8, kvHeadCount: 8, ropeTheta: 10_000, rmsNormEps: 1e-5,
+                                          tieWordEmbeddings: false, maxPositionEmbeddings: 1024)
+}
+
+/// A configuration the model cannot run, naming the key, its value and what was expected.
+public enum ModelConfigError: Error, Equatable, CustomStringConvertible {
+    case notPositive(key: String, value: Double)
+    case notDivisible(key: String, value: Int, by: String, divisor: Int)
+    case unsupported(key: String, value: String, supported: String)
+    case parameterCount(expected: Int, actual: Int)
+
+    public var description: String {
+        switch self {
+        case let .notPositive(key, value):
+            return "model config: \(key) is \(value), expected a positive value"
+        case let .notDivisible(key, value, by, divisor):
+            return "model config: \(key) = \(value) is not divisible by \(by) = \(divisor)"
+        case let .unsupported(key, value, supported):
+            return "model config: \(key) = \(value) is not supported (supported: \(supported))"
+        case let .parameterCount(expected, actual):
+            return "model parameters: the layout needs \(expected) floats but the buffer holds \(actual)"
+        }
+    }
+}

@@ -1,0 +1,122 @@
+import ShardedTensor
+
+/// One layer's saved activations for `rows` tokens. Buffers grow and are then reused.
+final class LayerActivations {
+    private(set) var capacity = 0
+    private(set) var probabilityCapacity = 0
+    let config: ModelConfig
+    var norm1 = FloatBuffer(count: 0), rstd1 = FloatBuffer(count: 0)     // (N, C), (N)
+    var q = FloatBuffer(count: 0), k = FloatBuffer(count: 0), v = FloatBuffer(count: 0)  // (N, H*D), (N, K*D) x2, after RoPE
+    var attention = FloatBuffer(count: 0)                                // (N, H*D) before o_proj
+    var probabilities = FloatBuffer(count: 0)                            // sum over segments of H * len^2
+    var mid = FloatBuffer(count: 0)                                      // (N, C) residual after attention
+    var norm2 = FloatBuffer(count: 0), rstd2 = FloatBuffer(count: 0)     // (N, C), (N)
+    var gate = FloatBuffer(count: 0), up = FloatBuffer(count: 0), act = FloatBuffer(count: 0)  // (N, I) each
+
+    init(config: ModelConfig) { self.config = config }
+
+    func reserve(rows: Int, probabilities p: Int) {
+        let c = config.hiddenSize, qd = config.headCount * config.headDim, kd = config.kvHeadCount * config.headDim
+        let i = config.intermediateSize
+        if rows > capacity {
+            capacity = rows
+            norm1 = FloatBuffer(count: rows * c); rstd1 = FloatBuffer(count: rows)
+            q = FloatBuffer(count: rows * qd); k = FloatBuffer(count: rows * kd); v = FloatBuffer(count: rows * kd)
+            attention = FloatBuffer(count: rows * qd)
+            mid = FloatBuffer(count: rows * c)
+            norm2 = FloatBuffer(count: rows * c); rstd2 = FloatBuffer(count: rows)
+            gate = FloatBuffer(count: rows * i); up = FloatBuffer(count: rows * i); act = FloatBuffer(count: rows * i)
+        }
+        if p > probabilityCapacity {
+            probabilityCapacity = p
+            probabilities = FloatBuffer(count: p)
+        }
+    }
+}
+
+/// Activations and gradient temporaries of the training forward/backward, reused across steps:
+/// buffers grow to the largest batch seen and are never freed in between, so a training loop
+/// does not allocate per step.
+public final class TrainingWorkspace {
+    let config: ModelConfig
+    private(set) var capacity = 0
+    var layers: [LayerActivations]
+    var residual: [FloatBuffer]                 // L + 1 of (N, C): the stream entering each layer, and the last output
+    var finalNorm = FloatBuffer(count: 0)       // (N, C)
+    var rstdFinal = FloatBuffer(count: 0)       // (N)
+    var logits = FloatBuffer(count: 0)          // (N, V), before temperature
+    var logProbs = FloatBuffer(count: 0)        // (N)
+    var entropies = FloatBuffer(count: 0)       // (N)
+    // Backward temporaries.
+    var dResidual = FloatBuffer(count: 0), dNorm = FloatBuffer(count: 0)        // (N, C)
+    var dAttention = FloatBuffer(count: 0), dq = FloatBuffer(count: 0)          // (N, H*D)
+    var dk = FloatBuffer(count: 0), dv = FloatBuffer(count: 0)                  // (N, K*D)
+    var dAct = FloatBuffer(count: 0), dGate = FloatBuffer(count: 0), dUp = FloatBuffer(count: 0)  // (N, I)
+    var dLogits = FloatBuffer(count: 0)                                         // (N, V)
+    var scratch = FloatBuffer(count: 0)
+    private var scratchLength = 0
+
+    // The batch of the last forward, in the row order of every buffer.
+    var inputTokens: [Int32] = []
+    var targets: [Int32] = []
+    var positions: [Int32] = []
+    var segments: [AttentionSegment] = []
+    var rows = 0
+    var temperature: Float = 1
+    var lastBatch: TokenBatch?
+
+    /// An empty workspace for models of `config`; it sizes itself on first use.
+    public init(config: ModelConfig) {
+        self.config = config
+        layers = (0..<config.layerCount).map { _ in LayerActivations(config: config) }
+        residual = (0...config.layerCount).map { _ in FloatBuffer(count: 0) }
+    }
+
+    func reserve(rows n: Int, probabilities: Int, maxLength: Int) {
+        for l in layers { l.reserve(rows: n, probabilities: probabilities) }
+        let c = config.hiddenSize, qd = config.headCount * config.headDim, kd = config.kvHeadCount * config.headDim
+        let v = config.vocabularySize, i = config.intermediateSize
+        if n > capacity {
+            capacity = n
+            residual = (0...config.layerCount).map { _ in FloatBuffer(count: n * c) }
+            finalNorm = FloatBuffer(count: n * c); rstdFinal = FloatBuffer(count: n)
+            logits = FloatBuffer(count: n * v); logProbs = FloatBuffer(count: n); entropies = FloatBuffer(count: n)
+            dResidual = FloatBuffer(count: n * c); dNorm = FloatBuffer(count: n * c)
+            dAttention = FloatBuffer(count: n * qd); dq = FloatBuffer(count: n * qd)
+            dk = FloatBuffer(count: n * kd); dv = FloatBuffer(count: n * kd)
+            dAct = FloatBuffer(count: n * i); dGate = FloatBuffer(count: n * i); dUp = FloatBuffer(count: n * i)
+            dLogits = FloatBuffer(count: n * v)
+        }
+        if maxLength > scratchLength {
+            scratchLength = maxLength
+            scratch = FloatBuffer(count: CausalAttention.scratchCount(maxLength: maxLength))
+        }
+    }
+
+    /// Fills the row metadata for `batch`: inputs are each sequence's tokens but the last.
+    func load(_ batch: TokenBatch) {
+        inputTokens.removeAll(keepingCapacity: true)
+        targets.removeAll(keepingCapacity: true)
+        positions.removeAll(keepingCapacity: true)
+        segments.removeAll(keepingCapacity: true)
+        for s in 0..<batch.sequenceCount {
+            let start = batch.sequenceStarts[s], end = batch.sequenceStarts[s + 1]
+            segments.append(AttentionSegment(start: inputTokens.count, length: end - start - 1))
+            for i in start ..< end - 1 {
+                inputTokens.append(batch.tokens[i])
+                targets.append(batch.tokens[i + 1])
+                positions.append(Int32(i - start))
+            }
+        }
+        rows = inputTokens.count
+        lastBatch = batch
+    }
+}
+
+extension FloatBuffer {
+    /// The first `rows` rows of this buffer viewed as (rows, cols).
+    @inline(__always) func rows(_ rows: Int, _ cols: Int) -> MatrixView {
+        precondition(rows * cols <= count, "FloatBuffer: \(rows)x\(cols) view of \(count) floats")
+        return MatrixView(base, rows: rows, cols: cols)
+    }
+}

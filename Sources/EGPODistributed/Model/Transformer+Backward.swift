@@ -1,0 +1,73 @@
+import ShardedTensor
+
+extension Transformer {
+    /// Backward of the last `forward(batch, temperature:, workspace:)`: adds the gradient of
+    /// `sum_i logProbWeights[i] * logp_i + entropyWeights[i] * H_i` with respect to every
+    /// parameter into `gradients` (same layout as `parameters`; it is not zeroed here, so
+    /// micro-batches accumulate). SFT cross-entropy is weights -1/count; a policy-gradient
+    /// surrogate is weights -advantage/count.
+    /// - Parameters:
+    ///   - logProbWeights: one weight per prediction, in `batch.predictionStarts` order.
+    ///   - entropyWeights: one per prediction, or nil when the entropy is not differentiated.
+    public func backward(_ batch: TokenBatch, logProbWeights: [Float], entropyWeights: [Float]? = nil,
+                         gradients: FloatBuffer, workspace ws: TrainingWorkspace) {
+        precondition(ws.lastBatch == batch, "backward: the workspace holds the forward of another batch")
+        let n = ws.rows, c = config.hiddenSize, v = config.vocabularySize, i = config.intermediateSize
+        precondition(logProbWeights.count == n, "backward: \(logProbWeights.count) log-prob weights for \(n) predictions")
+        precondition(entropyWeights == nil || entropyWeights!.count == n, "backward: \(entropyWeights!.count) entropy weights for \(n) predictions")
+        precondition(gradients.count == layout.totalCount, "backward: gradient buffer \(gradients.count) vs layout \(layout.totalCount)")
+        let g = ModelTensors(gradients, config: config, layout: layout)
+        let dRes = ws.dResidual.rows(n, c), dNorm = ws.dNorm.rows(n, c)
+
+        // Loss -> logits -> final norm. dRes is the gradient of the residual stream from here on.
+        let dLogits = ws.dLogits.rows(n, v)
+        ws.targets.withUnsafeBufferPointer { targets in
+            logProbWeights.withUnsafeBufferPointer { a in
+                if let entropyWeights {
+                    entropyWeights.withUnsafeBufferPointer { b in
+                        TokenDistribution.backward(logits: ws.logits.rows(n, v), targets: targets.baseAddress!, temperature: ws.temperature,
+                                                   logProbWeights: a.baseAddress!, entropyWeights: b.baseAddress!, dLogits: dLogits)
+                    }
+                } else {
+                    TokenDistribution.backward(logits: ws.logits.rows(n, v), targets: targets.baseAddress!, temperature: ws.temperature,
+                                               logProbWeights: a.baseAddress!, entropyWeights: nil, dLogits: dLogits)
+                }
+            }
+        }
+        Linear.backward(dLogits, x: ws.finalNorm.rows(n, c), weight: weights.head, dx: dNorm, accumulateInput: false,
+                        dWeight: g.head, dBias: nil)
+        dRes.zero()
+        RMSNorm.backward(dNorm, x: ws.residual[config.layerCount].rows(n, c), weight: weights.finalNorm, rstd: ws.rstdFinal.base,
+                         dx: dRes, dWeight: g.finalNorm)
+
+        ws.positions.withUnsafeBufferPointer { positions in
+            let pos = positions.baseAddress!
+            for l in stride(from: config.layerCount - 1, through: 0, by: -1) {
+                let a = ws.layers[l], w = weights.layers[l], gw = g.layers[l]
+                let norm2 = a.norm2.rows(n, c), norm1 = a.norm1.rows(n, c)
+                // MLP: out = mid + down(act), act = silu(gate) * up, gate/up = Linear(norm2).
+                let dAct = ws.dAct.rows(n, i), dGate = ws.dGate.rows(n, i), dUp = ws.dUp.rows(n, i)
+                Linear.backward(dRes, x: a.act.rows(n, i), weight: w.down, dx: dAct, accumulateInput: false, dWeight: gw.down, dBias: nil)
+                SwiGLU.backward(dAct, gate: a.gate.rows(n, i), up: a.up.rows(n, i), dGate: dGate, dUp: dUp)
+                Linear.backward(dGate, x: norm2, weight: w.gate, dx: dNorm, accumulateInput: false, dWeight: gw.gate, dBias: nil)
+                Linear.backward(dUp, x: norm2, weight: w.up, dx: dNorm, accumulateInput: true, dWeight: gw.up, dBias: nil)
+                RMSNorm.backward(dNorm, x: a.mid.rows(n, c), weight: w.postNorm, rstd: a.rstd2.base, dx: dRes, dWeight: gw.postNorm)
+                // Attention: mid = x + o_proj(attention); attention from RoPE'd q, k and v of norm1.
+                let dAttention = ws.dAttention.rows(n, qWidth)
+                let dq = ws.dq.rows(n, qWidth), dk = ws.dk.rows(n, kvWidth), dv = ws.dv.rows(n, kvWidth)
+                Linear.backward(dRes, x: a.attention.rows(n, qWidth), weight: w.o, dx: dAttention, accumulateInput: false,
+                                dWeight: gw.o, dBias: gw.oBias)
+                CausalAttention.backward(dAttention, q: a.q.rows(n, qWidth), k: a.k.rows(n, kvWidth), v: a.v.rows(n, kvWidth),
+                                         probabilities: a.probabilities.base, segments: ws.segments, shape: attentionShape,
+                                         dq: dq, dk: dk, dv: dv, scratch: ws.scratch.base)
+                Rope.backward(dq, heads: config.headCount, positions: pos, table: rotary)
+                Rope.backward(dk, heads: config.kvHeadCount, positions: pos, table: rotary)
+                Linear.backward(dq, x: norm1, weight: w.q, dx: dNorm, accumulateInput: false, dWeight: gw.q, dBias: gw.qBias)
+                Linear.backward(dk, x: norm1, weight: w.k, dx: dNorm, accumulateInput: true, dWeight: gw.k, dBias: gw.kBias)
+                Linear.backward(dv, x: norm1, weight: w.v, dx: dNorm, accumulateInput: true, dWeight: gw.v, dBias: gw.vBias)
+                RMSNorm.backward(dNorm, x: ws.residual[l].rows(n, c), weight: w.inputNorm, rstd: a.rstd1.base, dx: dRes, dWeight: gw.inputNorm)
+            }
+        }
+        ws.inputTokens.withUnsafeBufferPointer { Embedding.backward(dRes, tokens: $0.baseAddress!, dTable: g.embedding) }
+    }
+}

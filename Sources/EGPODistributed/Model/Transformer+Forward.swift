@@ -1,0 +1,100 @@
+import ShardedTensor
+
+/// Per-prediction outputs of a training forward, in `TokenBatch.predictionStarts` order.
+public struct TokenScores: Sendable, Equatable {
+    /// log p_T(target) for each prediction, at the forward's temperature.
+    public var logProbs: [Float]
+    /// Full-vocabulary entropy of p_T for each prediction.
+    public var entropies: [Float]
+}
+
+extension Transformer {
+    /// Training/scoring forward: runs every sequence of `batch` causally and returns, for each
+    /// prediction, the target's log-probability and the distribution's entropy, both under
+    /// `softmax(logits / temperature)`. Keeps what `backward` needs in `workspace`.
+    @discardableResult
+    public func forward(_ batch: TokenBatch, temperature: Float = 1, workspace ws: TrainingWorkspace) -> TokenScores {
+        precondition(temperature > 0, "forward: temperature \(temperature) must be positive")
+        precondition(ws.config == config, "forward: workspace built for another config")
+        precondition(batch.maxLength <= config.maxPositionEmbeddings,
+                     "forward: sequence of \(batch.maxLength) tokens exceeds max_position_embeddings \(config.maxPositionEmbeddings)")
+        ws.load(batch)
+        let n = ws.rows
+        ws.reserve(rows: n, probabilities: CausalAttention.probabilityCount(ws.segments, shape: attentionShape), maxLength: batch.maxLength)
+        ws.temperature = temperature
+        let c = config.hiddenSize, v = config.vocabularySize
+        ws.inputTokens.withUnsafeBufferPointer { Embedding.forward(table: weights.embedding, tokens: $0.baseAddress!, into: ws.residual[0].rows(n, c)) }
+        ws.positions.withUnsafeBufferPointer { pos in
+            for l in 0..<config.layerCount {
+                let a = ws.layers[l]
+                attentionInputs(l, x: ws.residual[l].rows(n, c), positions: pos.baseAddress!, a: a, rows: n)
+                CausalAttention.forward(q: a.q.rows(n, qWidth), k: a.k.rows(n, kvWidth), v: a.v.rows(n, kvWidth),
+                                        into: a.attention.rows(n, qWidth), probabilities: a.probabilities.base,
+                                        segments: ws.segments, shape: attentionShape)
+                attentionOutputAndMLP(l, x: ws.residual[l].rows(n, c), a: a, rows: n, into: ws.residual[l + 1].rows(n, c))
+            }
+        }
+        languageModelHead(ws.residual[config.layerCount].rows(n, c), normed: ws.finalNorm.rows(n, c), rstd: ws.rstdFinal.base,
+                          into: ws.logits.rows(n, v))
+        ws.targets.withUnsafeBufferPointer {
+            TokenDistribution.forward(logits: ws.logits.rows(n, v), targets: $0.baseAddress!, temperature: temperature,
+                                      logProbs: ws.logProbs.base, entropies: ws.entropies.base)
+        }
+        return TokenScores(logProbs: Array(UnsafeBufferPointer(start: ws.logProbs.base, count: n)),
+                           entropies: Array(UnsafeBufferPointer(start: ws.entropies.base, count: n)))
+    }
+
+    /// Logits (before temperature) of every prediction of `batch`, row-major (predictionCount, V):
+    /// row i of sequence s is the distribution of token i + 1 given tokens 0...i. For golden tests
+    /// against transformers, whose logits for input `tokens[0..<n-1]` are exactly these rows.
+    public func logits(_ batch: TokenBatch, workspace: TrainingWorkspace) -> [Float] {
+        forward(batch, workspace: workspace)
+        return workspace.logits.rows(workspace.rows, config.vocabularySize).toArray()
+    }
+
+    var qWidth: Int { config.headCount * config.headDim }
+    var kvWidth: Int { config.kvHeadCount * config.headDim }
+
+    /// Layer `l`, first half: `norm1 = RMSNorm(x)`, `q, k, v = Linear(norm1)`, RoPE on q and k.
+    /// Shared by training (all rows of a batch) and decoding (one row per sequence).
+    func attentionInputs(_ l: Int, x: MatrixView, positions: UnsafePointer<Int32>, a: LayerActivations, rows n: Int) {
+        let w = weights.layers[l], c = config.hiddenSize
+        let norm1 = a.norm1.rows(n, c)
+        RMSNorm.forward(x, weight: w.inputNorm, eps: Float(config.rmsNormEps), into: norm1, rstd: a.rstd1.base)
+        Linear.forward(norm1, weight: w.q, bias: w.qBias, into: a.q.rows(n, qWidth))
+        Linear.forward(norm1, weight: w.k, bias: w.kBias, into: a.k.rows(n, kvWidth))
+        Linear.forward(norm1, weight: w.v, bias: w.vBias, into: a.v.rows(n, kvWidth))
+        Rope.forward(a.q.rows(n, qWidth), heads: config.headCount, positions: positions, table: rotary)
+        Rope.forward(a.k.rows(n, kvWidth), heads: config.kvHeadCount, positions: positions, table: rotary)
+    }
+
+    /// Layer `l`, second half, from `a.attention` (N, H*D):
+    /// `mid = x + o_proj(attention)`, `out = mid + down(silu(gate(norm2)) * up(norm2))`, `norm2 = RMSNorm(mid)`.
+    func attentionOutputAndMLP(_ l: Int, x: MatrixView, a: LayerActivations, rows n: Int, into out: MatrixView) {
+        let w = weights.layers[l], c = config.hiddenSize, i = config.intermediateSize
+        let mid = a.mid.rows(n, c), norm2 = a.norm2.rows(n, c)
+        copy(x, into: mid)
+        Linear.forward(a.attention.rows(n, qWidth), weight: w.o, bias: w.oBias, into: mid, accumulate: true)
+        RMSNorm.forward(mid, weight: w.postNorm, eps: Float(config.rmsNormEps), into: norm2, rstd: a.rstd2.base)
+        Linear.forward(norm2, weight: w.gate, bias: nil, into: a.gate.rows(n, i))
+        Linear.forward(norm2, weight: w.up, bias: nil, into: a.up.rows(n, i))
+        SwiGLU.forward(gate: a.gate.rows(n, i), up: a.up.rows(n, i), into: a.act.rows(n, i))
+        copy(mid, into: out)
+        Linear.forward(a.act.rows(n, i), weight: w.down, bias: nil, into: out, accumulate: true)
+    }
+
+    /// Final RMSNorm and LM head: `logits = RMSNorm(x) W_head^T`.
+    func languageModelHead(_ x: MatrixView, normed: MatrixView, rstd: UnsafeMutablePointer<Float>, into logits: MatrixView) {
+        RMSNorm.forward(x, weight: weights.finalNorm, eps: Float(config.rmsNormEps), into: normed, rstd: rstd)
+        Linear.forward(normed, weight: weights.head, bias: nil, into: logits)
+    }
+
+    func copy(_ src: MatrixView, into dst: MatrixView) {
+        precondition(src.rows == dst.rows && src.cols == dst.cols, "copy: \(src.rows)x\(src.cols) into \(dst.rows)x\(dst.cols)")
+        if src.rowStride == src.cols && dst.rowStride == dst.cols {
+            dst.base.update(from: src.base, count: src.rows * src.cols)
+        } else {
+            for r in 0..<src.rows { dst.row(r).update(from: src.row(r), count: src.cols) }
+        }
+    }
+}

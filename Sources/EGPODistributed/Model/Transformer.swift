@@ -1,0 +1,76 @@
+import Foundation
+import ShardedTensor
+
+/// A Llama-style causal language model (HF `LlamaForCausalLM`) over one flat parameter buffer.
+///
+/// The parameters are shared, not copied: an optimizer that updates `parameters` in place is
+/// seen by the next forward. Forward/backward state lives in a `TrainingWorkspace`, decoding
+/// state in a `Sampler`, so one model serves both.
+public final class Transformer: @unchecked Sendable {
+    public let config: ModelConfig
+    /// HF names, shapes and offsets of every tensor in `parameters`.
+    public let layout: ParameterLayout
+    /// The flat parameter buffer (`layout.totalCount` floats).
+    public let parameters: FloatBuffer
+    let weights: ModelTensors
+    let rotary: RotaryTable
+    let attentionShape: AttentionShape
+
+    /// Wraps `parameters` (shared) after checking the config and the buffer size.
+    public init(config: ModelConfig, parameters: FloatBuffer) throws(ModelConfigError) {
+        try config.validate()
+        let layout = config.parameterLayout
+        guard parameters.count == layout.totalCount else {
+            throw .parameterCount(expected: layout.totalCount, actual: parameters.count)
+        }
+        self.config = config
+        self.layout = layout
+        self.parameters = parameters
+        weights = ModelTensors(parameters, config: config, layout: layout)
+        rotary = RotaryTable(headDim: config.headDim, maxPositions: config.maxPositionEmbeddings, theta: config.ropeTheta)
+        attentionShape = AttentionShape(heads: config.headCount, kvHeads: config.kvHeadCount, headDim: config.headDim)
+    }
+
+    /// A freshly initialised model (see `initialParameters`).
+    public convenience init(config: ModelConfig, seed: UInt64) throws(ModelConfigError) {
+        try config.validate()
+        try self.init(config: config, parameters: Transformer.initialParameters(config: config, seed: seed))
+    }
+
+    /// Initial parameters from `seed`: every matrix normal(0, 0.02) (GPT-2/HF `initializer_range`),
+    /// the output projection of each residual branch (`o_proj`, `down_proj`) scaled by
+    /// 1/sqrt(2 * layers) so the residual stream's variance does not grow with depth (GPT-2,
+    /// Radford et al. 2019), norm weights 1, biases 0.
+    ///
+    /// Determinism: element i of tensor `name` is drawn from Philox4x32-10 with key `seed`,
+    /// stream FNV-1a-64(`name`), counter i / 2 (Box-Muller pairs). Values depend on nothing else,
+    /// so they are identical across machines, thread counts and layout changes.
+    public static func initialParameters(config: ModelConfig, seed: UInt64) -> FloatBuffer {
+        let layout = config.parameterLayout
+        let buffer = FloatBuffer(count: layout.totalCount)
+        let residualScale = 1 / (2 * Double(config.layerCount)).squareRoot()
+        for e in layout.entries {
+            let p = buffer.base + e.offset
+            if e.name.hasSuffix("norm.weight") {
+                p.update(repeating: 1, count: e.count)
+            } else if e.name.hasSuffix(".bias") {
+                p.update(repeating: 0, count: e.count)
+            } else {
+                let isResidualOutput = e.name.hasSuffix("o_proj.weight") || e.name.hasSuffix("down_proj.weight")
+                Philox.fillNormal(p, count: e.count, std: 0.02 * (isResidualOutput ? residualScale : 1),
+                                  seed: seed, stream: fnv1a64(e.name))
+            }
+        }
+        return buffer
+    }
+
+    /// A zeroed gradient buffer with the parameters' layout.
+    public func makeGradientBuffer() -> FloatBuffer { FloatBuffer(count: layout.totalCount) }
+}
+
+/// FNV-1a 64-bit hash of a string's UTF-8 bytes (a stable stream id per tensor name).
+func fnv1a64(_ s: String) -> UInt64 {
+    var h: UInt64 = 0xcbf2_9ce4_8422_2325
+    for b in s.utf8 { h = (h ^ UInt64(b)) &* 0x100_0000_01b3 }
+    return h
+}

@@ -1,0 +1,136 @@
+import Foundation
+
+/// Head counts of a grouped-query attention (Ainslie et al. 2023): `heads` query heads share
+/// `kvHeads` key/value heads, query head h reading kv head `h / (heads / kvHeads)` as in HF's
+/// `repeat_kv`.
+public struct AttentionShape: Sendable, Equatable {
+    public let heads: Int
+    public let kvHeads: Int
+    public let headDim: Int
+
+    public init(heads: Int, kvHeads: Int, headDim: Int) {
+        precondition(heads > 0 && kvHeads > 0 && heads % kvHeads == 0 && headDim > 0,
+                     "AttentionShape: heads \(heads), kv heads \(kvHeads), head dim \(headDim)")
+        self.heads = heads
+        self.kvHeads = kvHeads
+        self.headDim = headDim
+    }
+
+    /// Query heads per kv head.
+    public var groupSize: Int { heads / kvHeads }
+    /// Softmax scale 1/sqrt(D).
+    public var scale: Float { 1 / Float(headDim).squareRoot() }
+}
+
+/// One sequence in a packed batch: rows `start ..< start + length` of the (N, ·) matrices.
+/// Rows not covered by any segment (padding) are neither read nor written: a padded batch is a
+/// list of segments `(b * T, length_b)`, which is exactly a causal mask plus a padding mask.
+public struct AttentionSegment: Sendable, Equatable {
+    public let start: Int
+    public let length: Int
+    public init(start: Int, length: Int) {
+        precondition(start >= 0 && length >= 0, "AttentionSegment start \(start) length \(length)")
+        self.start = start
+        self.length = length
+    }
+}
+
+/// Causal self-attention over packed sequences with GQA; saves the probabilities for backward.
+///
+/// Scores are computed in row blocks so that block `[r0, r1)` multiplies only by keys `0 ..< r1`:
+/// the causal half is skipped at block granularity while every product stays a `cblas_sgemm`.
+public enum CausalAttention {
+    /// Rows per block of the blocked causal products.
+    public static let blockRows = 64
+
+    /// Floats of saved probabilities for `segments`: one `length × length` matrix per head.
+    public static func probabilityCount(_ segments: [AttentionSegment], shape: AttentionShape) -> Int {
+        segments.reduce(0) { $0 + shape.heads * $1.length * $1.length }
+    }
+
+    /// Floats of scratch `backward` needs for sequences up to `maxLength` (default block size).
+    public static func scratchCount(maxLength: Int) -> Int { blockRows * maxLength }
+
+    /// out = softmax(causal(q k^T / sqrt(D))) v, per segment and head.
+    /// - Parameters:
+    ///   - q, out: (N, heads * D); k, v: (N, kvHeads * D). RoPE already applied to q and k.
+    ///   - probabilities: `probabilityCount` floats; segment i's head h is a `len × len` matrix
+    ///     at the running offset, upper triangle left unspecified beyond each block.
+    public static func forward(q: MatrixView, k: MatrixView, v: MatrixView, into out: MatrixView,
+                               probabilities: UnsafeMutablePointer<Float>, segments: [AttentionSegment], shape: AttentionShape,
+                               blockRows: Int = CausalAttention.blockRows) {
+        let d = shape.headDim
+        precondition(q.cols == shape.heads * d && out.cols == q.cols && k.cols == shape.kvHeads * d && v.cols == k.cols,
+                     "CausalAttention: q \(q.cols), k \(k.cols), v \(v.cols), out \(out.cols) columns for \(shape)")
+        var offset = 0
+        for seg in segments {
+            let n = seg.length
+            let rows = seg.start ..< seg.start + n
+            for h in 0..<shape.heads {
+                let g = h / shape.groupSize
+                let qh = q.rows(rows).columns(h * d ..< (h + 1) * d)
+                let kg = k.rows(rows).columns(g * d ..< (g + 1) * d)
+                let vg = v.rows(rows).columns(g * d ..< (g + 1) * d)
+                let oh = out.rows(rows).columns(h * d ..< (h + 1) * d)
+                let p = MatrixView(probabilities + offset, rows: n, cols: n)
+                offset += n * n
+                var r0 = 0
+                while r0 < n {
+                    let r1 = min(n, r0 + blockRows)
+                    let pb = p.rows(r0 ..< r1).columns(0 ..< r1)
+                    Matmul.gemm(qh.rows(r0 ..< r1), kg.rows(0 ..< r1), transposeB: true, into: pb, alpha: shape.scale)
+                    for i in r0 ..< r1 {
+                        let row = p.row(i)
+                        Softmax.forward(row, count: i + 1)
+                        if i + 1 < r1 { (row + i + 1).update(repeating: 0, count: r1 - i - 1) }
+                    }
+                    Matmul.gemm(pb, vg.rows(0 ..< r1), into: oh.rows(r0 ..< r1))
+                    r0 = r1
+                }
+            }
+        }
+    }
+
+    /// Backward of `forward`. Overwrites `dq`, `dk` and `dv` on the segments' rows (dk and dv sum
+    /// over the query heads of a group, so they are zeroed here first).
+    /// `dP = dO v^T`, `dS = P * (dP - rowsum(P * dP)) / sqrt(D)`, `dq = dS k`, `dk = dS^T q`, `dv = P^T dO`.
+    public static func backward(_ dOut: MatrixView, q: MatrixView, k: MatrixView, v: MatrixView,
+                                probabilities: UnsafeMutablePointer<Float>, segments: [AttentionSegment], shape: AttentionShape,
+                                dq: MatrixView, dk: MatrixView, dv: MatrixView, scratch: UnsafeMutablePointer<Float>,
+                                blockRows: Int = CausalAttention.blockRows) {
+        let d = shape.headDim
+        var offset = 0
+        for seg in segments {
+            let n = seg.length
+            let rows = seg.start ..< seg.start + n
+            dk.rows(rows).zero()
+            dv.rows(rows).zero()
+            for h in 0..<shape.heads {
+                let g = h / shape.groupSize
+                let heads = h * d ..< (h + 1) * d, kvs = g * d ..< (g + 1) * d
+                let qh = q.rows(rows).columns(heads), doh = dOut.rows(rows).columns(heads), dqh = dq.rows(rows).columns(heads)
+                let kg = k.rows(rows).columns(kvs), vg = v.rows(rows).columns(kvs)
+                let dkg = dk.rows(rows).columns(kvs), dvg = dv.rows(rows).columns(kvs)
+                let p = MatrixView(probabilities + offset, rows: n, cols: n)
+                offset += n * n
+                var r0 = 0
+                while r0 < n {
+                    let r1 = min(n, r0 + blockRows)
+                    let pb = p.rows(r0 ..< r1).columns(0 ..< r1)
+                    let ds = MatrixView(scratch, rows: r1 - r0, cols: r1)
+                    Matmul.gemm(doh.rows(r0 ..< r1), vg.rows(0 ..< r1), transposeB: true, into: ds)
+                    for i in r0 ..< r1 {
+                        let dsr = ds.row(i - r0), pr = pb.row(i - r0)
+                        Softmax.backward(probabilities: pr, gradient: dsr, count: i + 1)
+                        for j in 0...i { dsr[j] *= shape.scale }
+                        if i + 1 < r1 { (dsr + i + 1).update(repeating: 0, count: r1 - i - 1) }
+                    }
+                    Matmul.gemm(ds, kg.rows(0 ..< r1), into: dqh.rows(r0 ..< r1))
+                    Matmul.gemm(ds, transposeA: true, qh.rows(r0 ..< r1), into: dkg.rows(0 ..< r1), beta: 1)
+                    Matmul.gemm(pb, transposeA: true, doh.rows(r0 ..< r1), into: dvg.rows(0 ..< r1), beta: 1)
+                    r0 = r1
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,70 @@
+import COpenBLAS
+
+/// Matrix products through OpenBLAS `cblas_sgemm` (row-major), in every transpose case.
+public enum Matmul {
+    /// `c = alpha * op(a) * op(b) + beta * c`, where `op(x)` is `x` or its transpose.
+    ///
+    /// `op(a)` is `m × k`, `op(b)` is `k × n`, `c` is `m × n`. Views may be strided (one head of a
+    /// packed (N, H*D) matrix). `beta = 1` accumulates, which is how backward passes add into
+    /// gradient buffers.
+    public static func gemm(
+        _ a: MatrixView, transposeA: Bool = false, _ b: MatrixView, transposeB: Bool = false,
+        into c: MatrixView, alpha: Float = 1, beta: Float = 0
+    ) {
+        let m = transposeA ? a.cols : a.rows
+        let k = transposeA ? a.rows : a.cols
+        let kb = transposeB ? b.cols : b.rows
+        let n = transposeB ? b.rows : b.cols
+        precondition(k == kb && c.rows == m && c.cols == n,
+                     "gemm: op(a) \(m)x\(k), op(b) \(kb)x\(n), c \(c.rows)x\(c.cols)")
+        if m == 0 || n == 0 { return }
+        if k == 0 {
+            if beta == 0 { c.zero() } else if beta != 1 { for r in 0..<m { cblas_sscal(Int32(n), beta, c.row(r), 1) } }
+            return
+        }
+        cblas_sgemm(CblasRowMajor, transposeA ? CblasTrans : CblasNoTrans, transposeB ? CblasTrans : CblasNoTrans,
+                    Int32(m), Int32(n), Int32(k), alpha, a.base, Int32(a.rowStride), b.base, Int32(b.rowStride),
+                    beta, c.base, Int32(c.rowStride))
+    }
+
+    /// Number of threads OpenBLAS uses for one product (1 under mpirun with one rank per core).
+    public static var threads: Int {
+        get { Int(openblas_get_num_threads()) }
+        set { openblas_set_num_threads(Int32(newValue)) }
+    }
+}
+
+/// A linear layer as Hugging Face stores it: `y = x W^T + b` with `W` of shape `[out, in]`.
+public enum Linear {
+    /// `y (+)= x W^T (+ b)`. x (N, in), weight (out, in), bias (out) or nil, y (N, out).
+    /// - Parameter accumulate: add into `y` (a residual connection) instead of overwriting it.
+    public static func forward(_ x: MatrixView, weight: MatrixView, bias: UnsafeMutablePointer<Float>?, into y: MatrixView,
+                               accumulate: Bool = false) {
+        Matmul.gemm(x, weight, transposeB: true, into: y, beta: accumulate ? 1 : 0)
+        if let bias {
+            for r in 0..<y.rows {
+                let yr = y.row(r)
+                for j in 0..<y.cols { yr[j] += bias[j] }
+            }
+        }
+    }
+
+    /// Backward of `y = x W^T + b`:
+    /// `dx (+)= dy W`, `dW += dy^T x`, `db += sum over rows of dy`.
+    /// - Parameters:
+    ///   - dx: input gradient, or nil when the input needs none (token ids upstream).
+    ///   - accumulateInput: add into `dx` (true) or overwrite it (false).
+    public static func backward(
+        _ dy: MatrixView, x: MatrixView, weight: MatrixView,
+        dx: MatrixView?, accumulateInput: Bool, dWeight: MatrixView, dBias: UnsafeMutablePointer<Float>?
+    ) {
+        if let dx { Matmul.gemm(dy, weight, into: dx, beta: accumulateInput ? 1 : 0) }
+        Matmul.gemm(dy, transposeA: true, x, into: dWeight, beta: 1)
+        if let dBias {
+            for r in 0..<dy.rows {
+                let g = dy.row(r)
+                for j in 0..<dy.cols { dBias[j] += g[j] }
+            }
+        }
+    }
+}

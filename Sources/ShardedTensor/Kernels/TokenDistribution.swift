@@ -1,0 +1,65 @@
+import Foundation
+
+/// Per-token log-probability of a target and full-vocabulary entropy under a temperature:
+/// with `z = logits / T`, `log p = z - logsumexp(z)`, `logp_t = log p[target]` and
+/// `H = -sum p log p = logsumexp(z) - sum p z`.
+public enum TokenDistribution {
+    /// For each row r: `logProbs[r] = log p_T(targets[r])`, `entropies[r] = H(p_T)`. logits (N, V).
+    public static func forward(logits: MatrixView, targets: UnsafePointer<Int32>, temperature: Float,
+                               logProbs: UnsafeMutablePointer<Float>, entropies: UnsafeMutablePointer<Float>) {
+        precondition(temperature > 0, "TokenDistribution: temperature \(temperature) must be positive")
+        let v = logits.cols, invT = 1 / temperature
+        for r in 0..<logits.rows {
+            let z = logits.row(r)
+            let t = Int(targets[r])
+            precondition(t >= 0 && t < v, "TokenDistribution: target \(t) outside 0..<\(v)")
+            var m = -Float.infinity
+            for i in 0..<v { m = max(m, z[i]) }
+            m *= invT
+            var s: Float = 0, sz: Float = 0
+            for i in 0..<v {
+                let zi = z[i] * invT
+                let e = expf(zi - m)
+                s += e
+                sz += e * zi
+            }
+            let lse = m + logf(s)
+            logProbs[r] = z[t] * invT - lse
+            entropies[r] = lse - sz / s
+        }
+    }
+
+    /// Gradient of `sum_r a[r] * logp_r + b[r] * H_r` with respect to the logits, written into
+    /// `dLogits` (N, V) (overwritten: it is a per-step temporary).
+    /// `d logp_t / dz_i = (1[i = t] - p_i) / T`; `dH / dz_i = -p_i (log p_i + H) / T`.
+    /// - Parameters:
+    ///   - logProbWeights: a[r], the weight of each token's log-probability.
+    ///   - entropyWeights: b[r], or nil for none.
+    public static func backward(logits: MatrixView, targets: UnsafePointer<Int32>, temperature: Float,
+                                logProbWeights: UnsafePointer<Float>, entropyWeights: UnsafePointer<Float>?,
+                                dLogits: MatrixView) {
+        let v = logits.cols, invT = 1 / temperature
+        for r in 0..<logits.rows {
+            let z = logits.row(r), dz = dLogits.row(r)
+            let a = logProbWeights[r], b = entropyWeights?[r] ?? 0
+            var m = -Float.infinity
+            for i in 0..<v { m = max(m, z[i]) }
+            m *= invT
+            var s: Float = 0
+            for i in 0..<v { let e = expf(z[i] * invT - m); dz[i] = e; s += e }
+            let lse = m + logf(s), invS = 1 / s
+            if b == 0 {
+                for i in 0..<v { dz[i] = -a * dz[i] * invS * invT }
+            } else {
+                var h: Float = lse
+                for i in 0..<v { h -= dz[i] * invS * z[i] * invT }
+                for i in 0..<v {
+                    let p = dz[i] * invS
+                    let logp = z[i] * invT - lse
+                    dz[i] = (-a * p - b * p * (logp + h)) * invT
+                }
+            }
+            dz[Int(targets[r])] += a * invT
+        }
+    }
+}

@@ -1,0 +1,67 @@
+import EGPODistributed
+import Foundation
+import ShardedTensor
+
+/// The same Llama computation written in Double from the naive kernel twins, one sequence at a
+/// time, with parameters taken from a flat array by name. It is the independent reference the
+/// fast Float model is compared with, and what finite differences are taken of.
+struct ReferenceModel {
+    let config: ModelConfig
+    let layout: ParameterLayout
+
+    init(_ config: ModelConfig) {
+        self.config = config
+        layout = config.parameterLayout
+    }
+
+    func tensor(_ p: [Double], _ name: String) -> [Double] {
+        let e = layout[name]
+        return Array(p[e.offset ..< e.offset + e.count])
+    }
+
+    func optionalTensor(_ p: [Double], _ name: String) -> [Double]? {
+        layout.entry(named: name) == nil ? nil : tensor(p, name)
+    }
+
+    /// Logits (n-1, V) of one sequence: the distributions of tokens 1..<n.
+    func logits(_ p: [Double], sequence: [Int]) -> [Double] {
+        let c = config.hiddenSize, d = config.headDim, h = config.headCount, kvh = config.kvHeadCount
+        let i = config.intermediateSize, eps = config.rmsNormEps
+        let n = sequence.count - 1
+        if n == 0 { return [] }
+        let positions = Array(0..<n)
+        let shape = AttentionShape(heads: h, kvHeads: kvh, headDim: d)
+        var x = NaiveKernels.embedding(table: tensor(p, "model.embed_tokens.weight"), cols: c, tokens: Array(sequence.prefix(n)))
+        for l in 0..<config.layerCount {
+            let pre = "model.layers.\(l)."
+            func lin(_ input: [Double], _ name: String, _ inputs: Int, _ outputs: Int) -> [Double] {
+                NaiveKernels.linear(input, weight: tensor(p, pre + name + ".weight"), bias: optionalTensor(p, pre + name + ".bias"),
+                                    rows: n, inputs: inputs, outputs: outputs)
+            }
+            let h1 = NaiveKernels.rmsNorm(x, weight: tensor(p, pre + "input_layernorm.weight"), eps: eps, rows: n, cols: c)
+            let q = NaiveKernels.rope(lin(h1, "self_attn.q_proj", c, h * d), rows: n, heads: h, headDim: d, positions: positions, theta: config.ropeTheta)
+            let k = NaiveKernels.rope(lin(h1, "self_attn.k_proj", c, kvh * d), rows: n, heads: kvh, headDim: d, positions: positions, theta: config.ropeTheta)
+            let v = lin(h1, "self_attn.v_proj", c, kvh * d)
+            let att = NaiveKernels.causalAttention(q: q, k: k, v: v, rows: n, segments: [AttentionSegment(start: 0, length: n)], shape: shape)
+            x = zip(x, lin(att, "self_attn.o_proj", h * d, c)).map(+)
+            let h2 = NaiveKernels.rmsNorm(x, weight: tensor(p, pre + "post_attention_layernorm.weight"), eps: eps, rows: n, cols: c)
+            let act = NaiveKernels.swiGLU(gate: lin(h2, "mlp.gate_proj", c, i), up: lin(h2, "mlp.up_proj", c, i))
+            x = zip(x, lin(act, "mlp.down_proj", i, c)).map(+)
+        }
+        let xf = NaiveKernels.rmsNorm(x, weight: tensor(p, "model.norm.weight"), eps: eps, rows: n, cols: c)
+        let head = tensor(p, config.tieWordEmbeddings ? "model.embed_tokens.weight" : "lm_head.weight")
+        return NaiveKernels.linear(xf, weight: head, bias: nil, rows: n, inputs: c, outputs: config.vocabularySize)
+    }
+
+    /// Per-prediction log-probs and entropies of every sequence, concatenated.
+    func scores(_ p: [Double], sequences: [[Int]], temperature: Double) -> (logProbs: [Double], entropies: [Double]) {
+        var lp: [Double] = [], ent: [Double] = []
+        for s in sequences where s.count > 1 {
+            let r = NaiveKernels.tokenDistribution(logits: logits(p, sequence: s), vocabulary: config.vocabularySize,
+                                                   targets: Array(s.dropFirst()), temperature: temperature)
+            lp += r.logProbs
+            ent += r.entropies
+        }
+        return (lp, ent)
+    }
+}

@@ -1,0 +1,55 @@
+import Testing
+import ShardedTensor
+import TestSupport
+
+@Suite struct MatmulTests {
+    @Test(arguments: [(false, false), (true, false), (false, true), (true, true)])
+    func gemmMatchesNaiveInEveryTransposeCase(transposeA: Bool, transposeB: Bool) {
+        let m = 7, k = 5, n = 9
+        let a = randomValues(m * k, seed: 1), b = randomValues(k * n, seed: 2), c0 = randomValues(m * n, seed: 3)
+        let fa = floats(a), fb = floats(b), fc = floats(c0)
+        let va = transposeA ? fa.matrix(rows: k, cols: m) : fa.matrix(rows: m, cols: k)
+        let vb = transposeB ? fb.matrix(rows: n, cols: k) : fb.matrix(rows: k, cols: n)
+        // beta = 1 accumulates onto c0; alpha scales the product.
+        Matmul.gemm(va, transposeA: transposeA, vb, transposeB: transposeB, into: fc.matrix(rows: m, cols: n), alpha: 0.5, beta: 1)
+        let product = NaiveKernels.matmul(a, b, m: m, k: k, n: n, transposeA: transposeA, transposeB: transposeB)
+        let expected = zip(product, c0).map { 0.5 * $0 + $1 }
+        let c = closeness(fc.toArray(), expected, atol: 1e-5, rtol: 1e-5, label: "gemm tA=\(transposeA) tB=\(transposeB)")
+        #expect(c.ok, "\(c)")
+    }
+
+    @Test func gemmOnStridedColumnViews() {
+        // One "head" (columns 2..<5) of a (6, 8) matrix times a (3, 4) matrix.
+        let x = randomValues(6 * 8, seed: 4), w = randomValues(3 * 4, seed: 5)
+        let fx = floats(x), fw = floats(w), out = FloatBuffer(count: 6 * 4)
+        Matmul.gemm(fx.matrix(rows: 6, cols: 8).columns(2..<5), fw.matrix(rows: 3, cols: 4), into: out.matrix(rows: 6, cols: 4))
+        let head = (0..<6).flatMap { r in x[r * 8 + 2 ..< r * 8 + 5] }
+        let c = closeness(out.toArray(), NaiveKernels.matmul(head, w, m: 6, k: 3, n: 4), atol: 1e-5, rtol: 1e-5, label: "strided gemm")
+        #expect(c.ok, "\(c)")
+    }
+
+    @Test func linearForwardAndBackwardMatchNaiveAndFiniteDifferences() {
+        let n = 4, inputs = 6, outputs = 5
+        let x = randomValues(n * inputs, seed: 10), w = randomValues(outputs * inputs, seed: 11), b = randomValues(outputs, seed: 12)
+        let dy = randomValues(n * outputs, seed: 13)
+        let fx = floats(x), fw = floats(w), fb = floats(b), fy = FloatBuffer(count: n * outputs)
+        let xv = fx.matrix(rows: n, cols: inputs), wv = fw.matrix(rows: outputs, cols: inputs)
+        Linear.forward(xv, weight: wv, bias: fb.base, into: fy.matrix(rows: n, cols: outputs))
+        let y = NaiveKernels.linear(x, weight: w, bias: b, rows: n, inputs: inputs, outputs: outputs)
+        let cy = closeness(fy.toArray(), y, atol: 1e-5, rtol: 1e-5, label: "linear forward")
+        #expect(cy.ok, "\(cy)")
+
+        // Gradients start from a nonzero value to check that backward accumulates.
+        let fdy = floats(dy), dx = FloatBuffer([Float](repeating: 1, count: n * inputs))
+        let dw = FloatBuffer([Float](repeating: 1, count: outputs * inputs)), db = FloatBuffer([Float](repeating: 1, count: outputs))
+        Linear.backward(fdy.matrix(rows: n, cols: outputs), x: xv, weight: wv, dx: dx.matrix(rows: n, cols: inputs),
+                        accumulateInput: true, dWeight: dw.matrix(rows: outputs, cols: inputs), dBias: db.base)
+        let gx = fdGradient(x, upstream: dy) { NaiveKernels.linear($0, weight: w, bias: b, rows: n, inputs: inputs, outputs: outputs) }
+        let gw = fdGradient(w, upstream: dy) { NaiveKernels.linear(x, weight: $0, bias: b, rows: n, inputs: inputs, outputs: outputs) }
+        let gb = fdGradient(b, upstream: dy) { NaiveKernels.linear(x, weight: w, bias: $0, rows: n, inputs: inputs, outputs: outputs) }
+        for (label, got, want) in [("dx", dx, gx), ("dW", dw, gw), ("db", db, gb)] {
+            let c = closeness(got.toArray(), want.map { $0 + 1 }, atol: 1e-4, rtol: 1e-4, label: "linear \(label)")
+            #expect(c.ok, "\(c)")
+        }
+    }
+}
