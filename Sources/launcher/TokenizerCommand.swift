@@ -54,11 +54,19 @@ struct TokenizerCommand: ParsableCommand {
         var tokenizer: String?
 
         @Option(help: "Text to encode.")
-        var text: String
+        var text: String?
+
+        @Option(help: "UTF-8 file to encode instead of --text.")
+        var file: String?
+
+        func validate() throws {
+            guard (text == nil) != (file == nil) else { throw ValidationError("give exactly one of --text and --file") }
+        }
 
         func run() throws {
             let tok: any Tokenizer = try tokenizer.map { try BPETokenizer(contentsOf: URL(fileURLWithPath: $0)) } ?? ByteTokenizer()
-            print("[" + tok.encode(text).map(String.init).joined(separator: ", ") + "]")
+            let input = try text ?? readText(file!)
+            print("[" + tok.encode(input).map(String.init).joined(separator: ", ") + "]")
         }
     }
 

@@ -1,5 +1,0 @@
-import Testing
-
-@Test func EGPODistributedTestsTargetBuilds() {
-    #expect(Bool(true))
-}
