@@ -11,6 +11,7 @@ struct Launcher: ParsableCommand {
             SelfTestCommand.self,
             BenchCommand.self,
             DebugAtomicWriteCommand.self,
+            TokenizerCommand.self,
         ]
     )
 }

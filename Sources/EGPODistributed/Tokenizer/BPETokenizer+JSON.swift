@@ -1,0 +1,215 @@
+import Foundation
+
+/// Reading and writing Hugging Face's `tokenizer.json` layout: a BPE model whose vocabulary and
+/// merges are written in GPT-2's byte-to-character map, the `ByteLevel` pre-tokenizer (regex on,
+/// no prefix space) and decoder, and the special tokens as `added_tokens` (also present in the
+/// model vocabulary, so `tokenizers` keeps their ids).
+extension BPETokenizer {
+    /// The `tokenizer.json` text.
+    public func tokenizerJSON() -> String? { jsonText() }
+
+    /// The `tokenizer.json` text, vocabulary in id order, one merge per line.
+    public func jsonText() -> String {
+        var s = "{\n  \"version\": \"1.0\",\n  \"truncation\": null,\n  \"padding\": null,\n  \"added_tokens\": ["
+        for (k, t) in specialTokens.enumerated() {
+            s += k == 0 ? "\n" : ",\n"
+            s += "    {\"id\": \(t.id), \"content\": \(jsonQuote(t.content)), \"single_word\": false, \"lstrip\": false, "
+                + "\"rstrip\": false, \"normalized\": false, \"special\": true}"
+        }
+        s += "\n  ],\n  \"normalizer\": null,\n"
+        s += "  \"pre_tokenizer\": {\"type\": \"ByteLevel\", \"add_prefix_space\": false, \"trim_offsets\": true, \"use_regex\": true},\n"
+        s += "  \"post_processor\": null,\n"
+        s += "  \"decoder\": {\"type\": \"ByteLevel\", \"add_prefix_space\": false, \"trim_offsets\": true, \"use_regex\": true},\n"
+        s += "  \"model\": {\n    \"type\": \"BPE\",\n    \"dropout\": null,\n    \"unk_token\": null,\n"
+        s += "    \"continuing_subword_prefix\": null,\n    \"end_of_word_suffix\": null,\n    \"fuse_unk\": false,\n"
+        s += "    \"byte_fallback\": false,\n    \"ignore_merges\": false,\n    \"vocab\": {"
+        let specialIDs = Set(specialTokens.map(\.id))
+        var first = true
+        for (id, bytes) in tokenBytes.enumerated() where !bytes.isEmpty {
+            let text = specialIDs.contains(Int32(id)) ? String(decoding: bytes, as: UTF8.self) : ByteLevelMapping.encode(bytes)
+            s += first ? "\n      " : ",\n      "
+            first = false
+            s += "\(jsonQuote(text)): \(id)"
+        }
+        s += "\n    },\n    \"merges\": ["
+        for (k, m) in merges.enumerated() {
+            s += k == 0 ? "\n      " : ",\n      "
+            s += jsonQuote(ByteLevelMapping.encode(tokenBytes[Int(m.left)]) + " " + ByteLevelMapping.encode(tokenBytes[Int(m.right)]))
+        }
+        s += "\n    ]\n  }\n}\n"
+        return s
+    }
+
+    /// Writes `tokenizer.json` to `url`.
+    public func write(to url: URL) throws(TokenizerError) {
+        do {
+            try Data(jsonText().utf8).write(to: url, options: .atomic)
+        } catch {
+            throw .io(path: url.path, reason: "cannot write: \(error)")
+        }
+    }
+
+    /// Reads a `tokenizer.json` file.
+    public init(contentsOf url: URL) throws(TokenizerError) {
+        let data: Data
+        do {
+            data = try Data(contentsOf: url)
+        } catch {
+            throw .io(path: url.path, reason: "cannot read: \(error)")
+        }
+        try self.init(json: String(decoding: data, as: UTF8.self))
+    }
+
+    /// Parses `tokenizer.json` text. Byte-level BPE files (this writer's, GPT-2's layout) load;
+    /// files needing another normalizer, pre-tokenizer or model throw `.unsupported`.
+    public init(json: String) throws(TokenizerError) {
+        let root: [String: Any]
+        do {
+            guard let object = try JSONSerialization.jsonObject(with: Data(json.utf8)) as? [String: Any] else {
+                throw TokenizerError.malformed(field: "(root)", reason: "not a JSON object")
+            }
+            root = object
+        } catch let error as TokenizerError {
+            throw error
+        } catch {
+            throw .malformed(field: "(root)", reason: "not JSON: \(error)")
+        }
+        try Self.checkSupported(root)
+        guard let model = root["model"] as? [String: Any] else {
+            throw .malformed(field: "model", reason: "missing or not an object")
+        }
+        guard let vocab = model["vocab"] as? [String: Any] else {
+            throw .malformed(field: "model.vocab", reason: "missing or not an object of token to id")
+        }
+
+        var specials: [SpecialToken] = []
+        for (k, entry) in ((root["added_tokens"] as? [[String: Any]]) ?? []).enumerated() {
+            guard let id = entry["id"] as? Int, let content = entry["content"] as? String else {
+                throw .malformed(field: "added_tokens[\(k)]", reason: "needs integer `id` and string `content`")
+            }
+            for flag in ["lstrip", "rstrip", "single_word"] where (entry[flag] as? Bool) == true {
+                throw .unsupported(field: "added_tokens[\(k)].\(flag)", found: "true", expected: "false")
+            }
+            specials.append(SpecialToken(content: content, id: Int32(id)))
+        }
+        let specialByContent = Dictionary(specials.map { ($0.content, $0.id) }, uniquingKeysWith: { a, _ in a })
+
+        var maxID = specials.map { Int($0.id) }.max() ?? -1
+        var idOf: [String: Int32] = [:]
+        for (token, value) in vocab {
+            guard let id = value as? Int, id >= 0 else {
+                throw .malformed(field: "model.vocab[\(token)]", reason: "id \(value) is not a non-negative integer")
+            }
+            idOf[token] = Int32(id)
+            maxID = max(maxID, id)
+        }
+        var tokenBytes = [[UInt8]](repeating: [], count: maxID + 1)
+        for (token, id) in idOf {
+            if specialByContent[token] != nil {
+                tokenBytes[Int(id)] = Array(token.utf8)
+            } else if let bytes = ByteLevelMapping.decode(token) {
+                tokenBytes[Int(id)] = bytes
+            } else {
+                throw .unsupported(field: "model.vocab[\(token)]", found: "a token outside GPT-2's byte-to-character map",
+                                   expected: "byte-level tokens")
+            }
+        }
+        for t in specials { tokenBytes[Int(t.id)] = Array(t.content.utf8) }
+
+        var byteIDs = [Int32](repeating: -1, count: 256)
+        for b in 0..<256 {
+            guard let id = idOf[String(ByteLevelMapping.byteToScalar[b])] else {
+                throw .malformed(field: "model.vocab", reason: "byte 0x\(String(b, radix: 16)) has no token: byte-level BPE needs all 256")
+            }
+            byteIDs[b] = id
+        }
+
+        let rawMerges = (model["merges"] as? [Any]) ?? []
+        var merges: [Merge] = []
+        merges.reserveCapacity(rawMerges.count)
+        for (k, raw) in rawMerges.enumerated() {
+            let parts: [String]
+            if let line = raw as? String {
+                parts = line.split(separator: " ", omittingEmptySubsequences: false).map(String.init)
+            } else if let pair = raw as? [String] {
+                parts = pair
+            } else {
+                throw .badMerge(index: k, merge: "\(raw)", reason: "neither \"a b\" nor [\"a\", \"b\"]")
+            }
+            guard parts.count == 2 else {
+                throw .badMerge(index: k, merge: "\(raw)", reason: "has \(parts.count) parts, expected 2")
+            }
+            guard let left = idOf[parts[0]], let right = idOf[parts[1]] else {
+                throw .badMerge(index: k, merge: "\(raw)", reason: "a side is not in the vocabulary")
+            }
+            guard let merged = idOf[parts[0] + parts[1]] else {
+                throw .badMerge(index: k, merge: "\(raw)", reason: "the merged token is not in the vocabulary")
+            }
+            merges.append(Merge(left: left, right: right, merged: merged))
+        }
+        self.init(tokenBytes: tokenBytes, byteIDs: byteIDs, merges: merges, specialTokens: specials.sorted { $0.id < $1.id })
+    }
+
+    /// Throws for the parts of a `tokenizer.json` this implementation would get wrong.
+    private static func checkSupported(_ root: [String: Any]) throws(TokenizerError) {
+        if let normalizer = root["normalizer"], !(normalizer is NSNull) {
+            throw .unsupported(field: "normalizer", found: describe(normalizer), expected: "null")
+        }
+        guard let pre = root["pre_tokenizer"] as? [String: Any] else {
+            throw .unsupported(field: "pre_tokenizer", found: describe(root["pre_tokenizer"] ?? NSNull()),
+                               expected: "{\"type\": \"ByteLevel\", \"add_prefix_space\": false, \"use_regex\": true}")
+        }
+        let preType = pre["type"] as? String ?? "?"
+        guard preType == "ByteLevel" else {
+            throw .unsupported(field: "pre_tokenizer.type", found: preType, expected: "ByteLevel")
+        }
+        if (pre["add_prefix_space"] as? Bool) == true {
+            throw .unsupported(field: "pre_tokenizer.add_prefix_space", found: "true", expected: "false")
+        }
+        if (pre["use_regex"] as? Bool) == false {
+            throw .unsupported(field: "pre_tokenizer.use_regex", found: "false", expected: "true")
+        }
+        guard let model = root["model"] as? [String: Any] else { return }
+        let modelType = model["type"] as? String ?? "BPE"
+        guard modelType == "BPE" else {
+            throw .unsupported(field: "model.type", found: modelType, expected: "BPE")
+        }
+        for field in ["continuing_subword_prefix", "end_of_word_suffix"] {
+            if let value = model[field] as? String, !value.isEmpty {
+                throw .unsupported(field: "model.\(field)", found: value, expected: "null")
+            }
+        }
+        if let dropout = model["dropout"] as? Double, dropout > 0 {
+            throw .unsupported(field: "model.dropout", found: "\(dropout)", expected: "null")
+        }
+        if (model["ignore_merges"] as? Bool) == true {
+            throw .unsupported(field: "model.ignore_merges", found: "true", expected: "false")
+        }
+    }
+
+    private static func describe(_ value: Any) -> String {
+        if let object = value as? [String: Any], let type = object["type"] as? String { return "type \(type)" }
+        return "\(value)"
+    }
+}
+
+/// `s` as a JSON string literal.
+func jsonQuote(_ s: String) -> String {
+    var out = "\""
+    for u in s.unicodeScalars {
+        switch u {
+        case "\"": out += "\\\""
+        case "\\": out += "\\\\"
+        case "\n": out += "\\n"
+        case "\r": out += "\\r"
+        case "\t": out += "\\t"
+        default:
+            if u.value < 0x20 {
+                out += "\\u" + String(repeating: "0", count: 4 - String(u.value, radix: 16).count) + String(u.value, radix: 16)
+            } else {
+                out.unicodeScalars.append(u)
+            }
+        }
+    }
+    return out + "\""
+}
