@@ -8,6 +8,8 @@ struct Launcher: ParsableCommand {
         abstract: "Sharded CPU trainer for function-calling policies with EGPO.",
         subcommands: [
             TrainCommand.self,
+            InitCommand.self,
+            ScoreCommand.self,
             SelfTestCommand.self,
             BenchCommand.self,
             DebugAtomicWriteCommand.self,

@@ -1,0 +1,121 @@
+import Foundation
+import HDF5
+import ShardedTensor
+
+/// A policy and its tokenizer, as stored in a model file or a checkpoint.
+public struct LoadedModel: Sendable {
+    public let model: Transformer
+    public let tokenizer: any Tokenizer
+}
+
+/// Model files: HDF5, one Float32 dataset per parameter under its Hugging Face name and shape,
+/// a root attribute `config` holding the config as JSON with HF key names, and a root attribute
+/// `tokenizer` holding the tokenizer's `tokenizer.json` text (absent: the plain 256-byte
+/// tokenizer). h5py reads them directly; checkpoints are model files with more groups.
+public enum ModelFile {
+    /// Written as the root attribute `format_version`; readers refuse newer versions.
+    public static let formatVersion: Int64 = 1
+
+    /// Writes `model` and `tokenizer` to `path` atomically (a crash leaves any previous file).
+    public static func write(_ model: Transformer, tokenizer: any Tokenizer, to path: String) throws {
+        try HDF5File.writeAtomically(to: path) { file in
+            try write(model, tokenizer: tokenizer, into: try file.root)
+        }
+    }
+
+    /// Writes the parameters and the `config`, `tokenizer` and `format_version` attributes into
+    /// `group` (the root of a model file or of a checkpoint).
+    public static func write(_ model: Transformer, tokenizer: any Tokenizer, into group: HDF5Group) throws {
+        for entry in model.layout.entries {
+            let values = UnsafeBufferPointer(start: model.parameters.base + entry.offset, count: entry.count)
+            try group.writeDataset(entry.name, shape: entry.shape, from: values)
+        }
+        try group.setAttribute("config", try configJSON(model.config))
+        try group.setAttribute("format_version", formatVersion)
+        if let json = tokenizer.tokenizerJSON() {
+            try group.setAttribute("tokenizer", json)
+        }
+    }
+
+    /// Reads a model file.
+    public static func read(from path: String) throws -> LoadedModel {
+        let file = try HDF5File.open(at: path)
+        defer { try? file.close() }
+        return try read(from: try file.root)
+    }
+
+    /// Reads the model and tokenizer stored in `group`. Every parameter of the config's layout
+    /// must be there with its exact shape; top-level datasets outside the layout are refused
+    /// (they mean the file is for another architecture). Subgroups (a checkpoint's optimizer
+    /// state, RNG states) are left alone.
+    public static func read(from group: HDF5Group) throws -> LoadedModel {
+        let path = group.file.path
+        if try group.hasAttribute("format_version") {
+            let version = try group.int64Attribute("format_version")
+            guard version <= formatVersion else { throw ModelFileError.unsupportedFormat(path: path, found: version, supported: formatVersion) }
+        }
+        let config = try readConfig(try group.stringAttribute("config"), path: path)
+        let tokenizer = try readTokenizer(group, path: path)
+        guard tokenizer.vocabSize <= config.vocabularySize else {
+            throw ModelFileError.vocabularyTooSmall(path: path, tokenizerVocabulary: tokenizer.vocabSize, modelVocabulary: config.vocabularySize)
+        }
+        let layout = config.parameterLayout
+        let known = Set(layout.entries.map(\.name))
+        for name in try group.childNames() where !known.contains(name) {
+            if (try? group.datasetShape(name)) != nil {
+                throw ModelFileError.unexpectedTensor(path: path, name: name,
+                                                      hint: "layers \(config.layerCount), tie_word_embeddings \(config.tieWordEmbeddings), attention_bias \(config.attentionBias)")
+            }
+        }
+        let parameters = FloatBuffer(count: layout.totalCount)
+        for entry in layout.entries {
+            try group.readDataset(entry.name, into: UnsafeMutableBufferPointer(start: parameters.base + entry.offset, count: entry.count),
+                                  expectedShape: entry.shape)
+        }
+        do {
+            return LoadedModel(model: try Transformer(config: config, parameters: parameters), tokenizer: tokenizer)
+        } catch {
+            throw ModelFileError.badConfig(path: path, message: "\(error)")
+        }
+    }
+
+    /// The config as sorted JSON with HF key names.
+    public static func configJSON(_ config: ModelConfig) throws -> String {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys]
+        return String(decoding: try encoder.encode(config), as: UTF8.self)
+    }
+
+    /// Parses and validates a config JSON text; `path` names its source in errors.
+    public static func readConfig(_ json: String, path: String) throws -> ModelConfig {
+        let config: ModelConfig
+        do {
+            config = try JSONDecoder().decode(ModelConfig.self, from: Data(json.utf8))
+        } catch let error as DecodingError {
+            throw ModelFileError.badConfig(path: path, message: describe(error))
+        }
+        do { try config.validate() } catch { throw ModelFileError.badConfig(path: path, message: "\(error)") }
+        return config
+    }
+
+    private static func readTokenizer(_ group: HDF5Group, path: String) throws -> any Tokenizer {
+        guard try group.hasAttribute("tokenizer") else { return ByteTokenizer() }
+        do {
+            return try BPETokenizer(json: try group.stringAttribute("tokenizer"))
+        } catch let error as TokenizerError {
+            throw ModelFileError.badTokenizer(path: path, message: "\(error)")
+        }
+    }
+
+    /// A one-line reading of a decoding error: which key, what was wrong.
+    static func describe(_ error: DecodingError) -> String {
+        func at(_ path: [CodingKey]) -> String { path.isEmpty ? "top level" : path.map(\.stringValue).joined(separator: ".") }
+        switch error {
+        case let .keyNotFound(key, context): return "missing key '\(key.stringValue)' at \(at(context.codingPath))"
+        case let .typeMismatch(type, context): return "'\(at(context.codingPath))' should be \(type)"
+        case let .valueNotFound(type, context): return "'\(at(context.codingPath))' is null, expected \(type)"
+        case let .dataCorrupted(context): return "invalid JSON at \(at(context.codingPath)): \(context.debugDescription)"
+        @unknown default: return "\(error)"
+        }
+    }
+}

@@ -1,0 +1,29 @@
+/// What can be wrong with a model file beyond HDF5 itself (HDF5Error covers missing datasets
+/// and wrong shapes, naming the file and the tensor).
+public enum ModelFileError: Error, CustomStringConvertible, Equatable {
+    /// The `config` attribute is not a valid model config.
+    case badConfig(path: String, message: String)
+    /// The `tokenizer` attribute is not a tokenizer.json this project can load.
+    case badTokenizer(path: String, message: String)
+    /// The tokenizer has more ids than the model has embedding rows.
+    case vocabularyTooSmall(path: String, tokenizerVocabulary: Int, modelVocabulary: Int)
+    /// A dataset at the top level that the config's layout does not have.
+    case unexpectedTensor(path: String, name: String, hint: String)
+    /// A file written by a newer, incompatible version of the format.
+    case unsupportedFormat(path: String, found: Int64, supported: Int64)
+
+    public var description: String {
+        switch self {
+        case let .badConfig(path, message):
+            return "\(path): attribute 'config' is not a valid model config: \(message)"
+        case let .badTokenizer(path, message):
+            return "\(path): attribute 'tokenizer' is not a loadable tokenizer.json: \(message)"
+        case let .vocabularyTooSmall(path, tokenizerVocabulary, modelVocabulary):
+            return "\(path): the tokenizer has \(tokenizerVocabulary) ids but vocab_size is \(modelVocabulary); raise vocab_size to at least \(tokenizerVocabulary)"
+        case let .unexpectedTensor(path, name, hint):
+            return "\(path): dataset '\(name)' is not a parameter of this config (\(hint))"
+        case let .unsupportedFormat(path, found, supported):
+            return "\(path): format_version \(found) is newer than this launcher reads (\(supported)); upgrade the launcher"
+        }
+    }
+}
