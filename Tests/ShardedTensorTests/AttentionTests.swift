@@ -58,3 +58,21 @@ import TestSupport
         }
     }
 }
+
+@Suite struct CachedAttentionTests {
+    @Test(arguments: [0, 5, 9])
+    func equalsTheLastRowOfCausalAttention(prefixLength: Int) {
+        let shape = AttentionShape(heads: 4, kvHeads: 2, headDim: 4)
+        let n = 10, qc = 16, kc = 8
+        let q = randomValues(n * qc, seed: 200), k = randomValues(n * kc, seed: 201), v = randomValues(n * kc, seed: 202)
+        let want = NaiveKernels.causalAttention(q: q, k: k, v: v, rows: n, segments: [AttentionSegment(start: 0, length: n)], shape: shape)
+        let fq = floats(q), fk = floats(k), fv = floats(v), out = FloatBuffer(count: qc)
+        let scratch = FloatBuffer(count: CachedAttention.scratchCount(maxKeys: n, shape: shape))
+        let keys = fk.matrix(rows: n, cols: kc), values = fv.matrix(rows: n, cols: kc)
+        CachedAttention.forward(q: fq.base + (n - 1) * qc, prefixKeys: keys.rows(0 ..< prefixLength), prefixValues: values.rows(0 ..< prefixLength),
+                                ownKeys: keys.rows(prefixLength ..< n), ownValues: values.rows(prefixLength ..< n), shape: shape,
+                                into: out.base, scratch: scratch.base)
+        let c = closeness(out.toArray(), Array(want[(n - 1) * qc ..< n * qc]), atol: 1e-5, rtol: 1e-4, label: "cached attention, prefix \(prefixLength)")
+        #expect(c.ok, "\(c)")
+    }
+}

@@ -1,0 +1,180 @@
+import ShardedTensor
+
+/// Batched incremental decoding with a KV cache, sharing the model's layer code with training.
+///
+/// Each prompt is run once (prefill, in chunks of packed prompts); its keys and values serve all
+/// its G completions, which then decode together one token per step. Randomness comes from
+/// Philox keyed by (seed, sequence id, token index), so a completion is the same whether it is
+/// sampled alone or in a batch of any size.
+public final class Sampler {
+    public let model: Transformer
+    /// Upper bound on packed prompt tokens per prefill chunk (bounds activation memory).
+    public var prefillChunkRows = 4096
+    let cache: KVCache
+    let acts: LayerActivations
+    var x = FloatBuffer(count: 0), xNext = FloatBuffer(count: 0)    // (rows, C) residual ping-pong
+    var normed = FloatBuffer(count: 0), rstd = FloatBuffer(count: 0)
+    var logits = FloatBuffer(count: 0)                              // (rows, V)
+    var promptLogits = FloatBuffer(count: 0)                        // (prompts, V)
+    var scratch = FloatBuffer(count: 0), work: FloatBuffer
+    var order: [Int32]
+    private var rowCapacity = 0
+
+    public init(model: Transformer) {
+        self.model = model
+        cache = KVCache(config: model.config)
+        acts = LayerActivations(config: model.config)
+        work = FloatBuffer(count: model.config.vocabularySize)
+        order = [Int32](repeating: 0, count: model.config.vocabularySize)
+    }
+
+    /// Draws `completionCount` completions for every request.
+    /// - Returns: completions grouped by request, in order (request 0's G, then request 1's, ...).
+    public func sample(_ requests: [SamplingRequest], options: SamplingOptions) -> [Completion] {
+        let config = model.config, v = config.vocabularySize
+        let maxPrompt = requests.map { $0.prompt.count }.max() ?? 0
+        precondition(maxPrompt < config.maxPositionEmbeddings,
+                     "Sampler: prompt of \(maxPrompt) tokens leaves no room under max_position_embeddings \(config.maxPositionEmbeddings)")
+        // Completion c belongs to request promptOf[c]; new tokens stop at the position limit.
+        var completions: [Completion] = [], promptOf: [Int] = [], limit: [Int] = []
+        for (r, req) in requests.enumerated() {
+            for g in 0..<req.completionCount {
+                completions.append(Completion(requestIndex: r, sequenceId: req.firstSequenceId + UInt64(g), tokens: [],
+                                              logProbs: [], entropies: [], stopped: false))
+                promptOf.append(r)
+                limit.append(min(options.maxNewTokens, config.maxPositionEmbeddings - req.prompt.count))
+            }
+        }
+        let maxNew = max(1, limit.max() ?? 1)
+        if options.maxNewTokens <= 0 || completions.isEmpty { return completions }
+        cache.reserve(prompts: requests.count, promptLength: maxPrompt, completions: completions.count, completionLength: maxNew)
+        reserve(rows: max(min(prefillChunkRows, requests.reduce(0) { $0 + $1.prompt.count }), maxPrompt, completions.count),
+                prompts: requests.count, maxKeys: maxPrompt + maxNew)
+        prefill(requests)
+
+        // Draw token i of completion c from its logits row; returns true when c is finished.
+        func take(_ c: Int, logitsRow: UnsafePointer<Float>) -> Bool {
+            let i = completions[c].tokens.count
+            let u = Philox.uniform(seed: options.seed, stream: completions[c].sequenceId, index: UInt64(i))
+            let (token, lp, h) = order.withUnsafeMutableBufferPointer {
+                TokenSampler.draw(logits: logitsRow, vocabulary: v, options: options, u: u, work: work.base, order: $0.baseAddress!)
+            }
+            completions[c].tokens.append(token)
+            completions[c].logProbs.append(lp)
+            completions[c].entropies.append(h)
+            if options.stopTokens.contains(token) { completions[c].stopped = true; return true }
+            return completions[c].tokens.count >= limit[c]
+        }
+        var active: [Int] = []
+        for c in 0..<completions.count where !take(c, logitsRow: promptLogits.base + promptOf[c] * v) { active.append(c) }
+
+        var positions: [Int32] = [], lastTokens: [Int32] = []
+        while !active.isEmpty {
+            positions.removeAll(keepingCapacity: true)
+            lastTokens.removeAll(keepingCapacity: true)
+            for c in active {
+                // The newest token enters the cache at position prompt + (completion tokens before it).
+                positions.append(Int32(requests[promptOf[c]].prompt.count + completions[c].tokens.count - 1))
+                lastTokens.append(completions[c].tokens.last!)
+            }
+            decodeStep(active: active, promptOf: promptOf, requests: requests, positions: positions, tokens: lastTokens,
+                       ownLengths: active.map { completions[$0].tokens.count })
+            var still: [Int] = []
+            for (row, c) in active.enumerated() where !take(c, logitsRow: logits.base + row * v) { still.append(c) }
+            active = still
+        }
+        return completions
+    }
+
+    private func reserve(rows: Int, prompts: Int, maxKeys: Int) {
+        let config = model.config, c = config.hiddenSize, v = config.vocabularySize
+        if rows > rowCapacity {
+            rowCapacity = rows
+            x = FloatBuffer(count: rows * c); xNext = FloatBuffer(count: rows * c)
+            normed = FloatBuffer(count: rows * c); rstd = FloatBuffer(count: rows)
+            logits = FloatBuffer(count: rows * v)
+        }
+        if prompts * v > promptLogits.count { promptLogits = FloatBuffer(count: prompts * v) }
+        let need = CachedAttention.scratchCount(maxKeys: maxKeys, shape: model.attentionShape)
+        if need > scratch.count { scratch = FloatBuffer(count: need) }
+        acts.reserve(rows: rows, probabilities: 0)
+    }
+
+    /// Runs the prompts in packed chunks with the training forward's layers, storing each layer's
+    /// keys and values in the prompt slots and each prompt's last-token logits in `promptLogits`.
+    private func prefill(_ requests: [SamplingRequest]) {
+        let config = model.config, c = config.hiddenSize, v = config.vocabularySize
+        var first = 0
+        while first < requests.count {
+            var end = first, rows = 0
+            while end < requests.count && (end == first || rows + requests[end].prompt.count <= prefillChunkRows) {
+                rows += requests[end].prompt.count
+                end += 1
+            }
+            var tokens: [Int32] = [], positions: [Int32] = [], segments: [AttentionSegment] = []
+            for r in first..<end {
+                segments.append(AttentionSegment(start: tokens.count, length: requests[r].prompt.count))
+                tokens += requests[r].prompt
+                positions += (0..<requests[r].prompt.count).map { Int32($0) }
+            }
+            let probabilities = CausalAttention.probabilityCount(segments, shape: model.attentionShape)
+            acts.reserve(rows: rows, probabilities: probabilities)
+            if rows > rowCapacity { reserve(rows: rows, prompts: requests.count, maxKeys: 0) }
+            var input = x, output = xNext
+            tokens.withUnsafeBufferPointer { Embedding.forward(table: model.weights.embedding, tokens: $0.baseAddress!, into: input.rows(rows, c)) }
+            positions.withUnsafeBufferPointer { pos in
+                for l in 0..<config.layerCount {
+                    model.attentionInputs(l, x: input.rows(rows, c), positions: pos.baseAddress!, a: acts, rows: rows)
+                    for (i, seg) in segments.enumerated() {
+                        let slot = first + i
+                        model.copy(acts.k.rows(rows, model.kvWidth).rows(seg.start ..< seg.start + seg.length),
+                                   into: cache.prefix(l, slot: slot, length: seg.length, values: false))
+                        model.copy(acts.v.rows(rows, model.kvWidth).rows(seg.start ..< seg.start + seg.length),
+                                   into: cache.prefix(l, slot: slot, length: seg.length, values: true))
+                    }
+                    CausalAttention.forward(q: acts.q.rows(rows, model.qWidth), k: acts.k.rows(rows, model.kvWidth),
+                                            v: acts.v.rows(rows, model.kvWidth), into: acts.attention.rows(rows, model.qWidth),
+                                            probabilities: acts.probabilities.base, segments: segments, shape: model.attentionShape)
+                    model.attentionOutputAndMLP(l, x: input.rows(rows, c), a: acts, rows: rows, into: output.rows(rows, c))
+                    swap(&input, &output)
+                }
+            }
+            // Last row of each prompt -> final norm -> head.
+            let last = output.rows(segments.count, c)
+            for (i, seg) in segments.enumerated() { last.row(i).update(from: input.base + (seg.start + seg.length - 1) * c, count: c) }
+            model.languageModelHead(last, normed: normed.rows(segments.count, c), rstd: rstd.base,
+                                    into: MatrixView(promptLogits.base + first * v, rows: segments.count, cols: v))
+            first = end
+        }
+    }
+
+    /// One decoding step for the active completions: feeds each one's newest token, appends its
+    /// keys and values to the completion's cache slot and leaves next-token logits in `logits`.
+    private func decodeStep(active: [Int], promptOf: [Int], requests: [SamplingRequest], positions: [Int32], tokens: [Int32],
+                            ownLengths: [Int]) {
+        let config = model.config, c = config.hiddenSize, m = active.count
+        var input = x, output = xNext
+        tokens.withUnsafeBufferPointer { Embedding.forward(table: model.weights.embedding, tokens: $0.baseAddress!, into: input.rows(m, c)) }
+        positions.withUnsafeBufferPointer { pos in
+            for l in 0..<config.layerCount {
+                model.attentionInputs(l, x: input.rows(m, c), positions: pos.baseAddress!, a: acts, rows: m)
+                let q = acts.q.rows(m, model.qWidth), k = acts.k.rows(m, model.kvWidth), vv = acts.v.rows(m, model.kvWidth)
+                let att = acts.attention.rows(m, model.qWidth)
+                for (row, slot) in active.enumerated() {
+                    let n = ownLengths[row]
+                    let ownK = cache.own(l, slot: slot, length: n, values: false), ownV = cache.own(l, slot: slot, length: n, values: true)
+                    ownK.row(n - 1).update(from: k.row(row), count: model.kvWidth)
+                    ownV.row(n - 1).update(from: vv.row(row), count: model.kvWidth)
+                    let r = promptOf[slot], p = requests[r].prompt.count
+                    CachedAttention.forward(q: q.row(row), prefixKeys: cache.prefix(l, slot: r, length: p, values: false),
+                                            prefixValues: cache.prefix(l, slot: r, length: p, values: true),
+                                            ownKeys: ownK, ownValues: ownV, shape: model.attentionShape,
+                                            into: att.row(row), scratch: scratch.base)
+                }
+                model.attentionOutputAndMLP(l, x: input.rows(m, c), a: acts, rows: m, into: output.rows(m, c))
+                swap(&input, &output)
+            }
+        }
+        model.languageModelHead(input.rows(m, c), normed: normed.rows(m, c), rstd: rstd.base, into: logits.rows(m, config.vocabularySize))
+    }
+}

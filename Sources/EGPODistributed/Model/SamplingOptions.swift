@@ -1,0 +1,130 @@
+import Foundation
+import ShardedTensor
+
+/// How the sampler draws tokens.
+public struct SamplingOptions: Sendable, Equatable {
+    /// Logits are divided by this before the softmax (> 0).
+    public var temperature: Float
+    /// Keep only the k most probable tokens (nil: all).
+    public var topK: Int?
+    /// Keep the smallest most-probable set whose probability reaches p, after top-k (nil: all).
+    public var topP: Float?
+    /// Completion length limit (the stop token, when drawn, counts).
+    public var maxNewTokens: Int
+    /// Tokens that end a completion; the stop token is kept as its last token.
+    public var stopTokens: Set<Int32>
+    /// Key of the counter-based generator; draws depend only on (seed, sequence id, token index).
+    public var seed: UInt64
+
+    public init(temperature: Float = 1, topK: Int? = nil, topP: Float? = nil, maxNewTokens: Int = 64,
+                stopTokens: Set<Int32> = [], seed: UInt64 = 0) {
+        precondition(temperature > 0, "SamplingOptions: temperature \(temperature) must be positive")
+        precondition(topK.map { $0 >= 1 } ?? true, "SamplingOptions: topK \(topK!) must be at least 1")
+        precondition(topP.map { $0 > 0 && $0 <= 1 } ?? true, "SamplingOptions: topP \(topP!) must be in (0, 1]")
+        self.temperature = temperature
+        self.topK = topK
+        self.topP = topP
+        self.maxNewTokens = maxNewTokens
+        self.stopTokens = stopTokens
+        self.seed = seed
+    }
+}
+
+/// One prompt and how many completions to draw from it (a GRPO/EGPO group).
+public struct SamplingRequest: Sendable, Equatable {
+    public var prompt: [Int32]
+    /// G: completions drawn from this prompt; they share the prompt's KV cache.
+    public var completionCount: Int
+    /// Completion g uses sequence id `firstSequenceId + g` for its random stream; give each
+    /// completion in a run a distinct id (e.g. global prompt index * G) so results do not depend
+    /// on batching or on which rank samples it.
+    public var firstSequenceId: UInt64
+
+    public init(prompt: [Int32], completionCount: Int = 1, firstSequenceId: UInt64) {
+        precondition(!prompt.isEmpty, "SamplingRequest: empty prompt")
+        precondition(completionCount >= 1, "SamplingRequest: completionCount \(completionCount)")
+        self.prompt = prompt
+        self.completionCount = completionCount
+        self.firstSequenceId = firstSequenceId
+    }
+}
+
+/// A sampled completion with what the RL objective needs about each token.
+public struct Completion: Sendable, Equatable {
+    /// Index of its request in the `sample` call.
+    public let requestIndex: Int
+    public let sequenceId: UInt64
+    /// Sampled tokens (prompt not included).
+    public var tokens: [Int32]
+    /// log-probability of each token under the distribution it was drawn from (temperature,
+    /// and top-k/top-p renormalised when set).
+    public var logProbs: [Float]
+    /// Full-vocabulary entropy of softmax(logits / temperature) at each token (before top-k/p).
+    public var entropies: [Float]
+    /// True when it ended on a stop token, false when it hit the length limit.
+    public var stopped: Bool
+}
+
+/// Draws one token from a row of logits.
+enum TokenSampler {
+    /// Samples with uniform `u` in (0, 1); returns (token, log-prob under the sampled
+    /// distribution, entropy of the full tempered distribution). `work` holds V floats and
+    /// `order` V ints of scratch.
+    static func draw(logits z: UnsafePointer<Float>, vocabulary v: Int, options: SamplingOptions, u: Double,
+                     work p: UnsafeMutablePointer<Float>, order: UnsafeMutablePointer<Int32>) -> (token: Int32, logProb: Float, entropy: Float) {
+        let invT = 1 / options.temperature
+        var m = -Float.infinity
+        for i in 0..<v { m = max(m, z[i]) }
+        m *= invT
+        var s: Float = 0, sz: Float = 0
+        for i in 0..<v {
+            let zi = z[i] * invT
+            let e = expf(zi - m)
+            p[i] = e
+            s += e
+            sz += e * zi
+        }
+        let lse = m + logf(s)
+        let entropy = lse - sz / s
+        let truncated = (options.topK.map { $0 < v } ?? false) || (options.topP.map { $0 < 1 } ?? false)
+        if !truncated {
+            // Inverse CDF in vocabulary order, on unnormalised weights.
+            let target = Float(u) * s
+            var acc: Float = 0, pick = -1
+            for i in 0..<v {
+                acc += p[i]
+                if acc > target && p[i] > 0 { pick = i; break }
+            }
+            if pick < 0 { pick = (0..<v).last { p[$0] > 0 }! }   // u above the rounded total
+            return (Int32(pick), z[pick] * invT - lse, entropy)
+        }
+        // Sort by probability (ties by id, so the order is deterministic), keep top-k, then the
+        // nucleus of the renormalised remainder, and sample from what is kept.
+        for i in 0..<v { order[i] = Int32(i) }
+        var buffer = UnsafeMutableBufferPointer(start: order, count: v)
+        buffer.sort { (a: Int32, b: Int32) -> Bool in
+            let pa = p[Int(a)], pb = p[Int(b)]
+            return pa > pb || (pa == pb && a < b)
+        }
+        var kept = min(v, options.topK ?? v)
+        var mass: Float = 0
+        for j in 0..<kept { mass += p[Int(order[j])] }
+        if let topP = options.topP, topP < 1 {
+            var acc: Float = 0, j = 0
+            while j < kept {
+                acc += p[Int(order[j])]
+                j += 1
+                if acc >= topP * mass { break }
+            }
+            kept = j
+            mass = acc
+        }
+        let target = Float(u) * mass
+        var acc: Float = 0, pick = Int(order[kept - 1])
+        for j in 0..<kept {
+            acc += p[Int(order[j])]
+            if acc > target { pick = Int(order[j]); break }
+        }
+        return (Int32(pick), logf(p[pick] / mass), entropy)
+    }
+}
