@@ -10,6 +10,7 @@ struct Launcher: ParsableCommand {
             TrainCommand.self,
             InitCommand.self,
             ScoreCommand.self,
+            SampleCommand.self,
             SelfTestCommand.self,
             BenchCommand.self,
             DebugAtomicWriteCommand.self,

@@ -139,42 +139,15 @@ import TestSupport
     @Test func aProcessKilledBeforeTheRenameLeavesThePreviousFileIntact() throws {
         let file = folder.appendingPathComponent("model.h5").path
         try write(file, value: 7)
-        let launcher = try LauncherBinary.url()
-        let process = Process()
-        process.executableURL = launcher
-        process.arguments = ["debug-atomic-write", "--path", file, "--value", "8", "--kill-before-rename"]
-        try process.run()
-        process.waitUntilExit()
-        #expect(process.terminationReason == .uncaughtSignal && process.terminationStatus == SIGKILL,
-                "launcher ended with \(process.terminationReason.rawValue)/\(process.terminationStatus), expected SIGKILL")
+        let killed = try LauncherBinary.run(["debug-atomic-write", "--path", file, "--value", "8", "--kill-before-rename"])
+        #expect(killed.signaled && killed.status == SIGKILL,
+                "launcher ended with status \(killed.status) (signaled: \(killed.signaled)), expected SIGKILL; stderr: \(killed.stderr)")
         #expect(try read(file) == 7)
         // The killed process could not clean up: its complete temporary file is left beside.
         #expect(try leftovers().count == 1)
 
-        let normal = Process()
-        normal.executableURL = launcher
-        normal.arguments = ["debug-atomic-write", "--path", file, "--value", "9"]
-        try normal.run()
-        normal.waitUntilExit()
-        #expect(normal.terminationStatus == 0)
+        let normal = try LauncherBinary.run(["debug-atomic-write", "--path", file, "--value", "9"])
+        #expect(normal.status == 0, "\(normal.stderr)")
         #expect(try read(file) == 9)
-    }
-}
-
-/// The launcher executable built beside the test bundle.
-enum LauncherBinary {
-    struct Missing: Error, CustomStringConvertible {
-        let path: String
-        var description: String { "launcher not found at \(path); build it first (swift build)" }
-    }
-
-    static func url() throws -> URL {
-        let executable = URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath()
-        var folder = executable.deletingLastPathComponent()
-        // swift test runs .../debug/EGPOTrainerPackageTests.xctest; the launcher sits beside it.
-        if folder.lastPathComponent.hasSuffix(".xctest") { folder = folder.deletingLastPathComponent() }
-        let candidate = folder.appendingPathComponent("launcher")
-        guard FileManager.default.isExecutableFile(atPath: candidate.path) else { throw Missing(path: candidate.path) }
-        return candidate
     }
 }

@@ -93,6 +93,8 @@ public enum ModelFile {
             config = try JSONDecoder().decode(ModelConfig.self, from: Data(json.utf8))
         } catch let error as DecodingError {
             throw ModelFileError.badConfig(path: path, message: describe(error))
+        } catch {
+            throw ModelFileError.badConfig(path: path, message: "\(error)")   // validation inside decoding
         }
         do { try config.validate() } catch { throw ModelFileError.badConfig(path: path, message: "\(error)") }
         return config

@@ -15,7 +15,7 @@ public enum ModelFileError: Error, CustomStringConvertible, Equatable {
     public var description: String {
         switch self {
         case let .badConfig(path, message):
-            return "\(path): attribute 'config' is not a valid model config: \(message)"
+            return "\(path): invalid model config (the 'config' attribute of a model file, or a config JSON): \(message)"
         case let .badTokenizer(path, message):
             return "\(path): attribute 'tokenizer' is not a loadable tokenizer.json: \(message)"
         case let .vocabularyTooSmall(path, tokenizerVocabulary, modelVocabulary):

@@ -1,0 +1,56 @@
+import ArgumentParser
+import EGPODistributed
+import Foundation
+
+/// `launcher sample`: completions of a prompt from a model file, with the KV-cache sampler.
+struct SampleCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "sample",
+        abstract: "Sample completions of a prompt from a model file or checkpoint."
+    )
+
+    @Option(help: "Model file or checkpoint (HDF5).") var checkpoint: String
+    @Option(help: "The prompt text (encoded with the model's tokenizer, nothing prepended).") var prompt: String
+    @Option(help: "Most tokens to generate per completion.") var maxTokens: Int = 64
+    @Option(help: "Sampling temperature (> 0).") var temperature: Float = 1
+    @Option(help: "Seed of the per-sequence random streams.") var seed: UInt64 = 0
+    @Option(help: "Keep only the k most probable tokens.") var topK: Int?
+    @Option(help: "Keep the smallest set of tokens whose probability reaches p.") var topP: Float?
+    @Option(help: "Completions to draw (they share the prompt's KV cache).") var count: Int = 1
+    @Flag(help: "Print one JSON object per completion with tokens, log-probabilities and entropies.") var json = false
+
+    func validate() throws {
+        guard maxTokens >= 1 else { throw ValidationError("--max-tokens \(maxTokens) must be at least 1") }
+        guard temperature > 0, temperature.isFinite else { throw ValidationError("--temperature \(temperature) must be positive") }
+        guard count >= 1 else { throw ValidationError("--count \(count) must be at least 1") }
+        if let topK, topK < 1 { throw ValidationError("--top-k \(topK) must be at least 1") }
+        if let topP, !(topP > 0 && topP <= 1) { throw ValidationError("--top-p \(topP) must be in (0, 1]") }
+    }
+
+    func run() throws {
+        let loaded = try ModelFile.read(from: checkpoint)
+        let tokens = loaded.tokenizer.encode(prompt)
+        let limit = loaded.model.config.maxPositionEmbeddings
+        guard !tokens.isEmpty else { throw LauncherError("--prompt is empty: the sampler needs at least one prompt token") }
+        guard tokens.count < limit else {
+            throw LauncherError("--prompt encodes to \(tokens.count) tokens, leaving no room under max_position_embeddings \(limit)")
+        }
+        let options = SamplingOptions(temperature: temperature, topK: topK, topP: topP, maxNewTokens: maxTokens,
+                                      stopTokens: Set([loaded.tokenizer.eosID].compactMap { $0 }), seed: seed)
+        let completions = Sampler(model: loaded.model).sample(
+            [SamplingRequest(prompt: tokens, completionCount: count, firstSequenceId: 0)], options: options)
+        for completion in completions {
+            let text = loaded.tokenizer.decode(completion.tokens)
+            if json {
+                Console.out(try JSONLines.encode([
+                    "sequence_id": Int(completion.sequenceId), "prompt_tokens": tokens.map(Int.init),
+                    "tokens": completion.tokens.map(Int.init), "text": text,
+                    "logprobs": completion.logProbs.map(Double.init), "entropies": completion.entropies.map(Double.init),
+                    "stopped": completion.stopped,
+                ]))
+            } else {
+                Console.out(text)
+            }
+        }
+    }
+}
