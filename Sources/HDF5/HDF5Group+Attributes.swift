@@ -39,14 +39,7 @@ extension HDF5Group {
     /// Reads a string attribute (variable or fixed length).
     public func stringAttribute(_ attribute: String) throws -> String {
         let object = "\(name)@\(attribute)"
-        return try HDF5Library.locked {
-            let attr = try openAttribute(attribute)
-            defer { H5Aclose(attr) }
-            let stored = try HDF5Library.id("H5Aget_type", path: path, object: object, H5Aget_type(attr))
-            defer { H5Tclose(stored) }
-            guard H5Tget_class(stored) == H5T_STRING else {
-                throw HDF5Error.typeMismatch(path: path, object: object, expected: "string", actual: H5Tget_class(stored).name)
-            }
+        return try withAttribute(attribute, typeClass: H5T_STRING, typeName: "string") { attr, stored in
             if try HDF5Library.truth("H5Tis_variable_str", path: path, object: object, H5Tis_variable_str(stored)) {
                 let memory = try stringType(object: object)
                 defer { H5Tclose(memory) }
@@ -65,14 +58,7 @@ extension HDF5Group {
     /// Reads a numeric attribute's values (all elements, row-major).
     public func numericAttribute<T: HDF5Scalar>(_ attribute: String, as type: T.Type = T.self) throws -> [T] {
         let object = "\(name)@\(attribute)"
-        return try HDF5Library.locked {
-            let attr = try openAttribute(attribute)
-            defer { H5Aclose(attr) }
-            let stored = try HDF5Library.id("H5Aget_type", path: path, object: object, H5Aget_type(attr))
-            defer { H5Tclose(stored) }
-            guard H5Tget_class(stored) == T.typeClass else {
-                throw HDF5Error.typeMismatch(path: path, object: object, expected: T.typeName, actual: H5Tget_class(stored).name)
-            }
+        return try withAttribute(attribute, typeClass: T.typeClass, typeName: T.typeName) { attr, _ in
             let space = try HDF5Library.id("H5Aget_space", path: path, object: object, H5Aget_space(attr))
             defer { H5Sclose(space) }
             let count = try shape(ofSpace: space, object: object).reduce(1, *)
@@ -90,16 +76,11 @@ extension HDF5Group {
     /// The names of the group's attributes, sorted.
     public func attributeNames() throws -> [String] {
         try HDF5Library.locked {
-            final class Names { var list: [String] = [] }
-            let names = Names()
-            let visit: H5A_operator2_t = { _, attributeName, _, context in
-                guard let attributeName, let context else { return 0 }
-                Unmanaged<Names>.fromOpaque(context).takeUnretainedValue().list.append(String(cString: attributeName))
-                return 0
-            }
+            let names = NameCollector()
+            let visit: H5A_operator2_t = { _, attributeName, _, context in NameCollector.append(attributeName, to: context) }
             var index: hsize_t = 0
             try HDF5Library.status("H5Aiterate2", path: path, object: name,
-                                   H5Aiterate2(id, H5_INDEX_NAME, H5_ITER_INC, &index, visit, Unmanaged.passUnretained(names).toOpaque()))
+                                   H5Aiterate2(id, H5_INDEX_NAME, H5_ITER_INC, &index, visit, names.context))
             return names.list
         }
     }
@@ -112,6 +93,23 @@ extension HDF5Group {
             throw HDF5Error.shapeMismatch(path: path, dataset: "\(name)@\(attribute)", expected: [], actual: [values.count])
         }
         return values[0]
+    }
+
+    /// Opens an attribute, checks its type class and passes the attribute and stored type ids to
+    /// `body`, holding the library lock; both ids are closed afterwards.
+    private func withAttribute<R>(_ attribute: String, typeClass: H5T_class_t, typeName: String,
+                                  _ body: (_ attr: hid_t, _ storedType: hid_t) throws -> R) throws -> R {
+        let object = "\(name)@\(attribute)"
+        return try HDF5Library.locked {
+            let attr = try openAttribute(attribute)
+            defer { H5Aclose(attr) }
+            let stored = try HDF5Library.id("H5Aget_type", path: path, object: object, H5Aget_type(attr))
+            defer { H5Tclose(stored) }
+            guard H5Tget_class(stored) == typeClass else {
+                throw HDF5Error.typeMismatch(path: path, object: object, expected: typeName, actual: H5Tget_class(stored).name)
+            }
+            return try body(attr, stored)
+        }
     }
 
     private func openAttribute(_ attribute: String) throws -> hid_t {

@@ -72,18 +72,28 @@ public final class HDF5Group: @unchecked Sendable {
     /// The names of the group's direct children (groups and datasets), sorted by name.
     public func childNames() throws -> [String] {
         try HDF5Library.locked {
-            final class Names { var list: [String] = [] }
-            let names = Names()
-            let visit: H5L_iterate_t = { _, linkName, _, context in
-                guard let linkName, let context else { return 0 }
-                Unmanaged<Names>.fromOpaque(context).takeUnretainedValue().list.append(String(cString: linkName))
-                return 0
-            }
+            let names = NameCollector()
+            let visit: H5L_iterate_t = { _, linkName, _, context in NameCollector.append(linkName, to: context) }
             var index: hsize_t = 0
             try HDF5Library.status("H5Literate", path: path, object: name,
-                                   H5Literate(id, H5_INDEX_NAME, H5_ITER_INC, &index, visit,
-                                              Unmanaged.passUnretained(names).toOpaque()))
+                                   H5Literate(id, H5_INDEX_NAME, H5_ITER_INC, &index, visit, names.context))
             return names.list
         }
+    }
+}
+
+/// Collects names from HDF5's iteration callbacks (links, attributes), which take a C function
+/// and an opaque context pointer.
+final class NameCollector {
+    private(set) var list: [String] = []
+
+    /// The pointer to hand HDF5 as the callback's context (valid while `self` lives).
+    var context: UnsafeMutableRawPointer { Unmanaged.passUnretained(self).toOpaque() }
+
+    /// Appends `name` to the collector behind `context`; returns 0 (continue iterating).
+    static func append(_ name: UnsafePointer<CChar>?, to context: UnsafeMutableRawPointer?) -> herr_t {
+        guard let name, let context else { return 0 }
+        Unmanaged<NameCollector>.fromOpaque(context).takeUnretainedValue().list.append(String(cString: name))
+        return 0
     }
 }
