@@ -1,0 +1,77 @@
+import ArgumentParser
+import FunctionCalling
+import Foundation
+
+extension DataCommand {
+    /// `launcher data stats`: prompt sizes per category.
+    struct Stats: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Prompt sizes in UTF-8 bytes (= tokens of the 256-byte tokenizer) per BFCL category."
+        )
+
+        @Option(help: "Directory with data/ and possible_answer/ (default: the shipped BFCL copy).")
+        var dataDir: String?
+
+        func run() throws {
+            let tasks = try DataDirectory.load(dataDir)
+            print("prompt bytes per category (min / median / p90 / max), format of docs/PROMPT_FORMAT.md")
+            var all: [Int] = []
+            for category in TaskCategory.allCases {
+                let sizes = tasks.filter { $0.category == category }.map { PromptFormat.prompt($0).utf8.count }.sorted()
+                guard !sizes.isEmpty else { continue }
+                all += sizes
+                print("  \(category.rawValue.padding(toLength: 24, withPad: " ", startingAt: 0)) n=\(String(sizes.count).padding(toLength: 5, withPad: " ", startingAt: 0)) \(Quantiles(sizes))")
+            }
+            print("  \("all".padding(toLength: 24, withPad: " ", startingAt: 0)) n=\(String(all.count).padding(toLength: 5, withPad: " ", startingAt: 0)) \(Quantiles(all.sorted()))")
+        }
+    }
+
+    /// `launcher data validate`: DataPrep stage 1 over a data directory.
+    struct Validate: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Check each ground truth against its schema; repair what a rule can, drop the rest."
+        )
+
+        @Option(help: "Directory with data/ and possible_answer/ (default: the shipped BFCL copy).")
+        var dataDir: String?
+
+        @Option(help: "Write the kept (and repaired) tasks here, in BFCL's layout.")
+        var out: String?
+
+        @Flag(help: "List every dropped and repaired task with its reasons.")
+        var verbose = false
+
+        func run() throws {
+            let tasks = try DataDirectory.load(dataDir)
+            let report = DataPrep.validate(tasks)
+            print(report.summary)
+            if verbose {
+                for d in report.dropped { print("dropped \(d.task.id): " + d.findings.map(\.description).joined(separator: "; ")) }
+                for r in report.repaired { print("repaired \(r.task.id): " + r.findings.map(\.description).joined(separator: "; ")) }
+            }
+            if let out {
+                let paths = try DataPrep.write(report.kept, to: URL(fileURLWithPath: out))
+                print("wrote \(report.kept.count) tasks in \(paths.count) files under \(out)")
+            }
+        }
+    }
+}
+
+/// Where `launcher data` reads BFCL-layout tasks from.
+enum DataDirectory {
+    /// The tasks under `path`, or under the BFCL copy the project ships when `path` is nil.
+    static func load(_ path: String?) throws -> [Task] {
+        let dir = path.map { URL(fileURLWithPath: $0) } ?? shipped
+        return try DataPrep.readTasks(directory: dir)
+    }
+
+    /// The shipped BFCL copy; until the loader's bundled directory lands, ../shared/bfcl beside
+    /// the checkout (or $EGPO_SHARED_DIR/bfcl).
+    static var shipped: URL {
+        if let dir = ProcessInfo.processInfo.environment["EGPO_SHARED_DIR"] {
+            return URL(fileURLWithPath: dir).appendingPathComponent("bfcl")
+        }
+        return URL(fileURLWithPath: FileManager.default.currentDirectoryPath)
+            .deletingLastPathComponent().appendingPathComponent("shared/bfcl")
+    }
+}
