@@ -14,15 +14,26 @@ extension DataCommand {
 
         func run() throws {
             let tasks = try DataDirectory.load(dataDir)
-            print("prompt bytes per category (min / median / p90 / max), format of docs/PROMPT_FORMAT.md")
+            print("prompt bytes per category (min / median / p90 / max), format of docs/PROMPT_FORMAT.md;")
+            print("in brackets the median of the same functions and messages as compact JSON, for scale")
             var all: [Int] = []
-            for category in TaskCategory.allCases {
-                let sizes = tasks.filter { $0.category == category }.map { PromptFormat.prompt($0).utf8.count }.sorted()
-                guard !sizes.isEmpty else { continue }
-                all += sizes
-                print("  \(category.rawValue.padding(toLength: 24, withPad: " ", startingAt: 0)) n=\(String(sizes.count).padding(toLength: 5, withPad: " ", startingAt: 0)) \(Quantiles(sizes))")
+            var allJSON: [Int] = []
+            func line(_ name: String, _ sizes: [Int], _ json: [Int]) {
+                print("  \(name.padding(toLength: 24, withPad: " ", startingAt: 0)) n=\(String(sizes.count).padding(toLength: 5, withPad: " ", startingAt: 0)) \(Quantiles(sizes))  [json \(Quantiles(json).at(0.5))]")
             }
-            print("  \("all".padding(toLength: 24, withPad: " ", startingAt: 0)) n=\(String(all.count).padding(toLength: 5, withPad: " ", startingAt: 0)) \(Quantiles(all.sorted()))")
+            for category in TaskCategory.allCases {
+                let subset = tasks.filter { $0.category == category }
+                guard !subset.isEmpty else { continue }
+                let sizes = subset.map { PromptFormat.prompt($0).utf8.count }.sorted()
+                let json = subset.map { t in
+                    JSON.serialize(.list(t.functions.map { BFCLFormat.json($0) })).utf8.count
+                        + t.messages.reduce(0) { $0 + $1.content.utf8.count }
+                }.sorted()
+                all += sizes
+                allJSON += json
+                line(category.rawValue, sizes, json)
+            }
+            line("all", all.sorted(), allJSON.sorted())
         }
     }
 

@@ -153,8 +153,10 @@ struct ValueChooser {
         case .enumeration(let options):
             return fresh(options.map(Value.string), rng: &rng)
         case .array:
-            let n = 2 + rng.below(2)
-            return .list((0..<n).map { _ in fresh(p.pool!.values(split), rng: &rng) })
+            let unused = p.pool!.values(split).filter { !used.contains($0) }
+            let items = rng.sample(unused, 2 + rng.below(2))
+            used.formUnion(items)
+            return .list(items)
         case .dict(let fields):
             return .object(fields.map { ($0.name, value(for: $0, rng: &rng)) })
         case .integer, .float, .string:
