@@ -89,7 +89,9 @@ extension Value {
     /// when they hold the same keys with equal values in any order.
     public func pythonEquals(_ other: Value) -> Bool {
         switch (self, other) {
-        case (.string(let a), .string(let b)): return a == b
+        // Python compares code points; Swift's String `==` would also equate canonically
+        // equivalent spellings (é vs e + combining accent), so compare the UTF-8 bytes.
+        case (.string(let a), .string(let b)): return a.utf8.elementsEqual(b.utf8)
         case (.null, .null): return true
         case (.bytes(let a), .bytes(let b)): return a == b
         case (.list(let a), .list(let b)), (.tuple(let a), .tuple(let b)):
