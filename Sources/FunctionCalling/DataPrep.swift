@@ -10,6 +10,8 @@
 ///   accepts `5` for `5.0` at the top level but not inside lists (BFCL_CHECKER.md §4.3);
 /// * a bool or integer for a string enum that lists its spelling (`True` for `'True'|'False'`)
 ///   becomes that string;
+/// * the omission marker `""` on a required parameter is removed (the checker demands the
+///   parameter anyway);
 /// * an alternative of the wrong type or outside the enum is removed when other alternatives
 ///   (or omission, `""`) remain. BFCL itself accepts such alternatives only through its
 ///   "variable" rule or because it never looks at enums.
@@ -42,6 +44,7 @@ public enum DataPrep {
         case scalarForStringEnum = "repair:scalar-for-string-enum"
         case removedWrongType = "repair:removed-wrong-type-alternative"
         case removedNotInEnum = "repair:removed-not-in-enum-alternative"
+        case omissionOnRequired = "repair:omission-marker-on-required"
 
         public var drops: Bool { rawValue.hasPrefix("drop:") }
 
@@ -162,6 +165,12 @@ public enum DataPrep {
                 findings.append(Finding(reason: reason, function: f, parameter: p.name,
                                         detail: "alternatives \(PythonRenderer.literal(.list(p.alternatives))) leave no acceptable value"))
                 continue
+            }
+            if required && kept.contains(.string("")) {
+                // The checker demands a required parameter whatever the answer says, so `""`
+                // there only misleads whoever reads the answer (a rendered reference would omit it).
+                kept.removeAll { $0 == .string("") }
+                findings.append(Finding(reason: .omissionOnRequired, function: f, parameter: p.name, detail: "required, yet \"\" listed"))
             }
             fixed.parameters[i].alternatives = kept
         }

@@ -70,19 +70,13 @@ extension DataCommand {
 
 /// Where `launcher data` reads BFCL-layout tasks from.
 enum DataDirectory {
-    /// The tasks under `path`, or under the BFCL copy the project ships when `path` is nil.
+    /// The tasks of every category present under `path` (the shipped BFCL copy when nil).
     static func load(_ path: String?) throws -> [Task] {
-        let dir = path.map { URL(fileURLWithPath: $0) } ?? shipped
-        return try DataPrep.readTasks(directory: dir)
-    }
-
-    /// The shipped BFCL copy; until the loader's bundled directory lands, ../shared/bfcl beside
-    /// the checkout (or $EGPO_SHARED_DIR/bfcl).
-    static var shipped: URL {
-        if let dir = ProcessInfo.processInfo.environment["EGPO_SHARED_DIR"] {
-            return URL(fileURLWithPath: dir).appendingPathComponent("bfcl")
+        let dataset = BFCLDataset(directory: path.map { URL(fileURLWithPath: $0) } ?? BFCLDataset.bundledDirectory)
+        let present = TaskCategory.allCases.filter { FileManager.default.fileExists(atPath: dataset.promptFile($0).path) }
+        guard !present.isEmpty else {
+            throw ValidationError("no BFCL_v4_<category>.json files under \(dataset.directory.path)/data")
         }
-        return URL(fileURLWithPath: FileManager.default.currentDirectoryPath)
-            .deletingLastPathComponent().appendingPathComponent("shared/bfcl")
+        return try dataset.load(present)
     }
 }
