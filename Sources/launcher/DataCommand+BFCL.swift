@@ -68,6 +68,37 @@ extension DataCommand {
     }
 }
 
+extension DataCommand {
+    /// `launcher data show`: one task as the policy sees it.
+    struct Show: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Print a task's prompt (and its reference completion, if the directory has one)."
+        )
+
+        @Option(help: "Directory with data/ and possible_answer/ (default: the shipped BFCL copy).")
+        var dataDir: String?
+
+        @Option(help: "Task id, e.g. simple_python_0.")
+        var id: String
+
+        func run() throws {
+            guard let task = try DataDirectory.load(dataDir).first(where: { $0.id == id }) else {
+                throw ValidationError("no task with id \(id)")
+            }
+            print(PromptFormat.prompt(task), terminator: "")
+            let reference = URL(fileURLWithPath: dataDir ?? "/nonexistent").appendingPathComponent("reference")
+                .appendingPathComponent(task.category.fileName)
+            if let text = try? String(contentsOf: reference, encoding: .utf8) {
+                for line in text.split(separator: "\n") {
+                    guard let v = try? JSON.parse(String(line)), v["id"] == .string(id), case .string(let c)? = v["completion"] else { continue }
+                    print(PromptFormat.supervisedTarget(c), terminator: "")
+                }
+            }
+            print()
+        }
+    }
+}
+
 /// Where `launcher data` reads BFCL-layout tasks from.
 enum DataDirectory {
     /// The tasks of every category present under `path` (the shipped BFCL copy when nil).
