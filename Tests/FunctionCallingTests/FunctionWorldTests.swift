@@ -99,6 +99,16 @@ import Testing
                 #expect((2...4).contains(t.functions.count) && (2...3).contains(calls), "\(t.id): \(t.functions.count) offered, \(calls) calls")
             case .irrelevance:
                 #expect(t.groundTruth == nil && g.completion.hasSuffix("<answer>[]</answer>"), "\(t.id)")
+                // The question comes from a function of an unrelated domain (or is small talk).
+                let asked = g.templateIDs[0].split(separator: ":")[0]
+                if let f = Self.functions.first(where: { $0.name == asked }) {
+                    for o in t.functions {
+                        let domain = Self.functions.first { $0.name == o.name }!.domain
+                        #expect(!FunctionWorld.related(f.domain, domain), "\(t.id): asks \(f.name), offers \(o.name)")
+                    }
+                } else {
+                    #expect(asked == "smalltalk", "\(t.id): template \(g.templateIDs)")
+                }
             default: Issue.record("unexpected category \(t.category)")
             }
             for call in t.groundTruth ?? [] {

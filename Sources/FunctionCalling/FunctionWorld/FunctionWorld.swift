@@ -93,7 +93,7 @@ public struct FunctionWorld: Sendable {
             let call = draw(f, rng: &rng)
             var offered = [f]
             if category == .multiple {
-                offered += rng.sample(all.filter { $0.name != f.name }, 1 + rng.below(3))
+                offered += distractors(for: [f], count: 1 + rng.below(3), rng: &rng)
                 offered = rng.shuffled(offered)
             }
             let think = writer.single(call, offered: offered, rng: &rng)
@@ -115,8 +115,7 @@ public struct FunctionWorld: Sendable {
             let n = 2 + rng.below(2)
             let chosen = rng.sample(all, n)
             let calls = chosen.map { draw($0, rng: &rng) }
-            let extra = rng.below(5 - n)
-            let offered = rng.shuffled(chosen + rng.sample(all.filter { f in !chosen.contains { $0.name == f.name } }, extra))
+            let offered = rng.shuffled(chosen + distractors(for: chosen, count: rng.below(5 - n), rng: &rng))
             let think = writer.parallel(calls, offered: offered, rng: &rng)
             return assemble(id, category, question: join(calls, rng: &rng), offered: offered, calls: calls, think: think)
         default:
@@ -144,12 +143,30 @@ public struct FunctionWorld: Sendable {
                         templateIDs: [call.templateID])
     }
 
+    /// Offered functions that are not called: half the time the first one comes from the domain
+    /// of a called function (weather next to forecast), so choosing takes reading, not just the domain.
+    private func distractors(for called: [WorldFunction], count: Int, rng: inout SplitMix64) -> [WorldFunction] {
+        var pool = FunctionWorldCatalog.functions.filter { f in !called.contains { $0.name == f.name } }
+        var out: [WorldFunction] = []
+        if count > 0, rng.chance(0.5) {
+            let near = pool.filter { f in called.contains { $0.domain == f.domain } }
+            if !near.isEmpty {
+                let pick = rng.pick(near)
+                out.append(pick)
+                pool.removeAll { $0.name == pick.name }
+            }
+        }
+        return out + rng.sample(pool, count - out.count)
+    }
+
     /// Domains whose functions could plausibly serve each other's questions (booking a doctor is
-    /// also a calendar event, tickets are also a purchase, a team's result is also news), so an
-    /// irrelevance task never offers one for the other.
+    /// also a calendar event, tickets or dishes are also purchases, a team's result is also news,
+    /// a length conversion would type-check as a currency conversion), so an irrelevance task
+    /// never offers one for the other.
     static func related(_ a: String, _ b: String) -> Bool {
         if a == b { return true }
-        let pairs: Set<[String]> = [["calendar", "health"], ["shopping", "sports"], ["media", "sports"]]
+        let pairs: Set<[String]> = [["calendar", "health"], ["shopping", "sports"], ["media", "sports"],
+                                     ["food", "shopping"], ["finance", "math"]]
         return pairs.contains([a, b].sorted())
     }
 
