@@ -29,6 +29,8 @@ import Testing
         #expect(dropped == Self.cannotPass.union(Self.contradictSchema),
                 "unexpected drops \(dropped.subtracting(Self.cannotPass.union(Self.contradictSchema)).sorted()), missing \(Self.cannotPass.union(Self.contradictSchema).subtracting(dropped).sorted())")
         #expect(report.kept.count + report.dropped.count == tasks.count)
+        let again = DataPrep.validate(report.kept)
+        #expect(again.dropped.isEmpty && again.repaired.isEmpty, "a second pass still finds: \(again.summary)")
         let counts = report.counts
         #expect(counts[.integerForFloat] == 5 && counts[.scalarForStringEnum] == 18, "repair counts \(counts)")
     }
