@@ -207,7 +207,7 @@ extension WorldFunction {
 extension WorldParameter {
     /// The parameter as a BFCL parameter schema.
     public var schema: ParameterSchema {
-        var s = ParameterSchema(type: type.bfclName, description: description, defaultValue: defaultValue)
+        var s = ParameterSchema(type: type.bfclName, description: description.isEmpty ? nil : description, defaultValue: defaultValue)
         switch type {
         case .enumeration(let options): s.enumValues = options.map(Value.string)
         case .array(let element): s.items = ParameterSchema(type: element.bfclName)

@@ -1,7 +1,7 @@
 extension FunctionWorldCatalog {
     static let health: [WorldFunction] = [
         WorldFunction("log_workout", domain: "health", "Record a workout.", intent: "log a workout", [
-            WorldParameter("activity", .enumeration(["running", "cycling", "swimming", "yoga", "rowing", "hiking"]), "Kind of exercise."),
+            WorldParameter("activity", .enumeration(["running", "cycling", "swimming", "yoga", "rowing", "hiking"]), ""),
             WorldParameter("minutes", .integer, "Duration in minutes.", pool: .minutes),
             WorldParameter("calories", .integer, "Calories burned, 0 if unknown.", pool: .calories, default: .integer(0)),
         ], train: [
@@ -22,10 +22,10 @@ extension FunctionWorldCatalog {
             "At {height_m} m and {weight_kg} kg, what is my BMI?",
         ]),
         WorldFunction("book_doctor", domain: "health", "Book a doctor's appointment.", intent: "see a doctor", [
-            WorldParameter("doctor", .string, "Doctor's name.", pool: .person),
+            WorldParameter("doctor", .string, "", pool: .person),
             WorldParameter("date", .string, "Date, YYYY-MM-DD.", pool: .date),
             WorldParameter("time", .string, "Time, HH:MM.", pool: .time),
-            WorldParameter("reason", .enumeration(["checkup", "vaccine", "consultation", "followup"]), "Visit type.", default: .string("checkup")),
+            WorldParameter("reason", .enumeration(["checkup", "vaccine", "consultation", "followup"]), "", default: .string("checkup")),
         ], train: [
             "Book Dr. {doctor} on {date} at {time}[ for a {reason}].",
             "Appointment with {doctor}, {date} {time}[, reason: {reason}].",
@@ -47,7 +47,7 @@ extension FunctionWorldCatalog {
 
     static let math: [WorldFunction] = [
         WorldFunction("average", domain: "math", "Mean of a list of numbers.", intent: "average some numbers", [
-            WorldParameter("numbers", .array(.float), "The numbers.", pool: .factor),
+            WorldParameter("numbers", .array(.float), "", pool: .factor),
         ], train: [
             "Average of {numbers}.",
             "Mean of {numbers}?",
@@ -78,8 +78,8 @@ extension FunctionWorldCatalog {
             "Express {value} {from_unit} as {to_unit}.",
         ]),
         WorldFunction("percentage", domain: "math", "What percent one number is of another.", intent: "compute a percentage", [
-            WorldParameter("part", .float, "The part.", pool: .amount),
-            WorldParameter("whole", .float, "The whole.", pool: .amount),
+            WorldParameter("part", .float, "", pool: .amount),
+            WorldParameter("whole", .float, "", pool: .amount),
             WorldParameter("decimals", .integer, "Decimal places.", pool: .digits, default: .integer(2)),
         ], train: [
             "What percent of {whole} is {part}[, rounded to {decimals} decimals]?",
@@ -92,7 +92,7 @@ extension FunctionWorldCatalog {
 
     static let media: [WorldFunction] = [
         WorldFunction("play_music", domain: "media", "Play songs by an artist.", intent: "play music", [
-            WorldParameter("artist", .string, "Artist name.", pool: .artist),
+            WorldParameter("artist", .string, "", pool: .artist),
             WorldParameter("shuffle", .boolean, "Random order.", default: .bool(false)),
             WorldParameter("volume", .integer, "Volume 0-100.", pool: .volume, default: .integer(50)),
         ], train: [
@@ -103,8 +103,8 @@ extension FunctionWorldCatalog {
             "Start {artist} music[ with volume {volume}][{shuffle?, random order|, album order}].",
         ]),
         WorldFunction("create_playlist", domain: "media", "Make a playlist from artists.", intent: "create a playlist", [
-            WorldParameter("name", .string, "Playlist name.", pool: .playlist),
-            WorldParameter("artists", .array(.string), "Artists to include.", pool: .artist),
+            WorldParameter("name", .string, "", pool: .playlist),
+            WorldParameter("artists", .array(.string), "", pool: .artist),
             WorldParameter("public", .boolean, "Visible to others.", default: .bool(false)),
         ], train: [
             "Make a playlist called {name} with {artists}[{public?, public|, private}].",
@@ -114,8 +114,8 @@ extension FunctionWorldCatalog {
             "Build me a {name} playlist featuring {artists}[{public?, visible to everyone|, just for me}].",
         ]),
         WorldFunction("search_movies", domain: "media", "Find movies by genre and year.", intent: "find a movie", [
-            WorldParameter("genre", .enumeration(["comedy", "drama", "horror", "action", "scifi", "romance", "thriller", "animation"]), "Movie genre."),
-            WorldParameter("year", .integer, "Release year.", pool: .year),
+            WorldParameter("genre", .enumeration(["comedy", "drama", "horror", "action", "scifi", "romance", "thriller", "animation"]), ""),
+            WorldParameter("year", .integer, "", pool: .year),
             WorldParameter("min_rating", .float, "Lowest rating.", pool: .rating, default: .float(7.0)),
         ], train: [
             "Find {genre} movies from {year}[ rated above {min_rating}].",
@@ -125,8 +125,8 @@ extension FunctionWorldCatalog {
             "Which {genre} titles came out in {year}[ scoring over {min_rating}]?",
         ]),
         WorldFunction("get_news", domain: "media", "Latest news articles on a topic.", intent: "read the news", [
-            WorldParameter("topic", .string, "News topic.", pool: .topic),
-            WorldParameter("count", .integer, "Number of articles.", pool: .count, default: .integer(5)),
+            WorldParameter("topic", .string, "", pool: .topic),
+            WorldParameter("count", .integer, "", pool: .count, default: .integer(5)),
             WorldParameter("language", .enumeration(["en", "es", "fr", "de"]), "Language code.", default: .string("en")),
         ], train: [
             "Latest news about {topic}[, {count} articles][ in {language}].",

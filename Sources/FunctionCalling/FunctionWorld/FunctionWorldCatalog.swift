@@ -34,8 +34,8 @@ public enum FunctionWorldCatalog {
 
     static let weather: [WorldFunction] = [
         WorldFunction("get_weather", domain: "weather", "Current weather in a city.", intent: "check the current weather", [
-            WorldParameter("city", .string, "City name.", pool: .city),
-            WorldParameter("unit", .enumeration(["celsius", "fahrenheit"]), "Temperature unit.", default: .string("celsius")),
+            WorldParameter("city", .string, "", pool: .city),
+            WorldParameter("unit", .enumeration(["celsius", "fahrenheit"]), "", default: .string("celsius")),
         ], train: [
             "What's the weather in {city}[ in {unit}]?",
             "Weather for {city}[, {unit} please].",
@@ -44,8 +44,8 @@ public enum FunctionWorldCatalog {
             "Tell me the current conditions in {city}[ using {unit}].",
         ]),
         WorldFunction("get_forecast", domain: "weather", "Weather forecast for the coming days.", intent: "get a forecast", [
-            WorldParameter("city", .string, "City name.", pool: .city),
-            WorldParameter("days", .integer, "Number of days.", pool: .days, default: .integer(3)),
+            WorldParameter("city", .string, "", pool: .city),
+            WorldParameter("days", .integer, "", pool: .days, default: .integer(3)),
             WorldParameter("include_wind", .boolean, "Add wind speeds.", default: .bool(false)),
         ], train: [
             "Give me the forecast for {city}[ for {days} days][{include_wind?, including wind|, skip the wind}].",
@@ -55,8 +55,8 @@ public enum FunctionWorldCatalog {
             "What does the weather look like in {city}[ for {days} days][{include_wind?, wind included|, without wind}]?",
         ]),
         WorldFunction("get_air_quality", domain: "weather", "Air pollution level in a city.", intent: "check air quality", [
-            WorldParameter("city", .string, "City name.", pool: .city),
-            WorldParameter("pollutant", .enumeration(["pm25", "pm10", "ozone", "no2"]), "Pollutant to report.", default: .string("pm25")),
+            WorldParameter("city", .string, "", pool: .city),
+            WorldParameter("pollutant", .enumeration(["pm25", "pm10", "ozone", "no2"]), "", default: .string("pm25")),
         ], train: [
             "Air quality in {city}[, {pollutant} levels]?",
             "How clean is the air in {city}[ for {pollutant}]?",
@@ -65,7 +65,7 @@ public enum FunctionWorldCatalog {
             "Is the air safe to breathe in {city}[ regarding {pollutant}]?",
         ]),
         WorldFunction("get_sun_times", domain: "weather", "Sunrise and sunset times.", intent: "find sunrise or sunset times", [
-            WorldParameter("city", .string, "City name.", pool: .city),
+            WorldParameter("city", .string, "", pool: .city),
             WorldParameter("date", .string, "Date, YYYY-MM-DD.", pool: .date),
         ], train: [
             "When does the sun rise in {city} on {date}?",
@@ -81,8 +81,8 @@ public enum FunctionWorldCatalog {
             WorldParameter("origin", .string, "Departure airport code.", pool: .airport),
             WorldParameter("destination", .string, "Arrival airport code.", pool: .airport),
             WorldParameter("date", .string, "Date, YYYY-MM-DD.", pool: .date),
-            WorldParameter("passengers", .integer, "Number of travelers.", pool: .count, default: .integer(1)),
-            WorldParameter("cabin", .enumeration(["economy", "premium", "business", "first"]), "Cabin class.", default: .string("economy")),
+            WorldParameter("passengers", .integer, "", pool: .count, default: .integer(1)),
+            WorldParameter("cabin", .enumeration(["economy", "premium", "business", "first"]), "", default: .string("economy")),
         ], train: [
             "Find flights from {origin} to {destination} on {date}[ for {passengers} people][ in {cabin}].",
             "Fly {origin} to {destination}, {date}[, {cabin} class][, {passengers} seats].",
@@ -91,9 +91,9 @@ public enum FunctionWorldCatalog {
             "I need to get from {origin} to {destination} on {date}[ with {passengers} travelers][, {cabin} please].",
         ]),
         WorldFunction("book_hotel", domain: "travel", "Reserve a hotel room.", intent: "book a hotel", [
-            WorldParameter("city", .string, "City name.", pool: .city),
-            WorldParameter("nights", .integer, "Number of nights.", pool: .nights),
-            WorldParameter("guests", .integer, "Number of guests.", pool: .count, default: .integer(2)),
+            WorldParameter("city", .string, "", pool: .city),
+            WorldParameter("nights", .integer, "", pool: .nights),
+            WorldParameter("guests", .integer, "", pool: .count, default: .integer(2)),
             WorldParameter("breakfast", .boolean, "Include breakfast.", default: .bool(false)),
         ], train: [
             "Book a hotel in {city} for {nights} nights[ for {guests} guests][{breakfast?, with breakfast|, without breakfast}].",
@@ -103,10 +103,10 @@ public enum FunctionWorldCatalog {
             "Get me a room in {city} for {nights} nights[, {guests} guests][{breakfast?, and add breakfast|, room only}].",
         ]),
         WorldFunction("rent_car", domain: "travel", "Rent a car.", intent: "rent a car", [
-            WorldParameter("city", .string, "Pickup city.", pool: .city),
+            WorldParameter("city", .string, "", pool: .city),
             WorldParameter("pickup_date", .string, "Date, YYYY-MM-DD.", pool: .date),
             WorldParameter("days", .integer, "Rental length in days.", pool: .days),
-            WorldParameter("car_type", .enumeration(["compact", "sedan", "suv", "van"]), "Kind of car.", default: .string("compact")),
+            WorldParameter("car_type", .enumeration(["compact", "sedan", "suv", "van"]), "", default: .string("compact")),
         ], train: [
             "Rent a car in {city} from {pickup_date} for {days} days[, a {car_type}].",
             "I need a car in {city} on {pickup_date} for {days} days[, type {car_type}].",
@@ -115,8 +115,8 @@ public enum FunctionWorldCatalog {
             "Can I pick up a rental in {city} on {pickup_date} and keep it {days} days[, ideally a {car_type}]?",
         ]),
         WorldFunction("get_local_time", domain: "travel", "Current local time in a city.", intent: "know the local time", [
-            WorldParameter("city", .string, "City name.", pool: .city),
-            WorldParameter("format", .enumeration(["12h", "24h"]), "Clock format.", default: .string("24h")),
+            WorldParameter("city", .string, "", pool: .city),
+            WorldParameter("format", .enumeration(["12h", "24h"]), "", default: .string("24h")),
         ], train: [
             "What time is it in {city}[ in {format} format]?",
             "Local time in {city}[, {format}].",
@@ -128,8 +128,8 @@ public enum FunctionWorldCatalog {
 
     static let finance: [WorldFunction] = [
         WorldFunction("get_stock_price", domain: "finance", "Latest price of a stock.", intent: "get a stock price", [
-            WorldParameter("ticker", .string, "Stock symbol.", pool: .ticker),
-            WorldParameter("exchange", .enumeration(["NASDAQ", "NYSE"]), "Stock exchange.", default: .string("NASDAQ")),
+            WorldParameter("ticker", .string, "", pool: .ticker),
+            WorldParameter("exchange", .enumeration(["NASDAQ", "NYSE"]), "", default: .string("NASDAQ")),
         ], train: [
             "Price of {ticker}[ on {exchange}]?",
             "How is {ticker} trading[ on the {exchange}]?",
@@ -138,7 +138,7 @@ public enum FunctionWorldCatalog {
             "What's {ticker} worth right now[ on {exchange}]?",
         ]),
         WorldFunction("convert_currency", domain: "finance", "Convert money between currencies.", intent: "convert an amount of money", [
-            WorldParameter("amount", .float, "Amount to convert.", pool: .amount),
+            WorldParameter("amount", .float, "", pool: .amount),
             WorldParameter("from_currency", .string, "Source currency code.", pool: .currency),
             WorldParameter("to_currency", .string, "Target currency code.", pool: .currency),
         ], train: [
@@ -149,7 +149,7 @@ public enum FunctionWorldCatalog {
             "Exchange {amount} {from_currency} into {to_currency}.",
         ]),
         WorldFunction("loan_payment", domain: "finance", "Monthly payment of a loan.", intent: "compute a loan payment", [
-            WorldParameter("principal", .float, "Amount borrowed.", pool: .amount),
+            WorldParameter("principal", .float, "", pool: .amount),
             WorldParameter("annual_rate", .float, "Yearly interest in percent.", pool: .rate),
             WorldParameter("years", .integer, "Loan term in years.", pool: .count),
         ], train: [
@@ -160,8 +160,8 @@ public enum FunctionWorldCatalog {
             "If I borrow {principal} for {years} years at {annual_rate}%, what do I pay each month?",
         ]),
         WorldFunction("split_bill", domain: "finance", "Share a bill between people.", intent: "split a bill", [
-            WorldParameter("total", .float, "Bill total.", pool: .price),
-            WorldParameter("people", .integer, "Number of people.", pool: .count),
+            WorldParameter("total", .float, "", pool: .price),
+            WorldParameter("people", .integer, "", pool: .count),
             WorldParameter("tip_percent", .integer, "Tip in percent.", pool: .percent, default: .integer(15)),
         ], train: [
             "Split a {total} bill between {people} people[ with {tip_percent}% tip].",
@@ -174,8 +174,8 @@ public enum FunctionWorldCatalog {
 
     static let food: [WorldFunction] = [
         WorldFunction("find_restaurant", domain: "food", "Search restaurants by cuisine.", intent: "find a restaurant", [
-            WorldParameter("city", .string, "City name.", pool: .city),
-            WorldParameter("cuisine", .enumeration(["italian", "japanese", "mexican", "indian", "thai", "french", "greek", "chinese"]), "Type of food."),
+            WorldParameter("city", .string, "", pool: .city),
+            WorldParameter("cuisine", .enumeration(["italian", "japanese", "mexican", "indian", "thai", "french", "greek", "chinese"]), ""),
             WorldParameter("open_now", .boolean, "Only places open now.", default: .bool(true)),
         ], train: [
             "Find {cuisine} food in {city}[{open_now?, open now|, even if closed}].",
@@ -185,8 +185,8 @@ public enum FunctionWorldCatalog {
             "Where can I eat {cuisine} in {city}[{open_now? that's open now| at any time}]?",
         ]),
         WorldFunction("get_recipe", domain: "food", "Find a recipe for a dish.", intent: "get a recipe", [
-            WorldParameter("dish", .string, "Dish name.", pool: .dish),
-            WorldParameter("servings", .integer, "Number of servings.", pool: .count, default: .integer(2)),
+            WorldParameter("dish", .string, "", pool: .dish),
+            WorldParameter("servings", .integer, "", pool: .count, default: .integer(2)),
             WorldParameter("max_minutes", .integer, "Longest cooking time.", pool: .minutes, default: .integer(60)),
         ], train: [
             "Recipe for {dish}[ for {servings} people][ in under {max_minutes} minutes].",
@@ -196,7 +196,7 @@ public enum FunctionWorldCatalog {
             "I want to cook {dish}[ for {servings}][ within {max_minutes} minutes].",
         ]),
         WorldFunction("order_food", domain: "food", "Order dishes for delivery.", intent: "order food", [
-            WorldParameter("items", .array(.string), "Dishes to order.", pool: .dish),
+            WorldParameter("items", .array(.string), "", pool: .dish),
             WorldParameter("express", .boolean, "Fast delivery.", default: .bool(false)),
         ], train: [
             "Order {items} for delivery[{express?, express| at normal speed}].",
@@ -206,7 +206,7 @@ public enum FunctionWorldCatalog {
             "Please bring {items} to my door[{express?, rush it|, standard is fine}].",
         ]),
         WorldFunction("nutrition_info", domain: "food", "Nutrition facts for a food.", intent: "look up nutrition facts", [
-            WorldParameter("food", .string, "Food name.", pool: .ingredient),
+            WorldParameter("food", .string, "", pool: .ingredient),
             WorldParameter("grams", .float, "Portion in grams.", pool: .grams),
         ], train: [
             "Nutrition facts for {grams} g of {food}.",

@@ -29,6 +29,7 @@ public indirect enum WorldType: Sendable, Hashable {
 public struct WorldParameter: Sendable, Hashable {
     public let name: String
     public let type: WorldType
+    /// Empty when the name says it all: the listing then spends no line on it.
     public let description: String
     /// The vocabulary values are drawn from (for arrays: the elements'); nil for booleans and enums.
     public let pool: ValuePool?
