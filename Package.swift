@@ -42,7 +42,7 @@ let package = Package(
         .target(name: "TestSupport", dependencies: ["ShardedTensor"]),
         .testTarget(name: "ShardedTensorTests", dependencies: ["ShardedTensor", "TestSupport"]),
         .testTarget(name: "HDF5Tests", dependencies: ["HDF5", "TestSupport"]),
-        .testTarget(name: "FunctionCallingTests", dependencies: ["FunctionCalling", "TestSupport"]),
+        .testTarget(name: "FunctionCallingTests", dependencies: ["FunctionCalling", "TestSupport"], exclude: ["Fixtures"]),
         .testTarget(name: "EGPODistributedTests", dependencies: ["EGPODistributed", "TestSupport"]),
     ]
 )

@@ -79,7 +79,7 @@ public struct BFCLResultsCheck {
     /// Checks every line of a results file's contents.
     public mutating func check(contents data: Data, file: String) throws(InputError) -> [Outcome] {
         var outcomes: [Outcome] = []
-        do {
+        do throws(BFCLDatasetError) {
             try BFCLDataset.forEachJSONLine(data, file: file) { (line, value) throws(BFCLDatasetError) in
                 guard case .string(let id)? = value["id"] else {
                     throw .malformedLine(file: file, line: line, problem: "no string \"id\"")
@@ -88,10 +88,13 @@ public struct BFCLResultsCheck {
                     throw .malformedLine(file: file, line: line, problem: "no string \"result\" (the raw model output)")
                 }
                 let task: Task
-                do {
+                do throws(InputError) {
                     task = try self.task(id: id, file: file, line: line)
                 } catch {
-                    throw .malformedLine(file: file, line: line, problem: "\(error)")
+                    switch error {
+                    case .badLine(_, _, let problem): throw .malformedLine(file: file, line: line, problem: problem)
+                    case .dataset(let e): throw e
+                    }
                 }
                 outcomes.append(Outcome(id: id, result: result, category: task.category, verdict: verdict(result: result, task: task)))
             }

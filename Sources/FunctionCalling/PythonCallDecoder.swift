@@ -35,27 +35,30 @@ public enum PythonCallDecoder {
 
     /// §2.1 without the tag: the text BFCL hands to its Python decoder.
     public static func bfclWrap(_ raw: String) -> String {
-        var scalars = Substring(raw).unicodeScalars[...]
-        let strip: (Unicode.Scalar) -> Bool = { $0 == "`" || $0 == "\n" || $0 == " " }
-        while let f = scalars.first, strip(f) { scalars.removeFirst() }
-        while let l = scalars.last, strip(l) { scalars.removeLast() }
-        var text = String(String.UnicodeScalarView(scalars))
-        if text.unicodeScalars.first != "[" { text = "[" + text }
-        if !text.unicodeScalars.last.map({ $0 == "]" })! { text += "]" }
+        // The stripped characters are ASCII, so working on UTF-8 bytes is exact and fast.
+        let utf8 = raw.utf8
+        let strip: (UInt8) -> Bool = { $0 == UInt8(ascii: "`") || $0 == 0x0A || $0 == 0x20 }
+        var start = utf8.startIndex, end = utf8.endIndex
+        while start < end && strip(utf8[start]) { start = utf8.index(after: start) }
+        while end > start && strip(utf8[utf8.index(before: end)]) { end = utf8.index(before: end) }
+        var text = String(raw[start..<end])
+        if text.utf8.first != UInt8(ascii: "[") { text = "[" + text }
+        if text.utf8.last != UInt8(ascii: "]") { text += "]" }
         return text
     }
 
     /// §2.2: strip whitespace and `'` from both ends, parse one expression, and read it as one call
     /// or a list/tuple/set display of calls.
     public static func decode(_ text: String) throws(DecodeError) -> [FunctionCall] {
-        var scalars = Substring(text).unicodeScalars[...]
-        while let f = scalars.first, isPythonSpace(f) { scalars.removeFirst() }
-        while let l = scalars.last, isPythonSpace(l) { scalars.removeLast() }
-        while scalars.first == "'" { scalars.removeFirst() }
-        while scalars.last == "'" { scalars.removeLast() }
+        let scalars = text.unicodeScalars
+        var start = scalars.startIndex, end = scalars.endIndex
+        while start < end && isPythonSpace(scalars[start]) { start = scalars.index(after: start) }
+        while end > start && isPythonSpace(scalars[scalars.index(before: end)]) { end = scalars.index(before: end) }
+        while start < end && scalars[start] == "'" { start = scalars.index(after: start) }
+        while end > start && scalars[scalars.index(before: end)] == "'" { end = scalars.index(before: end) }
         let node: PythonNode
         do {
-            node = try PythonParser.parse(String(String.UnicodeScalarView(scalars)))
+            node = try PythonParser.parse(String(text[start..<end]))
         } catch {
             throw .syntax(error)
         }

@@ -101,8 +101,15 @@ enum PythonEvaluator {
             return try integerOp(x, op, y)
         }
         if let x = asDouble(a), let y = asDouble(b) {
+            // A negative base to a fractional power is complex in Python 3.
+            if op == "**" && x < 0 && y != y.rounded() && y.isFinite {
+                return try complexOp((x, 0), op, (y, 0))
+            }
             return try floatOp(x, op, y)
         }
+        if case .complex = a, let x = asComplex(a), let y = asComplex(b) { return try complexOp(x, op, y) }
+        if case .complex = b, let x = asComplex(a), let y = asComplex(b) { return try complexOp(x, op, y) }
+        if case .string(let template) = a, op == "%" { return try format(template, b) }
         switch (a, op, b) {
         case (.string(let x), "+", .string(let y)): return .string(x + y)
         case (.bytes(let x), "+", .bytes(let y)): return .bytes(x + y)
@@ -189,7 +196,6 @@ enum PythonEvaluator {
         case "%": if y == 0 { throw zero }; return .float(pythonMod(x, y))
         case "**":
             if x == 0 && y < 0 { throw EvaluationError(message: "0.0 cannot be raised to a negative power") }
-            if x < 0 && y != y.rounded() { throw EvaluationError(message: "complex result") }
             let r = pow(x, y)
             if r.isInfinite && x.isFinite && y.isFinite { throw EvaluationError(message: "Numerical result out of range") }
             return .float(r)

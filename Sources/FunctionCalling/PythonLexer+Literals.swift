@@ -27,7 +27,10 @@ extension PythonLexer {
 
     mutating func number() throws(PythonSyntaxError) -> PythonToken {
         let start = i
-        func text() -> String { String(decoding: src[start..<i], as: UTF8.self).replacingOccurrences(of: "_", with: "") }
+        func text() -> String {
+            let t = String(decoding: src[start..<i], as: UTF8.self)
+            return src[start..<i].contains(UInt8(ascii: "_")) ? t.replacingOccurrences(of: "_", with: "") : t
+        }
         if src[i] == UInt8(ascii: "0"), i + 1 < src.count,
            let radix: Int = [UInt8(ascii: "x"): 16, UInt8(ascii: "X"): 16, UInt8(ascii: "o"): 8, UInt8(ascii: "O"): 8,
                              UInt8(ascii: "b"): 2, UInt8(ascii: "B"): 2][src[i + 1]] {
@@ -45,7 +48,7 @@ extension PythonLexer {
             guard digits(valid), i > digitsStart else { throw error("invalid \(kind) literal") }
             if i < src.count && isDigit(src[i]) { throw error("invalid digit '\(UnicodeScalar(src[i]))' in \(kind) literal") }
             try verifyEndOfNumber(kind)
-            let body = String(decoding: src[digitsStart..<i], as: UTF8.self).replacingOccurrences(of: "_", with: "")
+            let body = String(decoding: src[digitsStart..<i].filter { $0 != UInt8(ascii: "_") }, as: UTF8.self)
             let value: Value = Int(body, radix: radix).map(Value.integer) ?? .float(Double(UInt64(body, radix: radix) ?? UInt64.max))
             return PythonToken(kind: .number, start: start, end: i, value: value)
         }
@@ -88,6 +91,7 @@ extension PythonLexer {
     }
 
     func parseDouble(_ body: String) -> Double {
+        if let d = Double(body) { return d }
         var t = body
         if t.hasPrefix(".") { t = "0" + t }
         if t.hasSuffix(".") { t += "0" }
@@ -134,6 +138,6 @@ extension PythonLexer {
 
     /// CPython reads `\r\n` and `\r` in source as `\n`, also inside string literals.
     func normalizeNewlines(_ s: String) -> String {
-        s.contains("\r") ? s.replacingOccurrences(of: "\r\n", with: "\n").replacingOccurrences(of: "\r", with: "\n") : s
+        s.utf8.contains(0x0D) ? s.replacingOccurrences(of: "\r\n", with: "\n").replacingOccurrences(of: "\r", with: "\n") : s
     }
 }
