@@ -1,27 +1,33 @@
 import Testing
 @testable import FunctionCalling
 
-/// FunctionWorld's ground truth against the project's BFCL checker: every reference answer
-/// passes, and obvious mistakes fail.
+/// FunctionWorld's ground truth against the project's reward and BFCL checker: every reference
+/// completion earns the reward, and obvious mistakes fail.
 @Suite struct FunctionWorldCheckerTests {
     static func answer(_ completion: String) -> String {
         let afterOpen = completion.split(separator: "<answer>", maxSplits: 1)[1]
         return String(afterOpen.split(separator: "</answer>", maxSplits: 1)[0])
     }
 
-    @Test func everyReferenceAnswerPasses() {
-        let checker = ASTChecker()
+    /// The whole reference completion earns the reward (layout and checker), and the same calls
+    /// written in the JSON tool-call form pass too.
+    @Test func everyReferenceCompletionEarnsTheReward() throws {
         var failures: [String] = []
         var count = 0
         for (seed, split) in [(UInt64(31), WorldSplit.train), (32, .heldout)] {
             for g in FunctionWorld(seed: seed, split: split).generate(count: 2500) {
                 count += 1
-                let verdict = checker.check(rawOutput: Self.answer(g.completion), task: g.task)
-                if !verdict.valid { failures.append("\(g.task.id) \(Self.answer(g.completion)): \(verdict)") }
+                let reward = Reward.score(completion: g.completion, task: g.task, format: .python)
+                if !reward.passed { failures.append("\(g.task.id) \(Self.answer(g.completion)): \(reward.failure!)") }
+                let calls = try OutputFormat.python.decode(Self.answer(g.completion))
+                let think = String(g.completion.split(separator: "<answer>")[0])
+                let toolForm = think + "<answer>" + OutputFormat.toolCall.render(calls) + "</answer>"
+                let toolReward = Reward.score(completion: toolForm, task: g.task, format: .toolCall)
+                if !toolReward.passed { failures.append("\(g.task.id) tool-call form: \(toolReward.failure!)") }
             }
         }
         #expect(count == 5000)
-        #expect(failures.isEmpty, "\(failures.count) of \(count) reference answers fail: \(failures.prefix(5))")
+        #expect(failures.isEmpty, "\(failures.count) failures over \(count) references: \(failures.prefix(5))")
     }
 
     /// Mistakes a policy makes: a missing required argument, a value not from the question, an
