@@ -1,12 +1,17 @@
 import Foundation
 
 extension DataPrep {
-    /// A data directory that could not be read or written.
-    public struct FileError: Error, CustomStringConvertible {
-        public let path: String
-        public let line: Int?
-        public let problem: String
-        public var description: String { path + (line.map { ":\($0)" } ?? "") + ": " + problem }
+    /// A data directory that could not be written.
+    public enum FileError: Error, CustomStringConvertible {
+        case cannotCreateDirectory(path: String, reason: String)
+        case cannotWrite(path: String, reason: String)
+
+        public var description: String {
+            switch self {
+            case .cannotCreateDirectory(let path, let reason): "cannot create directory \(path): \(reason)"
+            case .cannotWrite(let path, let reason): "cannot write \(path): \(reason)"
+            }
+        }
     }
 
     /// Writes tasks in BFCL's layout under `directory`: `data/BFCL_v4_<category>.json` and, for
@@ -29,7 +34,7 @@ extension DataPrep {
         do {
             try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
         } catch {
-            throw FileError(path: dir.path, line: nil, problem: "cannot create directory: \(error)")
+            throw .cannotCreateDirectory(path: dir.path, reason: "\(error)")
         }
         var written: [String] = []
         for category in TaskCategory.allCases {
@@ -38,7 +43,7 @@ extension DataPrep {
             do {
                 try Data((lines.joined(separator: "\n") + "\n").utf8).write(to: url, options: .atomic)
             } catch {
-                throw FileError(path: url.path, line: nil, problem: "cannot write: \(error)")
+                throw .cannotWrite(path: url.path, reason: "\(error)")
             }
             written.append(url.path)
         }

@@ -1,4 +1,6 @@
+import Foundation
 import Testing
+import TestSupport
 @testable import FunctionCalling
 
 /// FunctionWorld: the catalog's coverage, determinism, category proportions, the held-out split,
@@ -68,6 +70,25 @@ import Testing
         #expect(a == b, "same seed gave different output at line \(a.indices.first { a[$0] != b[$0] } ?? -1)")
         let same = zip(a, c).filter { $0 == $1 }.count
         #expect(same < a.count / 10, "seeds 42 and 43 share \(same) of \(a.count) lines")
+    }
+
+    /// Written files are byte-identical for the same seed and load back as the same tasks.
+    @Test func writtenFilesAreDeterministicAndLoadBack() throws {
+        let tasks = FunctionWorld(seed: 8).generate(count: 300)
+        let a = try Fixtures.temporaryDirectory("fw-a"), b = try Fixtures.temporaryDirectory("fw-b")
+        defer { try? FileManager.default.removeItem(at: a); try? FileManager.default.removeItem(at: b) }
+        let paths = try FunctionWorldWriter.write(tasks, to: a)
+        try FunctionWorldWriter.write(FunctionWorld(seed: 8).generate(count: 300), to: b)
+        #expect(paths.count == 14, "files: \(paths.count)")  // 5 data, 4 possible_answer, 5 reference
+        for path in paths {
+            let twin = b.path + path.dropFirst(a.path.count)
+            #expect(FileManager.default.contentsEqual(atPath: path, andPath: twin), "\(path) differs between runs")
+        }
+        let dataset = BFCLDataset(directory: a)
+        let loaded = try dataset.load([.simplePython, .multiple, .parallel, .parallelMultiple, .irrelevance])
+        let byID = Dictionary(uniqueKeysWithValues: loaded.map { ($0.id, $0) })
+        #expect(loaded.count == tasks.count)
+        for g in tasks { #expect(byID[g.task.id] == g.task, "\(g.task.id) does not load back unchanged") }
     }
 
     @Test func categoryProportionsFollowTheMix() {

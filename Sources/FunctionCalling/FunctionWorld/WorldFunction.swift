@@ -82,6 +82,7 @@ public struct WorldFunction: Sendable {
         split == .train ? trainTemplates : heldoutTemplates
     }
 
+    /// The parameter with this name, if the function has one.
     public func parameter(_ name: String) -> WorldParameter? {
         parameters.first { $0.name == name }
     }
