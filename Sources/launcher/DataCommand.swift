@@ -51,7 +51,10 @@ struct DataCommand: ParsableCommand {
             let paths = try FunctionWorldWriter.write(tasks, to: URL(fileURLWithPath: out))
             var perCategory: [TaskCategory: Int] = [:]
             for t in tasks { perCategory[t.task.category, default: 0] += 1 }
-            print("FunctionWorld: \(tasks.count) \(split) tasks, seed \(seed), \(FunctionWorldCatalog.functions.count) functions in \(FunctionWorldCatalog.domains.count) domains")
+            let worldSplit = WorldSplit(rawValue: split)!
+            let templates = FunctionWorldCatalog.functions.reduce(0) { $0 + $1.templates(worldSplit).count }
+            let values = Set(ValuePool.allCases.flatMap { $0.values(worldSplit) }).count
+            print("FunctionWorld: \(tasks.count) \(split) tasks, seed \(seed), \(FunctionWorldCatalog.functions.count) functions in \(FunctionWorldCatalog.domains.count) domains, \(templates) question templates and \(values) distinct values in this split")
             for c in TaskCategory.allCases where perCategory[c] != nil {
                 print("  \(c.rawValue): \(perCategory[c]!)")
             }
