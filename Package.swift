@@ -27,7 +27,7 @@ let package = Package(
         // Checked, typed, atomic HDF5 files (checkpoints, model files).
         .target(name: "HDF5", dependencies: ["CHDF5"]),
         // The task world: BFCL data, decoders, the AST checker, synthetic tasks. No training.
-        .target(name: "FunctionCalling"),
+        .target(name: "FunctionCalling", resources: [.copy("Resources/bfcl")]),
         // The policy and the algorithm.
         .target(name: "EGPODistributed", dependencies: ["ShardedTensor", "HDF5", "FunctionCalling"]),
         .executableTarget(
@@ -42,7 +42,7 @@ let package = Package(
         .target(name: "TestSupport", dependencies: ["ShardedTensor"]),
         .testTarget(name: "ShardedTensorTests", dependencies: ["ShardedTensor", "TestSupport"]),
         .testTarget(name: "HDF5Tests", dependencies: ["HDF5", "TestSupport"]),
-        .testTarget(name: "FunctionCallingTests", dependencies: ["FunctionCalling", "TestSupport"]),
+        .testTarget(name: "FunctionCallingTests", dependencies: ["FunctionCalling", "TestSupport"], exclude: ["Fixtures"]),
         .testTarget(name: "EGPODistributedTests", dependencies: ["EGPODistributed", "TestSupport"]),
     ]
 )

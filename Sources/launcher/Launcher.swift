@@ -15,6 +15,8 @@ struct Launcher: ParsableCommand {
             BenchCommand.self,
             DebugAtomicWriteCommand.self,
             TokenizerCommand.self,
+            BFCLCommand.self,
+            DataCommand.self,
         ]
     )
 }

@@ -1,0 +1,85 @@
+/// Why a completion earned no reward: the kept reason for metrics.
+public enum RewardFailure: Sendable, Hashable, CustomStringConvertible {
+    /// Not exactly one `<think>…</think>` followed by one `<answer>…</answer>` with only
+    /// whitespace around them.
+    case format(FormatProblem)
+    /// The answer block does not decode in the expected output form.
+    case decode
+    /// The calls decode but BFCL's checker rejects them.
+    case checker(CheckErrorType)
+
+    /// What is wrong with the completion's layout.
+    public enum FormatProblem: String, Error, Sendable, Hashable {
+        case missingThink = "missing_think"
+        case missingAnswer = "missing_answer"
+        case repeatedBlock = "repeated_block"
+        case textOutsideBlocks = "text_outside_blocks"
+        case wrongOrder = "wrong_order"
+        case unclosedBlock = "unclosed_block"
+    }
+
+    /// A short label for metrics: `format:missing_answer`, `decode`, or the checker's error type.
+    public var label: String {
+        switch self {
+        case .format(let p): "format:\(p.rawValue)"
+        case .decode: "decode"
+        case .checker(let t): t.rawValue
+        }
+    }
+
+    public var description: String { label }
+}
+
+/// The reward of one completion: 1 when the layout is right and the answer passes BFCL's checker.
+public struct Reward: Sendable, Hashable {
+    /// nil when the completion earns the reward.
+    public var failure: RewardFailure?
+    /// The answer's decoded calls, when it decoded.
+    public var calls: [FunctionCall]?
+
+    /// 1 or 0.
+    public var value: Float { failure == nil ? 1 : 0 }
+    public var passed: Bool { failure == nil }
+
+    /// Scores a raw completion for a task.
+    ///
+    /// The completion must be exactly `<think>…</think>` then `<answer>…</answer>`, with nothing but
+    /// whitespace before, between and after. The answer is decoded in `format` and checked with
+    /// BFCL's rules; for irrelevance tasks the right answer is no call at all (`[]` in Python form,
+    /// an empty answer in tool-call form), and for relevance tasks any call.
+    public static func score(completion: String, task: Task, format: OutputFormat, checker: ASTChecker = ASTChecker()) -> Reward {
+        let answer: Substring
+        switch split(completion) {
+        case .failure(let problem): return Reward(failure: .format(problem), calls: nil)
+        case .success(let a): answer = a
+        }
+        let calls: [FunctionCall]
+        do {
+            calls = try format.decode(String(answer))
+        } catch {
+            return Reward(failure: .decode, calls: nil)
+        }
+        let verdict = checker.check(calls: calls, task: task)
+        return Reward(failure: verdict.errorType.map(RewardFailure.checker), calls: calls)
+    }
+
+    /// The answer block's content, or what is wrong with the layout.
+    public static func split(_ completion: String) -> Result<Substring, RewardFailure.FormatProblem> {
+        let s = Substring(completion)
+        func count(_ tag: String) -> Int { s.ranges(of: tag).count }
+        let thinkOpen = count("<think>"), thinkClose = count("</think>")
+        let answerOpen = count("<answer>"), answerClose = count("</answer>")
+        if thinkOpen == 0 && thinkClose == 0 { return .failure(.missingThink) }
+        if answerOpen == 0 && answerClose == 0 { return .failure(.missingAnswer) }
+        if thinkOpen > 1 || thinkClose > 1 || answerOpen > 1 || answerClose > 1 { return .failure(.repeatedBlock) }
+        if thinkOpen != thinkClose || answerOpen != answerClose { return .failure(.unclosedBlock) }
+        let to = s.range(of: "<think>")!, tc = s.range(of: "</think>")!
+        let ao = s.range(of: "<answer>")!, ac = s.range(of: "</answer>")!
+        guard to.upperBound <= tc.lowerBound, tc.upperBound <= ao.lowerBound, ao.upperBound <= ac.lowerBound else {
+            return .failure(.wrongOrder)
+        }
+        let outside = [s[..<to.lowerBound], s[tc.upperBound..<ao.lowerBound], s[ac.upperBound...]]
+        if outside.contains(where: { !$0.allSatisfy(\.isWhitespace) }) { return .failure(.textOutsideBlocks) }
+        return .success(s[ao.upperBound..<ac.lowerBound])
+    }
+}

@@ -1,0 +1,113 @@
+import ArgumentParser
+import FunctionCalling
+import Foundation
+
+extension DataCommand {
+    /// `launcher data stats`: prompt sizes per category.
+    struct Stats: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Prompt sizes in UTF-8 bytes (= tokens of the 256-byte tokenizer) per BFCL category."
+        )
+
+        @Option(help: "Directory with data/ and possible_answer/ (default: the shipped BFCL copy).")
+        var dataDir: String?
+
+        func run() throws {
+            let tasks = try DataDirectory.load(dataDir)
+            print("prompt bytes per category (min / median / p90 / max), format of docs/PROMPT_FORMAT.md;")
+            print("in brackets the median of the same functions and messages as compact JSON, for scale")
+            var all: [Int] = []
+            var allJSON: [Int] = []
+            func line(_ name: String, _ sizes: [Int], _ json: [Int]) {
+                print("  \(name.padding(toLength: 24, withPad: " ", startingAt: 0)) n=\(String(sizes.count).padding(toLength: 5, withPad: " ", startingAt: 0)) \(Quantiles(sizes))  [json \(Quantiles(json).at(0.5))]")
+            }
+            for category in TaskCategory.allCases {
+                let subset = tasks.filter { $0.category == category }
+                guard !subset.isEmpty else { continue }
+                let sizes = subset.map { PromptFormat.prompt($0).utf8.count }.sorted()
+                let json = subset.map { t in
+                    JSON.serialize(.list(t.functions.map { BFCLFormat.json($0) })).utf8.count
+                        + t.messages.reduce(0) { $0 + $1.content.utf8.count }
+                }.sorted()
+                all += sizes
+                allJSON += json
+                line(category.rawValue, sizes, json)
+            }
+            line("all", all.sorted(), allJSON.sorted())
+        }
+    }
+
+    /// `launcher data validate`: DataPrep stage 1 over a data directory.
+    struct Validate: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Check each ground truth against its schema; repair what a rule can, drop the rest."
+        )
+
+        @Option(help: "Directory with data/ and possible_answer/ (default: the shipped BFCL copy).")
+        var dataDir: String?
+
+        @Option(help: "Write the kept (and repaired) tasks here, in BFCL's layout.")
+        var out: String?
+
+        @Flag(help: "List every dropped and repaired task with its reasons.")
+        var verbose = false
+
+        func run() throws {
+            let tasks = try DataDirectory.load(dataDir)
+            let report = DataPrep.validate(tasks)
+            print(report.summary)
+            if verbose {
+                for d in report.dropped { print("dropped \(d.task.id): " + d.findings.map(\.description).joined(separator: "; ")) }
+                for r in report.repaired { print("repaired \(r.task.id): " + r.findings.map(\.description).joined(separator: "; ")) }
+            }
+            if let out {
+                let paths = try DataPrep.write(report.kept, to: URL(fileURLWithPath: out))
+                print("wrote \(report.kept.count) tasks in \(paths.count) files under \(out)")
+            }
+        }
+    }
+}
+
+extension DataCommand {
+    /// `launcher data show`: one task as the policy sees it.
+    struct Show: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Print a task's prompt (and its reference completion, if the directory has one)."
+        )
+
+        @Option(help: "Directory with data/ and possible_answer/ (default: the shipped BFCL copy).")
+        var dataDir: String?
+
+        @Option(help: "Task id, e.g. simple_python_0.")
+        var id: String
+
+        func run() throws {
+            guard let task = try DataDirectory.load(dataDir).first(where: { $0.id == id }) else {
+                throw ValidationError("no task with id \(id)")
+            }
+            print(PromptFormat.prompt(task), terminator: "")
+            let reference = URL(fileURLWithPath: dataDir ?? "/nonexistent").appendingPathComponent("reference")
+                .appendingPathComponent(task.category.fileName)
+            if let text = try? String(contentsOf: reference, encoding: .utf8) {
+                for line in text.split(separator: "\n") {
+                    guard let v = try? JSON.parse(String(line)), v["id"] == .string(id), case .string(let c)? = v["completion"] else { continue }
+                    print(PromptFormat.supervisedTarget(c), terminator: "")
+                }
+            }
+            print()
+        }
+    }
+}
+
+/// Where `launcher data` reads BFCL-layout tasks from.
+enum DataDirectory {
+    /// The tasks of every category present under `path` (the shipped BFCL copy when nil).
+    static func load(_ path: String?) throws -> [Task] {
+        let dataset = BFCLDataset(directory: path.map { URL(fileURLWithPath: $0) } ?? BFCLDataset.bundledDirectory)
+        let present = TaskCategory.allCases.filter { FileManager.default.fileExists(atPath: dataset.promptFile($0).path) }
+        guard !present.isEmpty else {
+            throw ValidationError("no BFCL_v4_<category>.json files under \(dataset.directory.path)/data")
+        }
+        return try dataset.load(present)
+    }
+}

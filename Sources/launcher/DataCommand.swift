@@ -1,0 +1,82 @@
+import ArgumentParser
+import FunctionCalling
+import Foundation
+
+/// `launcher data`: synthetic tasks, prompt statistics and the rule-based data filter.
+struct DataCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "data",
+        abstract: "Generate FunctionWorld tasks, measure prompts, validate ground truth.",
+        subcommands: [Generate.self, Stats.self, Validate.self, Show.self]
+    )
+
+    /// `launcher data generate`: FunctionWorld tasks in BFCL's layout.
+    struct Generate: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Write FunctionWorld tasks as BFCL data, possible answers and reference completions."
+        )
+
+        @Option(help: "Output directory (gets data/, possible_answer/, reference/).")
+        var out: String
+
+        @Option(help: "Seed; the same seed, split, mix and count give the same bytes.")
+        var seed: UInt64 = 1
+
+        @Option(help: "Number of tasks.")
+        var count: Int = 2000
+
+        @Option(help: "train or heldout: held-out tasks use templates and values training never sees.")
+        var split: String = "train"
+
+        @Option(help: "Category weights simple,multiple,parallel,parallel_multiple,irrelevance.")
+        var mix: String = "0.3,0.25,0.15,0.15,0.15"
+
+        func validate() throws {
+            guard count > 0 else { throw ValidationError("--count must be positive, got \(count)") }
+            guard WorldSplit(rawValue: split) != nil else { throw ValidationError("--split must be train or heldout, got \(split)") }
+            _ = try parsedMix()
+        }
+
+        func parsedMix() throws -> FunctionWorld.Mix {
+            let w = mix.split(separator: ",").map { Double($0.trimmingCharacters(in: .whitespaces)) }
+            guard w.count == 5, w.allSatisfy({ $0 != nil && $0! >= 0 }), w.reduce(0, { $0 + ($1 ?? 0) }) > 0 else {
+                throw ValidationError("--mix needs 5 non-negative weights, not all zero, got \"\(mix)\"")
+            }
+            return FunctionWorld.Mix(simple: w[0]!, multiple: w[1]!, parallel: w[2]!, parallelMultiple: w[3]!, irrelevance: w[4]!)
+        }
+
+        func run() throws {
+            let world = FunctionWorld(seed: seed, split: WorldSplit(rawValue: split)!, mix: try parsedMix())
+            let tasks = world.generate(count: count)
+            let paths = try FunctionWorldWriter.write(tasks, to: URL(fileURLWithPath: out))
+            var perCategory: [TaskCategory: Int] = [:]
+            for t in tasks { perCategory[t.task.category, default: 0] += 1 }
+            let worldSplit = WorldSplit(rawValue: split)!
+            let templates = FunctionWorldCatalog.functions.reduce(0) { $0 + $1.templates(worldSplit).count }
+            let values = Set(ValuePool.allCases.flatMap { $0.values(worldSplit) }).count
+            print("FunctionWorld: \(tasks.count) \(split) tasks, seed \(seed), \(FunctionWorldCatalog.functions.count) functions in \(FunctionWorldCatalog.domains.count) domains, \(templates) question templates and \(values) distinct values in this split")
+            for c in TaskCategory.allCases where perCategory[c] != nil {
+                print("  \(c.rawValue): \(perCategory[c]!)")
+            }
+            let promptBytes = tasks.map { PromptFormat.prompt($0.task).utf8.count }.sorted()
+            let completionBytes = tasks.map { $0.completion.utf8.count }.sorted()
+            print("  prompt bytes \(Quantiles(promptBytes)), completion bytes \(Quantiles(completionBytes))")
+            print("wrote \(paths.count) files under \(out)")
+        }
+    }
+}
+
+/// min / median / p90 / max of sorted counts.
+struct Quantiles: CustomStringConvertible {
+    let sorted: [Int]
+    init(_ sorted: [Int]) { self.sorted = sorted }
+
+    func at(_ q: Double) -> Int {
+        guard !sorted.isEmpty else { return 0 }
+        return sorted[min(sorted.count - 1, Int((Double(sorted.count - 1) * q).rounded()))]
+    }
+
+    var description: String {
+        "min \(at(0)) / median \(at(0.5)) / p90 \(at(0.9)) / max \(at(1))"
+    }
+}

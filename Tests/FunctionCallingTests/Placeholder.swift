@@ -1,5 +1,0 @@
-import Testing
-
-@Test func FunctionCallingTestsTargetBuilds() {
-    #expect(Bool(true))
-}
