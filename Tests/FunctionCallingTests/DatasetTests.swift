@@ -85,3 +85,14 @@ private func write(_ text: String, to dir: URL, _ name: String) throws -> URL {
     #expect(failed == unpassable, "\(details)")
     #expect(failedShortest == unpassable.subtracting(["parallel_multiple_12", "parallel_multiple_26"]), "\(details)")
 }
+
+/// Writing tasks as BFCL files and loading them back gives the same tasks.
+@Test func writtenFilesLoadBack() throws {
+    let dir = try Fixtures.temporaryDirectory("bfcl-write")
+    defer { try? FileManager.default.removeItem(at: dir) }
+    let tasks = Array(try BFCLDataset.bundled.load(.parallelMultiple).prefix(20))
+    let (prompts, answers) = try BFCLDataset.write(tasks, to: dir, stem: "parallel_multiple")
+    #expect(answers != nil)
+    #expect(try BFCLDataset.load(promptFile: prompts, answerFile: answers, category: nil) == tasks)
+    #expect(try BFCLDataset(directory: dir).load(.parallelMultiple) == tasks)
+}
