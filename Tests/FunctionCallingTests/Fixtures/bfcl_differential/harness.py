@@ -39,11 +39,16 @@ ns = {'ast': ast, 're': re, 'ReturnFormat': ReturnFormat}
 for node in tree.body:
     if isinstance(node, ast.FunctionDef) and node.name in ('ast_parse', 'resolve_ast_call', 'resolve_ast_by_type'):
         exec(compile(ast.Module([node], []), 'utils', 'exec'), ns)
-def decode(result):
+# BFCL_RETURN_FORMAT=json checks BFCL's JSON return format (§2.3) instead of Python syntax.
+RETURN_FORMAT = ReturnFormat.JSON if os.environ.get('BFCL_RETURN_FORMAT') == 'json' else ReturnFormat.PYTHON
+spec_json = importlib.util.spec_from_file_location('json_parser', os.path.join(PKG, 'bfcl_eval/model_handler/parser/json_parser.py'))
+json_parser = importlib.util.module_from_spec(spec_json); spec_json.loader.exec_module(json_parser)
+ns['parse_json_function_call'] = json_parser.parse_json_function_call
+def decode(result, fmt=None):
     result = result.strip("`\n ")
     if not result.startswith("["): result = "[" + result
     if not result.endswith("]"): result = result + "]"
-    return ns['ast_parse'](result, ReturnFormat.PYTHON, False)
+    return ns['ast_parse'](result, fmt or RETURN_FORMAT, False)
 def is_fc(out):
     if not isinstance(out, list): return False
     for item in out:
@@ -70,7 +75,7 @@ def check(id, result):
     entry = data[id]
     if 'relevance' in cat:
         try:
-            d = decode(result); contain = not is_empty(d)
+            d = decode(result, ReturnFormat.PYTHON); contain = not is_empty(d)
         except Exception: contain = False
         if 'irrelevance' in cat:
             return (not contain, '' if not contain else 'irrelevance_error:decoder_success')
