@@ -39,7 +39,7 @@ struct PythonLexer {
         PythonSyntaxError(offset: offset ?? i, message: message)
     }
 
-    static let operators3: Set<String> = ["**=", "//=", ">>=", "<<=", "...", "!="]
+    static let operators3: Set<String> = ["**=", "//=", ">>=", "<<=", "..."]
     static let operators2: Set<String> = ["**", "//", "<<", ">>", "<=", ">=", "==", "!=", "->", ":=",
                                            "+=", "-=", "*=", "/=", "%=", "&=", "|=", "^=", "@="]
     static let operatorBytes: Set<UInt8> = Set("()[]{},:.;@=+-*/%&|^~<>".utf8)
