@@ -1,7 +1,13 @@
 extension PythonParser {
     mutating func primary() throws(PythonSyntaxError) -> PythonNode {
         var node = try atom()
+        var chain = 0
+        defer { nesting -= chain }
         while true {
+            if isOp(".") || isOp("(") || isOp("[") {
+                try deeper()
+                chain += 1
+            }
             if isOp(".") {
                 p += 1
                 guard peek.kind == .name, !Self.reserved.contains(peek.text) else { throw error("invalid syntax") }

@@ -21,3 +21,9 @@ import Testing
                                      (1e15, "1000000000000000.0"), (0.0, "0.0"), (3e-10, "3e-10")]
     for (d, s) in cases { #expect(pythonFloatRepr(d) == s, "\(d)") }
 }
+
+@Test func jsonNestingIsBounded() throws {
+    #expect(try JSON.parse(String(repeating: "[", count: 900) + String(repeating: "]", count: 900)) != .null)
+    #expect(throws: JSON.ParseError.self) { try JSON.parse(String(repeating: "[", count: 100_000)) }
+    #expect(throws: DecodeError.self) { try ToolCallDecoder.decode("<tool_call>" + String(repeating: "{\"a\":", count: 50_000) + "</tool_call>") }
+}
