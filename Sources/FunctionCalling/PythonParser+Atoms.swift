@@ -11,7 +11,7 @@ extension PythonParser {
             if isOp(".") {
                 p += 1
                 guard peek.kind == .name, !Self.reserved.contains(peek.text) else { throw error("invalid syntax") }
-                node = .attribute(node, peek.text)
+                node = .attribute(node, Self.identifier(peek.text))
                 p += 1
             } else if isOp("(") {
                 p += 1
@@ -37,7 +37,7 @@ extension PythonParser {
             default:
                 if Self.reserved.contains(t.text) { throw error("invalid syntax") }
                 p += 1
-                return .name(t.text)
+                return .name(Self.identifier(t.text))
             }
         case .number:
             p += 1
@@ -228,7 +228,7 @@ extension PythonParser {
                 if name == "True" || name == "False" || name == "None" { throw error("cannot assign to \(name)") }
                 if Self.reserved.contains(name) { throw error("invalid syntax") }
                 p += 2
-                keywords.append(PythonKeyword(name: name, value: try expression()))
+                keywords.append(PythonKeyword(name: Self.identifier(name), value: try expression()))
                 sawKeyword = true
                 if isKeyword("for") || isKeyword("async") { throw error("invalid syntax") }
             } else {

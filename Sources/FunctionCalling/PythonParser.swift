@@ -1,3 +1,5 @@
+import Foundation
+
 /// A recursive-descent parser for one Python 3.11 expression (`ast.parse(text, mode="eval")`),
 /// following CPython's grammar closely enough to accept and reject the same texts for the
 /// outputs a model writes: calls with the argument-order rules, displays, comprehensions,
@@ -34,6 +36,11 @@ struct PythonParser {
     }
 
     var peek: PythonToken { tokens[p] }
+
+    /// CPython stores identifiers in NFKC form (`ｆ` is `f`); keywords are matched before that.
+    static func identifier(_ raw: String) -> String {
+        raw.utf8.allSatisfy { $0 < 0x80 } ? raw : raw.precomposedStringWithCompatibilityMapping
+    }
 
     func error(_ message: String) -> PythonSyntaxError {
         PythonSyntaxError(offset: tokens[p].start, message: message)
