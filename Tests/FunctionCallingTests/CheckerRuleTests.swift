@@ -112,6 +112,11 @@ private let triangle = task(
     #expect(verdict("[f(city='New York, NY!')]", t) == "value_error:string")
     #expect(ValueCheck.standardize("grams/mole") == ValueCheck.standardize("grams mole"))
     #expect(ValueCheck.standardize("It's A_B") == "it\"sab")
+    // Python's lower(): final sigma, dotted capital I; reference values from CPython 3.11.
+    #expect(ValueCheck.standardize("ΟΔΟΣ ΟΔΟΣ") == "οδοσοδος")  // the space goes first, so only the last Σ is final
+    #expect(ValueCheck.standardize("ΟΔΟΣ") == "οδος")
+    #expect(ValueCheck.standardize("ΣΑΣ") == "σας")
+    #expect(ValueCheck.standardize("İstanbul").unicodeScalars.map(\.value) == [0x69, 0x307, 0x73, 0x74, 0x61, 0x6E, 0x62, 0x75, 0x6C])
 }
 
 /// §5.2–5.3: dict specs and lists of dicts (order matters, counts must match).
