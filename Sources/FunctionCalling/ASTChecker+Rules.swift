@@ -58,12 +58,35 @@ enum ValueCheck {
                 (u.value >= 0x41 && u.value <= 0x5A) ? Unicode.Scalar(u.value + 32)! : u
             }))
         } else {
-            lowered = String(kept).lowercased()
+            lowered = pythonLower(Array(kept))
         }
         if lowered.utf8.contains(UInt8(ascii: "'")) {
             lowered = String(String.UnicodeScalarView(lowered.unicodeScalars.map { $0 == "'" ? "\"" : $0 }))
         }
         return lowered
+    }
+
+    /// Python's `str.lower()`: full lowercase mappings, and capital sigma becomes final `ς` when a
+    /// cased letter precedes it and none follows (ignoring case-ignorable characters), as CPython's
+    /// `handle_capital_sigma` decides; Swift's `lowercased()` always gives `σ`.
+    static func pythonLower(_ scalars: [Unicode.Scalar]) -> String {
+        var out = String.UnicodeScalarView()
+        for (i, u) in scalars.enumerated() {
+            guard u == "\u{03A3}" else {
+                out.append(contentsOf: u.properties.lowercaseMapping.unicodeScalars)
+                continue
+            }
+            var j = i - 1
+            while j >= 0 && scalars[j].properties.isCaseIgnorable { j -= 1 }
+            var final = j >= 0 && scalars[j].properties.isCased
+            if final {
+                var k = i + 1
+                while k < scalars.count && scalars[k].properties.isCaseIgnorable { k += 1 }
+                final = k == scalars.count || !scalars[k].properties.isCased
+            }
+            out.append(final ? "\u{03C2}" : "\u{03C3}")
+        }
+        return String(out)
     }
 
     static func standardized(_ v: Value) -> Value {

@@ -12,16 +12,23 @@ public struct ASTChecker: Sendable {
 
     /// BFCL's whole per-entry pipeline on a raw model output in Python-call syntax: decode
     /// (§2.1–2.2), then route by the task's category.
-    public func check(rawOutput: String, task: Task) -> CheckResult {
+    public func check(rawOutput: String, task: Task, returnFormat: BFCLReturnFormat = .python) -> CheckResult {
         switch task.category.route {
         case .irrelevance, .relevance:
+            // BFCL decodes these with the Python decoder whatever the return format.
             let containsCall = ((try? PythonCallDecoder.decodeBFCLOutput(rawOutput))?.isEmpty == false)
             return relevanceVerdict(containsCall: containsCall, route: task.category.route)
         default:
             let calls: [FunctionCall]
             do {
-                calls = try PythonCallDecoder.decodeBFCLOutput(rawOutput)
+                switch returnFormat {
+                case .python: calls = try PythonCallDecoder.decodeBFCLOutput(rawOutput)
+                case .json: calls = try BFCLJSONDecoder.decodeBFCLOutput(rawOutput)
+                }
             } catch {
+                if case .wrongOutputFormat = error {
+                    return .fail(.decoderWrongOutputFormat, "Did not output in the specified format. \(error)")
+                }
                 return .fail(.decoderFailed, "Invalid syntax. Failed to decode AST. \(error)")
             }
             return check(calls: calls, task: task)
@@ -168,6 +175,11 @@ public struct ASTChecker: Sendable {
         default: nil
         }
     }
+}
+
+/// BFCL's return formats for prompting models that this checker decodes (§2.2, §2.3).
+public enum BFCLReturnFormat: String, Sendable, CaseIterable {
+    case python, json
 }
 
 extension String {

@@ -30,13 +30,23 @@ public struct BFCLResultsCheck {
         }
     }
 
+    /// How the results write their calls.
+    public enum ResultFormat: String, Sendable, CaseIterable {
+        /// BFCL's Python-call syntax, decoded as BFCL does (§2.1–2.2).
+        case python
+        /// The project's `<tool_call>{json}</tool_call>` form.
+        case toolCall = "tool-call"
+        /// BFCL's JSON return format (§2.3), `[{"function": ..., "parameters": {...}}]`.
+        case json
+    }
+
     public let dataset: BFCLDataset
     public var checker: ASTChecker
-    public var format: OutputFormat
+    public var format: ResultFormat
     private var tasks: [String: Task] = [:]
     private var loaded: Set<TaskCategory> = []
 
-    public init(dataset: BFCLDataset, checker: ASTChecker = ASTChecker(), format: OutputFormat = .python) {
+    public init(dataset: BFCLDataset, checker: ASTChecker = ASTChecker(), format: ResultFormat = .python) {
         self.dataset = dataset
         self.checker = checker
         self.format = format
@@ -64,6 +74,8 @@ public struct BFCLResultsCheck {
         switch format {
         case .python:
             return checker.check(rawOutput: result, task: task)
+        case .json:
+            return checker.check(rawOutput: result, task: task, returnFormat: .json)
         case .toolCall:
             do {
                 return checker.check(calls: try ToolCallDecoder.decode(result), task: task)

@@ -1,2 +1,14 @@
 /// The task world: BFCL data, output decoders, the AST checker, rewards and synthetic tasks.
+///
+/// Main entry points:
+/// - `BFCLDataset` loads BFCL's JSON-lines files (the shipped copy: `BFCLDataset.bundled`) into
+///   `Task`s: messages, offered `FunctionSchema`s and the ground truth as `ExpectedCall`s;
+///   `BFCLFormat` and `BFCLDataset.write` go the other way.
+/// - `PythonCallDecoder` decodes BFCL's Python-call syntax exactly as BFCL does (with its quirks),
+///   `ToolCallDecoder` the project's `<tool_call>{json}</tool_call>` form, `BFCLJSONDecoder` BFCL's
+///   JSON return format; `PythonRenderer` writes calls in both of the policy's forms.
+/// - `ASTChecker` is BFCL's AST checker for the Python-syntax categories, verdict for verdict
+///   (`CheckResult`, `CheckErrorType`); `BFCLResultsCheck` is the core of `launcher bfcl check`.
+/// - `Reward.score` turns a completion into 0/1 with a `RewardFailure` reason for metrics.
+/// - `Value` is a decoded Python/JSON literal; `JSON` reads and writes it without losing int vs float.
 public enum FunctionCalling {}

@@ -98,12 +98,12 @@ func pythonFloatRepr(_ d: Double, json: Bool = false) -> String {
     if d.isNaN { return json ? "NaN" : "nan" }
     if d.isInfinite { return d < 0 ? (json ? "-Infinity" : "-inf") : (json ? "Infinity" : "inf") }
     if d == 0 { return d.sign == .minus ? "-0.0" : "0.0" }
-    return String(format: d)
+    return String(pythonFloat: d)
 }
 
 private extension String {
     /// Python-style float text built from the shortest round-trip digits of `d`.
-    init(format d: Double) {
+    init(pythonFloat d: Double) {
         let m = Swift.abs(d)
         var digits = Array("\(m)".filter { $0 != "." })
         // Recover digits and decimal exponent from Swift's description, which may use either form.

@@ -2,6 +2,10 @@
 struct JSONReader {
     let bytes: UnsafeBufferPointer<UInt8>
     var i = 0
+    /// Open arrays and objects; bounded like Python's recursion limit so that a model's
+    /// `[[[[…` cannot exhaust the stack.
+    var depth = 0
+    static let maxDepth = 1000
 
     init(bytes: UnsafeBufferPointer<UInt8>) {
         self.bytes = bytes
@@ -37,7 +41,13 @@ struct JSONReader {
 
     mutating func value() throws(JSON.ParseError) -> Value {
         guard i < bytes.count else { throw fail("unexpected end of input") }
-        switch bytes[i] {
+        let c = bytes[i]
+        if c == UInt8(ascii: "{") || c == UInt8(ascii: "[") {
+            depth += 1
+            if depth > Self.maxDepth { throw fail("nested deeper than \(Self.maxDepth) levels") }
+        }
+        defer { if c == UInt8(ascii: "{") || c == UInt8(ascii: "[") { depth -= 1 } }
+        switch c {
         case UInt8(ascii: "{"):
             i += 1
             var entries: [Value.Entry] = []

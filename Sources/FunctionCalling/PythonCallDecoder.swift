@@ -10,6 +10,8 @@ public enum DecodeError: Error, Sendable, Equatable, CustomStringConvertible {
     case evaluation(String)
     /// The JSON tool-call form is malformed.
     case toolCall(String)
+    /// Decoded, but not in call shape (BFCL: `ast_decoder:decoder_wrong_output_format`, §2.5).
+    case wrongOutputFormat(String)
 
     public var description: String {
         switch self {
@@ -18,6 +20,7 @@ public enum DecodeError: Error, Sendable, Equatable, CustomStringConvertible {
         case .unsupportedValue(let s): "unsupported argument value: \(s)"
         case .evaluation(let s): "cannot evaluate: \(s)"
         case .toolCall(let s): "malformed tool call: \(s)"
+        case .wrongOutputFormat(let s): "not in call shape: \(s)"
         }
     }
 }

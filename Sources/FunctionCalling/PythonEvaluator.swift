@@ -11,6 +11,9 @@ enum PythonEvaluator {
         var message: String
     }
 
+    /// The largest sequence a repetition may build (a known divergence: Python has no such cap).
+    static let maxRepetition = 10_000_000
+
     static func evaluate(_ node: PythonNode) throws(EvaluationError) -> Value {
         switch node {
         case .constant(let v): return v
@@ -119,6 +122,17 @@ enum PythonEvaluator {
             guard let n = asInt(b) ?? asInt(a) else { throw unsupported }
             let seq = asInt(b) != nil ? a : b
             let count = max(0, n)
+            // Python would build it; a trainer scoring a model's `'a'*10**12` must not.
+            let size: Int
+            switch seq {
+            case .string(let s): size = s.utf8.count
+            case .bytes(let s): size = s.count
+            case .list(let l), .tuple(let l): size = l.count
+            default: size = 0
+            }
+            if size > 0 && count > Self.maxRepetition / size {
+                throw EvaluationError(message: "repetition beyond \(Self.maxRepetition) elements")
+            }
             switch seq {
             case .string(let s): return .string(String(repeating: s, count: count))
             case .bytes(let s): return .bytes(Array([[UInt8]](repeating: s, count: count).joined()))

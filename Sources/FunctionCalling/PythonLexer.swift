@@ -39,7 +39,7 @@ struct PythonLexer {
         PythonSyntaxError(offset: offset ?? i, message: message)
     }
 
-    static let operators3: Set<String> = ["**=", "//=", ">>=", "<<=", "...", "!="]
+    static let operators3: Set<String> = ["**=", "//=", ">>=", "<<=", "..."]
     static let operators2: Set<String> = ["**", "//", "<<", ">>", "<=", ">=", "==", "!=", "->", ":=",
                                            "+=", "-=", "*=", "/=", "%=", "&=", "|=", "^=", "@="]
     static let operatorBytes: Set<UInt8> = Set("()[]{},:.;@=+-*/%&|^~<>".utf8)
@@ -118,7 +118,10 @@ struct PythonLexer {
                 }
                 i += text.utf8.count
                 switch text {
-                case "(", "[", "{": depth += 1
+                case "(", "[", "{":
+                    // CPython's tokenizer stops at 200 open brackets (MAXLEVEL).
+                    if depth >= 200 { throw error("too many nested parentheses", at: start) }
+                    depth += 1
                 case ")", "]", "}":
                     if depth == 0 { throw error("unmatched '\(text)'", at: start) }
                     depth -= 1

@@ -1,11 +1,17 @@
 extension PythonParser {
     mutating func primary() throws(PythonSyntaxError) -> PythonNode {
         var node = try atom()
+        var chain = 0
+        defer { nesting -= chain }
         while true {
+            if isOp(".") || isOp("(") || isOp("[") {
+                try deeper()
+                chain += 1
+            }
             if isOp(".") {
                 p += 1
                 guard peek.kind == .name, !Self.reserved.contains(peek.text) else { throw error("invalid syntax") }
-                node = .attribute(node, peek.text)
+                node = .attribute(node, Self.identifier(peek.text))
                 p += 1
             } else if isOp("(") {
                 p += 1
@@ -31,7 +37,7 @@ extension PythonParser {
             default:
                 if Self.reserved.contains(t.text) { throw error("invalid syntax") }
                 p += 1
-                return .name(t.text)
+                return .name(Self.identifier(t.text))
             }
         case .number:
             p += 1
@@ -222,7 +228,7 @@ extension PythonParser {
                 if name == "True" || name == "False" || name == "None" { throw error("cannot assign to \(name)") }
                 if Self.reserved.contains(name) { throw error("invalid syntax") }
                 p += 2
-                keywords.append(PythonKeyword(name: name, value: try expression()))
+                keywords.append(PythonKeyword(name: Self.identifier(name), value: try expression()))
                 sawKeyword = true
                 if isKeyword("for") || isKeyword("async") { throw error("invalid syntax") }
             } else {

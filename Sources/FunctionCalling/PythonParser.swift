@@ -1,3 +1,5 @@
+import Foundation
+
 /// A recursive-descent parser for one Python 3.11 expression (`ast.parse(text, mode="eval")`),
 /// following CPython's grammar closely enough to accept and reject the same texts for the
 /// outputs a model writes: calls with the argument-order rules, displays, comprehensions,
@@ -6,6 +8,16 @@ struct PythonParser {
     var tokens: [PythonToken]
     let source: [UInt8]
     var p = 0
+    /// How deep the tree being built is. CPython gives up near 3,000 levels (a RecursionError
+    /// while building the AST, which BFCL reports as a decoding failure); stopping there also keeps
+    /// absurd outputs (`------…1`) from exhausting a thread's stack.
+    var nesting = 0
+    static let maxNesting = 2900
+
+    mutating func deeper(_ levels: Int = 1) throws(PythonSyntaxError) {
+        nesting += levels
+        if nesting > Self.maxNesting { throw error("too deeply nested (CPython: RecursionError during AST construction)") }
+    }
 
     static let reserved: Set<String> = [
         "False", "None", "True", "and", "as", "assert", "async", "await", "break", "class", "continue",
@@ -24,6 +36,11 @@ struct PythonParser {
     }
 
     var peek: PythonToken { tokens[p] }
+
+    /// CPython stores identifiers in NFKC form (`ｆ` is `f`); keywords are matched before that.
+    static func identifier(_ raw: String) -> String {
+        raw.utf8.allSatisfy { $0 < 0x80 } ? raw : raw.precomposedStringWithCompatibilityMapping
+    }
 
     func error(_ message: String) -> PythonSyntaxError {
         PythonSyntaxError(offset: tokens[p].start, message: message)
@@ -89,6 +106,8 @@ struct PythonParser {
     }
 
     mutating func expression() throws(PythonSyntaxError) -> PythonNode {
+        try deeper()
+        defer { nesting -= 1 }
         let start = p
         if isKeyword("lambda") { return try lambda() }
         let body = try disjunction()
@@ -138,6 +157,8 @@ struct PythonParser {
     mutating func inversion() throws(PythonSyntaxError) -> PythonNode {
         if isKeyword("not") {
             p += 1
+            try deeper()
+            defer { nesting -= 1 }
             return .unary("not", try inversion())
         }
         return try comparison()
@@ -169,9 +190,13 @@ struct PythonParser {
     mutating func binary(level: Int) throws(PythonSyntaxError) -> PythonNode {
         if level == Self.binaryLevels.count { return try factor() }
         var left = try binary(level: level + 1)
+        var chain = 0
+        defer { nesting -= chain }
         while peek.kind == .op && Self.binaryLevels[level].contains(peek.text) {
             let op = peek.text
             p += 1
+            try deeper()
+            chain += 1
             left = .binary(left, op, try binary(level: level + 1))
         }
         return left
@@ -181,6 +206,8 @@ struct PythonParser {
         if peek.kind == .op && (peek.text == "-" || peek.text == "+" || peek.text == "~") {
             let op = peek.text
             p += 1
+            try deeper()
+            defer { nesting -= 1 }
             return .unary(op, try factor())
         }
         return try power()
@@ -198,6 +225,8 @@ struct PythonParser {
         }
         guard isOp("**") else { return base }
         p += 1
+        try deeper()
+        defer { nesting -= 1 }
         return .binary(base, "**", try factor())
     }
 }

@@ -83,3 +83,28 @@ public struct Reward: Sendable, Hashable {
         return .success(s[ao.upperBound..<ac.lowerBound])
     }
 }
+
+/// Counts of rewards by outcome, for metrics: how many passed and how many failed for each reason.
+public struct RewardTally: Sendable, Equatable {
+    public private(set) var total = 0
+    public private(set) var passed = 0
+    /// Failure label (`RewardFailure.label`) → count.
+    public private(set) var failures: [String: Int] = [:]
+
+    public init() {}
+
+    public mutating func add(_ reward: Reward) {
+        total += 1
+        if let f = reward.failure { failures[f.label, default: 0] += 1 } else { passed += 1 }
+    }
+
+    /// Adds another tally (for example another rank's).
+    public mutating func merge(_ other: RewardTally) {
+        total += other.total
+        passed += other.passed
+        for (k, v) in other.failures { failures[k, default: 0] += v }
+    }
+
+    /// Fraction passed (0 when empty).
+    public var passRate: Double { total == 0 ? 0 : Double(passed) / Double(total) }
+}

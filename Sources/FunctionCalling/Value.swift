@@ -110,9 +110,17 @@ extension Value {
             if x.imaginary != y.imaginary { return false }
             switch (x.exactInteger, y.exactInteger) {
             case (let i?, let j?): return i == j
+            // Python compares an int with a float exactly (2**53 + 1 != 2.0**53), not via rounding.
+            case (let i?, nil): return Self.exactlyEqual(i, y.real)
+            case (nil, let j?): return Self.exactlyEqual(j, x.real)
             default: return x.real == y.real
             }
         }
+    }
+
+    static func exactlyEqual(_ i: Int, _ d: Double) -> Bool {
+        guard d.isFinite, d == d.rounded(), d >= -0x1p63, d < 0x1p63 else { return false }
+        return Int(d) == i
     }
 
     /// The number behind int, float, bool and complex values (nil for the others).

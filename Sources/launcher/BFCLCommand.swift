@@ -29,12 +29,12 @@ struct BFCLCheckCommand: ParsableCommand {
     @Option(name: .long, help: "A folder with data/ and possible_answer/ like BFCL's (default: the copy shipped with the project).")
     var dataDir: String?
 
-    @Option(name: .long, help: "How the outputs write calls: python (BFCL's syntax) or tool-call (<tool_call>{json}</tool_call>).")
-    var format: String = OutputFormat.python.rawValue
+    @Option(name: .long, help: "How the outputs write calls: python (BFCL's syntax), tool-call (<tool_call>{json}</tool_call>) or json (BFCL's JSON return format).")
+    var format: String = BFCLResultsCheck.ResultFormat.python.rawValue
 
     func validate() throws {
-        guard OutputFormat(rawValue: format) != nil else {
-            throw ValidationError("--format \(format.debugDescription) is not one of \(OutputFormat.allCases.map(\.rawValue).joined(separator: ", "))")
+        guard BFCLResultsCheck.ResultFormat(rawValue: format) != nil else {
+            throw ValidationError("--format \(format.debugDescription) is not one of \(BFCLResultsCheck.ResultFormat.allCases.map(\.rawValue).joined(separator: ", "))")
         }
         if let dataDir {
             var isDirectory: ObjCBool = false
@@ -46,7 +46,7 @@ struct BFCLCheckCommand: ParsableCommand {
 
     func run() throws {
         let directory = dataDir.map { URL(fileURLWithPath: $0) } ?? BFCLDataset.bundledDirectory
-        var check = BFCLResultsCheck(dataset: BFCLDataset(directory: directory), format: OutputFormat(rawValue: format)!)
+        var check = BFCLResultsCheck(dataset: BFCLDataset(directory: directory), format: BFCLResultsCheck.ResultFormat(rawValue: format)!)
         let outcomes = try check.check(resultsFile: URL(fileURLWithPath: results))
         var out = ""
         out.reserveCapacity(outcomes.count * 200)

@@ -112,6 +112,11 @@ private let triangle = task(
     #expect(verdict("[f(city='New York, NY!')]", t) == "value_error:string")
     #expect(ValueCheck.standardize("grams/mole") == ValueCheck.standardize("grams mole"))
     #expect(ValueCheck.standardize("It's A_B") == "it\"sab")
+    // Python's lower(): final sigma, dotted capital I; reference values from CPython 3.11.
+    #expect(ValueCheck.standardize("ΟΔΟΣ ΟΔΟΣ") == "οδοσοδος")  // the space goes first, so only the last Σ is final
+    #expect(ValueCheck.standardize("ΟΔΟΣ") == "οδος")
+    #expect(ValueCheck.standardize("ΣΑΣ") == "σας")
+    #expect(ValueCheck.standardize("İstanbul").unicodeScalars.map(\.value) == [0x69, 0x307, 0x73, 0x74, 0x61, 0x6E, 0x62, 0x75, 0x6C])
 }
 
 /// §5.2–5.3: dict specs and lists of dicts (order matters, counts must match).
@@ -176,4 +181,38 @@ private let triangle = task(
     #expect(verdict("```python\n[math.factorial(number=5)]\n```", t) == "ast_decoder:decoder_failed")
     #expect(verdict("'[math.factorial(number=5)]'", t) == "ast_decoder:decoder_failed")
     #expect(verdict("[math.factorial(number=5)\nmath.factorial(number=5)]", t) == "ast_decoder:decoder_failed")
+}
+
+/// Absurdly nested outputs fail to decode, as in CPython, instead of exhausting the stack:
+/// 200 open brackets is CPython's limit, and its AST construction gives up near 3,000 levels.
+@Test func deepNestingFailsCleanly() throws {
+    // "[f(x=" opens 2 brackets; CPython accepts 200 open at once and refuses the 201st.
+    let ok = "[f(x=" + String(repeating: "[", count: 198) + String(repeating: "]", count: 198) + ")]"
+    #expect(throws: Never.self) { try PythonCallDecoder.decodeBFCLOutput(ok) }
+    let tooDeep = "[f(x=" + String(repeating: "[", count: 199) + String(repeating: "]", count: 199) + ")]"
+    #expect(throws: DecodeError.self) { try PythonCallDecoder.decodeBFCLOutput(tooDeep) }
+    // A parseable unary chain still fails BFCL's value rule (only a constant operand has a value).
+    #expect(throws: DecodeError.self) { try PythonCallDecoder.decodeBFCLOutput("[f(x=" + String(repeating: "-", count: 1000) + "1)]") }
+    for n in [5000, 100_000] {
+        #expect(throws: DecodeError.self) { try PythonCallDecoder.decodeBFCLOutput("[f(x=" + String(repeating: "-", count: n) + "1)]") }
+        #expect(throws: DecodeError.self) { try PythonCallDecoder.decodeBFCLOutput("[f(x=" + Array(repeating: "1", count: n).joined(separator: "+") + ")]") }
+        #expect(throws: DecodeError.self) { try PythonCallDecoder.decodeBFCLOutput("[f(x=a" + String(repeating: ".b", count: n) + ")]") }
+        #expect(throws: DecodeError.self) { try PythonCallDecoder.decodeBFCLOutput("[f(x=" + String(repeating: "not ", count: n) + "1)]") }
+    }
+}
+
+/// Binary operations are evaluated with Python's semantics, within bounds a trainer can afford.
+@Test func binaryOperationsEvaluate() throws {
+    func x(_ source: String) throws -> Value? { try PythonCallDecoder.decodeBFCLOutput("[f(x=\(source))]")[0].argument("x") }
+    #expect(try x("7/2") == .float(3.5))
+    #expect(try x("-7//2") == .integer(-4))
+    #expect(try x("-7%3") == .integer(2))
+    #expect(try x("2**-1") == .float(0.5))
+    #expect(try x("'ab'*2") == .string("abab"))
+    #expect(try x("[1]+[2]") == .list([.integer(1), .integer(2)]))
+    #expect(try x("True+1") == .integer(2))
+    #expect(try x("1+2j") == .complex(real: 1, imaginary: 2))
+    #expect(throws: DecodeError.self) { try x("1/0") }
+    #expect(throws: DecodeError.self) { try x("y+1") }
+    #expect(throws: DecodeError.self) { try x("'a'*10**12") }
 }

@@ -85,3 +85,32 @@ private func write(_ text: String, to dir: URL, _ name: String) throws -> URL {
     #expect(failed == unpassable, "\(details)")
     #expect(failedShortest == unpassable.subtracting(["parallel_multiple_12", "parallel_multiple_26"]), "\(details)")
 }
+
+/// Writing tasks as BFCL files and loading them back gives the same tasks.
+@Test func writtenFilesLoadBack() throws {
+    let dir = try Fixtures.temporaryDirectory("bfcl-write")
+    defer { try? FileManager.default.removeItem(at: dir) }
+    let tasks = Array(try BFCLDataset.bundled.load(.parallelMultiple).prefix(20))
+    let (prompts, answers) = try BFCLDataset.write(tasks, to: dir, stem: "parallel_multiple")
+    #expect(answers != nil)
+    #expect(try BFCLDataset.load(promptFile: prompts, answerFile: answers, category: nil) == tasks)
+    #expect(try BFCLDataset(directory: dir).load(.parallelMultiple) == tasks)
+}
+
+/// §2.3 and §11: in BFCL's JSON return format the lazy `{.*?}` search cuts arguments holding a
+/// list of objects, so 7 more ground truths fail than in Python syntax (14 in all).
+@Test func groundTruthInBFCLJSONFormat() throws {
+    var failed: [String] = []
+    for task in try BFCLDataset.bundled.load() {
+        guard let truth = task.groundTruth else { continue }
+        let calls = truth.map { $0.canonicalCall(schema: task.function(named: $0.functionName)) }
+        let json = JSON.serialize(.list(calls.map { c in
+            .object([("function", .string(c.name)), ("parameters", .object(c.arguments.map { ($0.name, $0.value) }))])
+        }))
+        if !ASTChecker().check(rawOutput: json, task: task, returnFormat: .json).valid { failed.append(task.id) }
+    }
+    #expect(failed.count == 14, "\(failed)")
+    #expect(try BFCLJSONDecoder.decodeBFCLOutput(#"[{"function": "f", "parameters": {"a": [{"k": 1}, {"k": 2}]}}]"#) == [])
+    #expect(try BFCLJSONDecoder.decodeBFCLOutput(#"Sure: [{"function": "f", "parameters": {"a": 1}}] done"#) == [FunctionCall("f", [("a", .integer(1))])])
+    #expect(throws: DecodeError.self) { try BFCLJSONDecoder.decodeBFCLOutput(#"[{"name": "f", "arguments": {}}]"#) }
+}

@@ -21,3 +21,19 @@ import Testing
                                      (1e15, "1000000000000000.0"), (0.0, "0.0"), (3e-10, "3e-10")]
     for (d, s) in cases { #expect(pythonFloatRepr(d) == s, "\(d)") }
 }
+
+@Test func jsonNestingIsBounded() throws {
+    #expect(try JSON.parse(String(repeating: "[", count: 900) + String(repeating: "]", count: 900)) != .null)
+    #expect(throws: JSON.ParseError.self) { try JSON.parse(String(repeating: "[", count: 100_000)) }
+    #expect(throws: DecodeError.self) { try ToolCallDecoder.decode("<tool_call>" + String(repeating: "{\"a\":", count: 50_000) + "</tool_call>") }
+}
+
+@Test func pythonEqualityAcrossNumberTypes() {
+    #expect(Value.integer(1).pythonEquals(.float(1.0)))
+    #expect(Value.bool(true).pythonEquals(.integer(1)))
+    #expect(Value.float(0.5).pythonEquals(.complex(real: 0.5, imaginary: 0)))
+    #expect(!Value.integer(9_007_199_254_740_993).pythonEquals(.float(9_007_199_254_740_992)))  // 2**53 + 1 vs 2.0**53
+    #expect(!Value.list([.integer(1)]).pythonEquals(.tuple([.integer(1)])))
+    #expect(Value.object([("a", .integer(1)), ("b", .integer(2))]).pythonEquals(.object([("b", .float(2)), ("a", .integer(1))])))
+    #expect(!Value.string("é").pythonEquals(.string("e\u{301}")))  // Python compares code points
+}

@@ -86,3 +86,17 @@ private let nothing = Task(id: "irrelevance_0", category: .irrelevance, messages
     let tuple = [FunctionCall("f", [("t", .tuple([.integer(1)])), ("u", .tuple([]))])]
     #expect(try PythonCallDecoder.decodeBFCLOutput(PythonRenderer.python(tuple)) == tuple)
 }
+
+@Test func tallyCountsOutcomes() {
+    var tally = RewardTally()
+    for completion in ["<think>x</think><answer>[get_weather(city='Paris')]</answer>", "<answer>[]</answer>",
+                       "<think>x</think><answer>[get_weather(city='Rome')]</answer>", "<think>x</think><answer>[get_weather(city='Rome')]</answer>"] {
+        tally.add(Reward.score(completion: completion, task: weather, format: .python))
+    }
+    var other = RewardTally()
+    other.add(Reward.score(completion: "<think>x</think><answer>[]</answer>", task: weather, format: .python))
+    tally.merge(other)
+    #expect(tally.total == 5 && tally.passed == 1)
+    #expect(tally.failures == ["format:missing_think": 1, "value_error:string": 2, "simple_function_checker:wrong_count": 1])
+    #expect(abs(tally.passRate - 0.2) < 1e-12, "pass rate \(tally.passRate)")
+}
