@@ -68,7 +68,8 @@ def main():
         for _ in range(reps):
             torch.mm(a, b)
         samples.append((time.perf_counter() - t0) / reps)
-    sgemmGflops = 2 * 4096 * 512 * 512 / statistics.median(samples) / 1e9
+    # Best of five: the rate the machine reaches when nothing else runs (the machine is shared).
+    sgemmGflops = 2 * 4096 * 512 * 512 / min(samples) / 1e9
 
     # Training step: forward, cross-entropy (transformers shifts labels inside), backward, AdamW.
     optimizer = torch.optim.AdamW(model.parameters(), lr=1e-4, weight_decay=0.1)

@@ -71,6 +71,18 @@ import Testing
         }
     }
 
+    @Test func pieceCacheChangesNothing() throws {
+        let corpus = try String(contentsOf: TokenizerGoldenTests.fixtures.appendingPathComponent("tokenizer-corpus.txt"), encoding: .utf8)
+        var rng = SplitMix(state: 5)
+        let noise = (0..<200).map { _ in Self.randomString(&rng) }.joined()
+        for text in [corpus, noise + corpus + noise] {
+            let cached = Self.trained.encode(text, cachingPieces: true)
+            #expect(cached == Self.trained.encode(text, cachingPieces: false))
+            #expect(Self.trained.decode(cached) == text)
+        }
+        #expect(corpus.utf8.count >= BPETokenizer.cacheThreshold)
+    }
+
     @Test func bpeShortensTaskText() throws {
         let text = "<|assistant|><tool_call>get_weather(city=\"Paris\", unit=\"celsius\")</tool_call><|eos|>"
         let bytes = ByteTokenizer().encode(text).count

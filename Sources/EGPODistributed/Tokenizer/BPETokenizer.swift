@@ -51,20 +51,38 @@ public struct BPETokenizer: Tokenizer {
     }
 
     public func encode(_ text: String) -> [Int32] {
+        encode(text, cachingPieces: text.utf8.count >= Self.cacheThreshold)
+    }
+
+    /// `encode`, with the per-call piece cache forced on or off (tests compare the two).
+    func encode(_ text: String, cachingPieces: Bool) -> [Int32] {
         var text = text
         return text.withUTF8 { b in
             var ids: [Int32] = []
             ids.reserveCapacity(b.count / 2 + 8)
             var work: [Int32] = []
             var ranks: [UInt32] = []
+            // Short inputs (a prompt) are not worth a cache's set-up; long ones repeat their words.
+            var cache: PieceCache? = cachingPieces ? PieceCache() : nil
             matcher.split(b, plain: { segment in
                 GPT2PreTokenizer.split(b, segment) { piece in
+                    guard piece.count > 1, cache != nil else {
+                        encodePiece(b, piece, into: &ids, work: &work, ranks: &ranks)
+                        return
+                    }
+                    let h = PieceCache.hash(b, piece)
+                    if cache!.lookup(b, piece, hash: h, into: &ids) { return }
+                    let first = ids.count
                     encodePiece(b, piece, into: &ids, work: &work, ranks: &ranks)
+                    cache!.insert(b, piece, hash: h, ids: ids[first...])
                 }
             }, special: { ids.append($0) })
             return ids
         }
     }
+
+    /// Inputs of at least this many bytes get a piece cache.
+    static let cacheThreshold = 2048
 
     /// Applies the merges to one pre-tokenised piece. Pieces are short (a word, a number, a
     /// space run), so a linear scan for the lowest-rank pair beats a heap.
