@@ -28,7 +28,7 @@ import time
 def parse_args():
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     p.add_argument("--threads", type=int, default=1, help="torch intra-op threads (default 1)")
-    p.add_argument("--train-steps", type=int, default=3, help="timed training steps (median)")
+    p.add_argument("--train-steps", type=int, default=5, help="timed training steps (median)")
     p.add_argument("--decode-repeats", type=int, default=3, help="timed generate calls per batch size (median)")
     p.add_argument("--new-tokens", type=int, default=64, help="tokens generated per sequence")
     p.add_argument("--batches", default="1,8,64", help="decode batch sizes, comma separated")
