@@ -15,7 +15,15 @@ out=${BENCH_OUT:-$(mktemp -d /tmp/egpo-bench.XXXXXX)}
 mkdir -p "$out"
 [ -x "$launcher" ] || { echo "bench: $launcher missing; run 'swift build -c release' (make bench does)" >&2; exit 1; }
 
-has() { "$launcher" "$@" --help >/dev/null 2>&1; }
+# True when `launcher WORD...` exists: each word must be listed among the subcommands of the
+# previous level's help (ArgumentParser answers `--help` with exit 0 even after unknown words).
+has() {
+    local command=("$launcher") word
+    for word in "$@"; do
+        "${command[@]}" --help 2>/dev/null | grep -qE "^  +$word( |$)" || return 1
+        command+=("$word")
+    done
+}
 
 echo "== communicator (bench comm)"
 if has bench comm; then

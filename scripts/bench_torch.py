@@ -28,7 +28,7 @@ import time
 def parse_args():
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     p.add_argument("--threads", type=int, default=1, help="torch intra-op threads (default 1)")
-    p.add_argument("--train-steps", type=int, default=3, help="timed training steps (median)")
+    p.add_argument("--train-steps", type=int, default=5, help="timed training steps (median)")
     p.add_argument("--decode-repeats", type=int, default=3, help="timed generate calls per batch size (median)")
     p.add_argument("--new-tokens", type=int, default=64, help="tokens generated per sequence")
     p.add_argument("--batches", default="1,8,64", help="decode batch sizes, comma separated")
@@ -68,7 +68,8 @@ def main():
         for _ in range(reps):
             torch.mm(a, b)
         samples.append((time.perf_counter() - t0) / reps)
-    sgemmGflops = 2 * 4096 * 512 * 512 / statistics.median(samples) / 1e9
+    # Best of five: the rate the machine reaches when nothing else runs (the machine is shared).
+    sgemmGflops = 2 * 4096 * 512 * 512 / min(samples) / 1e9
 
     # Training step: forward, cross-entropy (transformers shifts labels inside), backward, AdamW.
     optimizer = torch.optim.AdamW(model.parameters(), lr=1e-4, weight_decay=0.1)

@@ -12,8 +12,8 @@ import TestSupport
             let text: String
             let ids: [Int32]
         }
-        let vocab_size: Int
-        let special_ids: [String: Int32]
+        let vocabSize: Int
+        let specialIds: [String: Int32]
         let cases: [Case]
     }
 
@@ -25,7 +25,9 @@ import TestSupport
 
     static func loadGolden() throws -> Golden {
         let data = try Data(contentsOf: fixtures.appendingPathComponent("tokenizer-golden.json"))
-        return try JSONDecoder().decode(Golden.self, from: data)
+        let decoder = JSONDecoder()
+        decoder.keyDecodingStrategy = .convertFromSnakeCase
+        return try decoder.decode(Golden.self, from: data)
     }
 
     @Test func idsMatchHuggingFaceTokenizers() throws {
@@ -46,8 +48,8 @@ import TestSupport
     @Test func specialIDsAndVocabularySizeMatch() throws {
         let tokenizer = try Self.loadFixtureTokenizer()
         let golden = try Self.loadGolden()
-        #expect(tokenizer.vocabSize == golden.vocab_size)
-        for (name, id) in golden.special_ids {
+        #expect(tokenizer.vocabSize == golden.vocabSize)
+        for (name, id) in golden.specialIds {
             #expect(tokenizer.specialTokenID(name) == id, "\(name): swift \(String(describing: tokenizer.specialTokenID(name))), hf \(id)")
         }
         #expect(tokenizer.bosID == 256 && tokenizer.eosID == 257 && tokenizer.padID == 258)

@@ -71,6 +71,36 @@ import Testing
         }
     }
 
+    @Test func pieceCacheChangesNothing() throws {
+        let corpus = try String(contentsOf: TokenizerGoldenTests.fixtures.appendingPathComponent("tokenizer-corpus.txt"), encoding: .utf8)
+        var rng = SplitMix(state: 5)
+        let noise = (0..<200).map { _ in Self.randomString(&rng) }.joined()
+        for text in [corpus, noise + corpus + noise] {
+            let cached = Self.trained.encode(text, cachingPieces: true)
+            #expect(cached == Self.trained.encode(text, cachingPieces: false))
+            #expect(Self.trained.decode(cached) == text)
+        }
+        #expect(corpus.utf8.count >= BPETokenizer.cacheThreshold)
+    }
+
+    @Test func heapMergeMatchesLinearMerge() throws {
+        // Long pieces built from the training text's own fragments, so that many merges apply.
+        let fragments = ["get_weather", "city", "celsius", "ther", "ea", "at", "e", "the", "wea", "in", "Paris", "__", "=="]
+        var rng = SplitMix(state: 11)
+        let tok = Self.trained
+        for _ in 0..<50 {
+            let text = (0..<Int.random(in: 1...120, using: &rng)).map { _ in fragments.randomElement(using: &rng)! }.joined()
+            let symbols = Array(text.utf8).map { tok.byteIDs[Int($0)] }
+            var linear = symbols
+            var ranks: [UInt32] = []
+            tok.merge(&linear, ranks: &ranks)
+            #expect(tok.mergeWithHeap(symbols) == linear, "\(text)")
+        }
+        // A 20000-character run is one piece: it must neither take quadratic time nor change the text.
+        let run = String(repeating: "=", count: 20_000) + String(repeating: "ab", count: 10_000)
+        #expect(tok.decode(tok.encode(run)) == run)
+    }
+
     @Test func bpeShortensTaskText() throws {
         let text = "<|assistant|><tool_call>get_weather(city=\"Paris\", unit=\"celsius\")</tool_call><|eos|>"
         let bytes = ByteTokenizer().encode(text).count

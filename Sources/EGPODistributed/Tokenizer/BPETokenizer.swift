@@ -19,7 +19,7 @@ public struct BPETokenizer: Tokenizer {
     let tokenBytes: [[UInt8]]
     /// The id of each single byte.
     let byteIDs: [Int32]
-    private let pairs: PairTable
+    let pairs: PairTable
     private let matcher: SpecialTokenMatcher
 
     /// A tokenizer from its parts.
@@ -51,23 +51,44 @@ public struct BPETokenizer: Tokenizer {
     }
 
     public func encode(_ text: String) -> [Int32] {
+        encode(text, cachingPieces: text.utf8.count >= Self.cacheThreshold)
+    }
+
+    /// `encode`, with the per-call piece cache forced on or off (tests compare the two).
+    func encode(_ text: String, cachingPieces: Bool) -> [Int32] {
         var text = text
         return text.withUTF8 { b in
             var ids: [Int32] = []
             ids.reserveCapacity(b.count / 2 + 8)
             var work: [Int32] = []
             var ranks: [UInt32] = []
+            // Short inputs (a prompt) are not worth a cache's set-up; long ones repeat their words.
+            var cache: PieceCache? = cachingPieces ? PieceCache() : nil
             matcher.split(b, plain: { segment in
                 GPT2PreTokenizer.split(b, segment) { piece in
+                    guard piece.count > 1, cache != nil else {
+                        encodePiece(b, piece, into: &ids, work: &work, ranks: &ranks)
+                        return
+                    }
+                    let h = PieceCache.hash(b, piece)
+                    if cache!.lookup(b, piece, hash: h, into: &ids) { return }
+                    let first = ids.count
                     encodePiece(b, piece, into: &ids, work: &work, ranks: &ranks)
+                    cache!.insert(b, piece, hash: h, ids: ids[first...])
                 }
             }, special: { ids.append($0) })
             return ids
         }
     }
 
-    /// Applies the merges to one pre-tokenised piece. Pieces are short (a word, a number, a
-    /// space run), so a linear scan for the lowest-rank pair beats a heap.
+    /// Inputs of at least this many bytes get a piece cache.
+    static let cacheThreshold = 2048
+
+    /// Pieces longer than this (a long run of punctuation, a base64 blob) merge through a heap,
+    /// so their cost stays O(n log n) instead of the linear scan's O(n^2).
+    static let longPieceThreshold = 128
+
+    /// Applies the merges to one pre-tokenised piece.
     @inline(__always)
     private func encodePiece(_ b: UnsafeBufferPointer<UInt8>, _ piece: Range<Int>, into ids: inout [Int32],
                              work: inout [Int32], ranks: inout [UInt32]) {
@@ -77,7 +98,19 @@ public struct BPETokenizer: Tokenizer {
         }
         work.removeAll(keepingCapacity: true)
         for i in piece { work.append(byteIDs[Int(b[i])]) }
+        if piece.count > Self.longPieceThreshold {
+            ids.append(contentsOf: mergeWithHeap(work))
+        } else {
+            merge(&work, ranks: &ranks)
+            ids.append(contentsOf: work)
+        }
+    }
+
+    /// Merges `work` in place: lowest rank first, leftmost among equals. Pieces are usually short
+    /// (a word, a number, a space run), and there a linear scan for the best pair beats a heap.
+    func merge(_ work: inout [Int32], ranks: inout [UInt32]) {
         ranks.removeAll(keepingCapacity: true)
+        guard work.count > 1 else { return }
         for k in 0..<(work.count - 1) { ranks.append(pairs.lookup(work[k], work[k + 1]).rank) }
         while !ranks.isEmpty {
             var best = 0
@@ -93,7 +126,6 @@ public struct BPETokenizer: Tokenizer {
             if best > 0 { ranks[best - 1] = pairs.lookup(work[best - 1], work[best]).rank }
             if best < ranks.count { ranks[best] = pairs.lookup(work[best], work[best + 1]).rank }
         }
-        ids.append(contentsOf: work)
     }
 
     public func decodeBytes(_ ids: [Int32]) -> [UInt8] {
