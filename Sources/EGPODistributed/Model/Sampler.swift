@@ -19,6 +19,8 @@ public final class Sampler {
     var scratch = FloatBuffer(count: 0), work: FloatBuffer
     var order: [Int32]
     private var rowCapacity = 0
+    /// Wall-clock split of the last `sample` call (prompt prefill vs incremental decoding).
+    public private(set) var lastTimings = SamplerTimings()
 
     public init(model: Transformer) {
         self.model = model
@@ -50,7 +52,9 @@ public final class Sampler {
         cache.reserve(prompts: requests.count, promptLength: maxPrompt, completions: completions.count, completionLength: maxNew)
         reserve(rows: max(min(prefillChunkRows, requests.reduce(0) { $0 + $1.prompt.count }), maxPrompt, completions.count),
                 prompts: requests.count, maxKeys: maxPrompt + maxNew)
+        let clock = ContinuousClock(), started = clock.now
         prefill(requests)
+        let prefilled = clock.now
 
         // Draw token i of completion c from its logits row; returns true when c is finished.
         func take(_ c: Int, logitsRow: UnsafePointer<Float>) -> Bool {
@@ -68,7 +72,7 @@ public final class Sampler {
         var active: [Int] = []
         for c in 0..<completions.count where !take(c, logitsRow: promptLogits.base + promptOf[c] * v) { active.append(c) }
 
-        var positions: [Int32] = [], lastTokens: [Int32] = []
+        var positions: [Int32] = [], lastTokens: [Int32] = [], steps = 0
         while !active.isEmpty {
             positions.removeAll(keepingCapacity: true)
             lastTokens.removeAll(keepingCapacity: true)
@@ -82,8 +86,14 @@ public final class Sampler {
             var still: [Int] = []
             for (row, c) in active.enumerated() where !take(c, logitsRow: logits.base + row * v) { still.append(c) }
             active = still
+            steps += 1
         }
+        lastTimings = SamplerTimings(prefillSeconds: seconds(prefilled - started), decodeSeconds: seconds(clock.now - prefilled), decodeSteps: steps)
         return completions
+    }
+
+    private func seconds(_ d: Duration) -> Double {
+        Double(d.components.seconds) + Double(d.components.attoseconds) * 1e-18
     }
 
     private func reserve(rows: Int, prompts: Int, maxKeys: Int) {
@@ -177,4 +187,14 @@ public final class Sampler {
         }
         model.languageModelHead(input.rows(m, c), normed: normed.rows(m, c), rstd: rstd.base, into: logits.rows(m, config.vocabularySize))
     }
+}
+
+/// Where a `sample` call spent its time.
+public struct SamplerTimings: Sendable, Equatable {
+    /// Running the prompts through the model (prefill).
+    public var prefillSeconds: Double = 0
+    /// The incremental steps after it.
+    public var decodeSeconds: Double = 0
+    /// Number of incremental steps (each feeds one token per active completion).
+    public var decodeSteps: Int = 0
 }

@@ -1,0 +1,87 @@
+import ArgumentParser
+import EGPODistributed
+import Foundation
+import ShardedTensor
+
+/// `launcher bench`: performance measurements (subcommands per component).
+struct BenchCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "bench",
+        abstract: "Measure the speed of a component.",
+        subcommands: [BenchModelCommand.self]
+    )
+}
+
+/// `launcher bench model`: sgemm rate, a training step and KV-cache decoding on the bench config.
+struct BenchModelCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "model",
+        abstract: "Benchmark the policy: training step (forward, backward, AdamW) and decoding at batch 1, 8 and 64."
+    )
+
+    @Flag(help: "Print one JSON object instead of a table.")
+    var json = false
+
+    @Option(help: "BLAS threads for this process (1 under mpirun with one rank per core).")
+    var threads = 1
+
+    @Option(help: "Timed training steps (the median is reported; one warm-up step runs first).")
+    var steps = 3
+
+    @Option(help: "Prompt (context) length for the decoding runs.")
+    var contextLength = 256
+
+    @Option(help: "New tokens generated per sequence in the decoding runs.")
+    var newTokens = 64
+
+    func validate() throws {
+        guard threads >= 1 else { throw ValidationError("--threads must be at least 1, got \(threads)") }
+        guard steps >= 1 else { throw ValidationError("--steps must be at least 1, got \(steps)") }
+        guard contextLength >= 1 && newTokens >= 2 else {
+            throw ValidationError("--context-length must be >= 1 and --new-tokens >= 2, got \(contextLength) and \(newTokens)")
+        }
+    }
+
+    func run() throws {
+        Matmul.threads = threads
+        let bench = ModelBenchmark(config: .bench, sequences: 16, sequenceLength: 256)
+        let sgemm = bench.sgemmGflops()
+        let train = try bench.trainStep(steps: steps)
+        var decode: [Int: ModelBenchmark.DecodeResult] = [:]
+        for batch in [1, 8, 64] { decode[batch] = try bench.decode(batch: batch, contextLength: contextLength, newTokens: newTokens) }
+        let trainGflops = train.flops / train.seconds / 1e9
+        let report: [(String, Any)] = [
+            ("threads", threads),
+            ("sgemm_gflops", sgemm),
+            ("train_step_seconds", train.seconds),
+            ("train_forward_seconds", train.forwardSeconds),
+            ("train_backward_seconds", train.backwardSeconds),
+            ("train_optimizer_seconds", train.optimizerSeconds),
+            ("train_gflops", trainGflops),
+            ("train_vs_sgemm", trainGflops / sgemm),
+            ("train_flops_per_step", train.flops),
+            ("train_flop_count", "6 * matmul parameters (all but the input embedding) * tokens + 6 * layers * sequences * heads * headDim * T(T+1) (causal attention, forward x3)"),
+            ("train_tokens_per_step", train.tokens),
+            ("decode_context_tokens", contextLength),
+            ("decode_new_tokens", newTokens),
+            ("decode_tokens_per_s_b1", decode[1]!.decodeTokensPerSecond),
+            ("decode_tokens_per_s_b8", decode[8]!.decodeTokensPerSecond),
+            ("decode_tokens_per_s_b64", decode[64]!.decodeTokensPerSecond),
+            ("generate_tokens_per_s_b1", decode[1]!.totalTokensPerSecond),
+            ("generate_tokens_per_s_b8", decode[8]!.totalTokensPerSecond),
+            ("generate_tokens_per_s_b64", decode[64]!.totalTokensPerSecond),
+            ("decode_definition", "decode_*: incremental steps only (tokens after the first, from a \(contextLength)-token KV cache) / their time; generate_*: all new tokens / (prefill + decode) time"),
+            ("optimizer_note", "AdamW is a minimal inline loop in the benchmark (lr 1e-4, betas 0.9/0.95, wd 0.1) until Optim/AdamW lands"),
+        ]
+        if json {
+            let object = Dictionary(uniqueKeysWithValues: report)
+            let data = try JSONSerialization.data(withJSONObject: object, options: [.sortedKeys])
+            print(String(decoding: data, as: UTF8.self))
+        } else {
+            for (k, v) in report {
+                if let d = v as? Double { print("\(k.padding(toLength: 28, withPad: " ", startingAt: 0)) \(String(format: "%.4g", d))") }
+                else { print("\(k.padding(toLength: 28, withPad: " ", startingAt: 0)) \(v)") }
+            }
+        }
+    }
+}
