@@ -7,6 +7,14 @@ struct ModelBenchmark {
     let config: ModelConfig
     let sequences: Int
     let sequenceLength: Int
+    let model: Transformer
+
+    init(config: ModelConfig, sequences: Int, sequenceLength: Int) throws {
+        self.config = config
+        self.sequences = sequences
+        self.sequenceLength = sequenceLength
+        model = try Transformer(config: config, seed: 0)
+    }
 
     struct TrainResult {
         var seconds: Double, forwardSeconds: Double, backwardSeconds: Double, optimizerSeconds: Double
@@ -44,7 +52,6 @@ struct ModelBenchmark {
     /// Sequences hold `sequenceLength + 1` tokens so the model runs on exactly
     /// sequences x sequenceLength positions, like a (B, T) batch with shifted labels.
     func trainStep(steps: Int) throws -> TrainResult {
-        let model = try Transformer(config: config, seed: 0)
         let batch = TokenBatch((0..<sequences).map { randomTokens(sequenceLength + 1, stream: UInt64($0)) })
         let ws = TrainingWorkspace(config: config)
         let grads = model.makeGradientBuffer()
@@ -73,7 +80,6 @@ struct ModelBenchmark {
 
     /// `batch` distinct prompts of `contextLength` tokens, `newTokens` each, temperature 1, no stop.
     func decode(batch: Int, contextLength: Int, newTokens: Int) throws -> DecodeResult {
-        let model = try Transformer(config: config, seed: 0)
         let sampler = Sampler(model: model)
         let requests = (0..<batch).map { SamplingRequest(prompt: randomTokens(contextLength, stream: 1000 + UInt64($0)), firstSequenceId: UInt64($0)) }
         let options = SamplingOptions(temperature: 1, maxNewTokens: newTokens, seed: 7)
