@@ -103,3 +103,27 @@ let testSequences: [[Int32]] = [[1, 4, 9, 2, 7, 3], [5, 0, 10], [8], [2, 2, 6, 1
         #expect(c.ok, "\(c)")
     }
 }
+
+@Suite struct ParallelWorkerTests {
+    /// Work is split by index, so any worker count gives the same bits.
+    @Test func severalWorkersGiveIdenticalResults() throws {
+        let config = tinyConfig(bias: true)
+        let model = try Transformer(config: config, parameters: FloatBuffer(testParameters(config, seed: 9).map { Float($0) }))
+        let batch = TokenBatch(testSequences)
+        let w = testValues(batch.predictionCount, seed: 10).map { Float($0) }
+        func run(_ workers: Int) -> (TokenScores, [Float], [Completion]) {
+            Parallel.workers = workers
+            defer { Parallel.workers = 1 }
+            let ws = TrainingWorkspace(config: config), grads = model.makeGradientBuffer()
+            let scores = model.forward(batch, workspace: ws)
+            model.backward(batch, logProbWeights: w, gradients: grads, workspace: ws)
+            let samples = Sampler(model: model).sample([SamplingRequest(prompt: [1, 2, 3], completionCount: 4, firstSequenceId: 0)],
+                                                       options: SamplingOptions(maxNewTokens: 6, seed: 2))
+            return (scores, grads.toArray(), samples)
+        }
+        let one = run(1), three = run(3)
+        #expect(one.0 == three.0)
+        #expect(one.1 == three.1)
+        #expect(one.2 == three.2)
+    }
+}

@@ -48,7 +48,7 @@ import TestSupport
                                  k: inputs[1].matrix(rows: rows, cols: kc), v: inputs[2].matrix(rows: rows, cols: kc),
                                  probabilities: probs.base, segments: segments, shape: shape,
                                  dq: dq.matrix(rows: rows, cols: qc), dk: dk.matrix(rows: rows, cols: kc), dv: dv.matrix(rows: rows, cols: kc),
-                                 scratch: scratch.base, blockRows: 3)
+                                 scratch: scratch.bufferPointer, blockRows: 3)
         let gq = fdGradient(q, upstream: dy) { NaiveKernels.causalAttention(q: $0, k: k, v: v, rows: rows, segments: segments, shape: shape) }
         let gk = fdGradient(k, upstream: dy) { NaiveKernels.causalAttention(q: q, k: $0, v: v, rows: rows, segments: segments, shape: shape) }
         let gv = fdGradient(v, upstream: dy) { NaiveKernels.causalAttention(q: q, k: k, v: $0, rows: rows, segments: segments, shape: shape) }

@@ -19,6 +19,7 @@ public final class Sampler {
     var scratch = FloatBuffer(count: 0), work: FloatBuffer
     var order: [Int32]
     private var rowCapacity = 0
+    private var scratchSlice = 1
     /// Wall-clock split of the last `sample` call (prompt prefill vs incremental decoding).
     public private(set) var lastTimings = SamplerTimings()
 
@@ -105,7 +106,8 @@ public final class Sampler {
             logits = FloatBuffer(count: rows * v)
         }
         if prompts * v > promptLogits.count { promptLogits = FloatBuffer(count: prompts * v) }
-        let need = CachedAttention.scratchCount(maxKeys: maxKeys, shape: model.attentionShape)
+        scratchSlice = max(scratchSlice, CachedAttention.scratchCount(maxKeys: maxKeys, shape: model.attentionShape))
+        let need = scratchSlice * max(1, Parallel.workers)
         if need > scratch.count { scratch = FloatBuffer(count: need) }
         acts.reserve(rows: rows, probabilities: 0)
     }
@@ -170,16 +172,22 @@ public final class Sampler {
                 model.attentionInputs(l, x: input.rows(m, c), positions: pos.baseAddress!, a: acts, rows: m)
                 let q = acts.q.rows(m, model.qWidth), k = acts.k.rows(m, model.kvWidth), vv = acts.v.rows(m, model.kvWidth)
                 let att = acts.attention.rows(m, model.qWidth)
+                // Append this step's keys/values, then attend; rows are independent, so they
+                // spread over workers, each with its own scratch slice.
                 for (row, slot) in active.enumerated() {
                     let n = ownLengths[row]
-                    let ownK = cache.own(l, slot: slot, length: n, values: false), ownV = cache.own(l, slot: slot, length: n, values: true)
-                    ownK.row(n - 1).update(from: k.row(row), count: model.kvWidth)
-                    ownV.row(n - 1).update(from: vv.row(row), count: model.kvWidth)
+                    cache.own(l, slot: slot, length: n, values: false).row(n - 1).update(from: k.row(row), count: model.kvWidth)
+                    cache.own(l, slot: slot, length: n, values: true).row(n - 1).update(from: vv.row(row), count: model.kvWidth)
+                }
+                let slice = scratchSlice
+                Parallel.forEach(m, maxWorkers: scratch.count / slice) { row, worker in
+                    let slot = active[row], n = ownLengths[row]
                     let r = promptOf[slot], p = requests[r].prompt.count
                     CachedAttention.forward(q: q.row(row), prefixKeys: cache.prefix(l, slot: r, length: p, values: false),
                                             prefixValues: cache.prefix(l, slot: r, length: p, values: true),
-                                            ownKeys: ownK, ownValues: ownV, shape: model.attentionShape,
-                                            into: att.row(row), scratch: scratch.base)
+                                            ownKeys: cache.own(l, slot: slot, length: n, values: false),
+                                            ownValues: cache.own(l, slot: slot, length: n, values: true), shape: model.attentionShape,
+                                            into: att.row(row), scratch: scratch.base + worker * slice)
                 }
                 model.attentionOutputAndMLP(l, x: input.rows(m, c), a: acts, rows: m, into: output.rows(m, c))
                 swap(&input, &output)

@@ -54,7 +54,6 @@ public final class TrainingWorkspace {
     var dAct = FloatBuffer(count: 0), dGate = FloatBuffer(count: 0), dUp = FloatBuffer(count: 0)  // (N, I)
     var dLogits = FloatBuffer(count: 0)                                         // (N, V)
     var scratch = FloatBuffer(count: 0)
-    private var scratchLength = 0
 
     // The batch of the last forward, in the row order of every buffer.
     var inputTokens: [Int32] = []
@@ -87,10 +86,8 @@ public final class TrainingWorkspace {
             dAct = FloatBuffer(count: n * i); dGate = FloatBuffer(count: n * i); dUp = FloatBuffer(count: n * i)
             dLogits = FloatBuffer(count: n * v)
         }
-        if maxLength > scratchLength {
-            scratchLength = maxLength
-            scratch = FloatBuffer(count: CausalAttention.scratchCount(maxLength: maxLength))
-        }
+        let scratchNeed = CausalAttention.scratchCount(maxLength: maxLength)
+        if scratchNeed > scratch.count { scratch = FloatBuffer(count: scratchNeed) }
     }
 
     /// Fills the row metadata for `batch`: inputs are each sequence's tokens but the last.

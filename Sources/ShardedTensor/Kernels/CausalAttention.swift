@@ -48,8 +48,18 @@ public enum CausalAttention {
         segments.reduce(0) { $0 + shape.heads * $1.length * $1.length }
     }
 
-    /// Floats of scratch `backward` needs for sequences up to `maxLength` (default block size).
-    public static func scratchCount(maxLength: Int) -> Int { blockRows * maxLength }
+    /// Floats of scratch `backward` needs for sequences up to `maxLength` (default block size),
+    /// one slice per worker.
+    public static func scratchCount(maxLength: Int, workers: Int = Parallel.workers) -> Int {
+        blockRows * maxLength * max(1, workers)
+    }
+
+    /// Offset of each segment's first probability matrix.
+    static func offsets(_ segments: [AttentionSegment], shape: AttentionShape) -> [Int] {
+        var offsets: [Int] = [], total = 0
+        for seg in segments { offsets.append(total); total += shape.heads * seg.length * seg.length }
+        return offsets
+    }
 
     /// out = softmax(causal(q k^T / sqrt(D))) v, per segment and head.
     /// - Parameters:
@@ -62,18 +72,18 @@ public enum CausalAttention {
         let d = shape.headDim
         precondition(q.cols == shape.heads * d && out.cols == q.cols && k.cols == shape.kvHeads * d && v.cols == k.cols,
                      "CausalAttention: q \(q.cols), k \(k.cols), v \(v.cols), out \(out.cols) columns for \(shape)")
-        var offset = 0
-        for seg in segments {
+        // One task per (segment, kv group): tasks write disjoint columns of `out`.
+        let offsets = offsets(segments, shape: shape)
+        Parallel.forEach(segments.count * shape.kvHeads) { task, _ in
+            let seg = segments[task / shape.kvHeads], g = task % shape.kvHeads
             let n = seg.length
             let rows = seg.start ..< seg.start + n
-            for h in 0..<shape.heads {
-                let g = h / shape.groupSize
+            for h in g * shape.groupSize ..< (g + 1) * shape.groupSize {
                 let qh = q.rows(rows).columns(h * d ..< (h + 1) * d)
                 let kg = k.rows(rows).columns(g * d ..< (g + 1) * d)
                 let vg = v.rows(rows).columns(g * d ..< (g + 1) * d)
                 let oh = out.rows(rows).columns(h * d ..< (h + 1) * d)
-                let p = MatrixView(probabilities + offset, rows: n, cols: n)
-                offset += n * n
+                let p = MatrixView(probabilities + offsets[task / shape.kvHeads] + h * n * n, rows: n, cols: n)
                 var r0 = 0
                 while r0 < n {
                     let r1 = min(n, r0 + blockRows)
@@ -96,28 +106,31 @@ public enum CausalAttention {
     /// `dP = dO v^T`, `dS = P * (dP - rowsum(P * dP)) / sqrt(D)`, `dq = dS k`, `dk = dS^T q`, `dv = P^T dO`.
     public static func backward(_ dOut: MatrixView, q: MatrixView, k: MatrixView, v: MatrixView,
                                 probabilities: UnsafeMutablePointer<Float>, segments: [AttentionSegment], shape: AttentionShape,
-                                dq: MatrixView, dk: MatrixView, dv: MatrixView, scratch: UnsafeMutablePointer<Float>,
+                                dq: MatrixView, dk: MatrixView, dv: MatrixView, scratch: UnsafeMutableBufferPointer<Float>,
                                 blockRows: Int = CausalAttention.blockRows) {
         let d = shape.headDim
-        var offset = 0
-        for seg in segments {
+        let offsets = offsets(segments, shape: shape)
+        // Each worker owns a (blockRows, longest segment) slice of scratch; fewer slices, fewer workers.
+        let slice = blockRows * max(1, segments.map(\.length).max() ?? 1)
+        precondition(scratch.count >= slice, "CausalAttention.backward: scratch of \(scratch.count) floats, need \(slice) per worker")
+        Parallel.forEach(segments.count * shape.kvHeads, maxWorkers: scratch.count / slice) { task, worker in
+            let seg = segments[task / shape.kvHeads], g = task % shape.kvHeads
             let n = seg.length
             let rows = seg.start ..< seg.start + n
-            dk.rows(rows).zero()
-            dv.rows(rows).zero()
-            for h in 0..<shape.heads {
-                let g = h / shape.groupSize
-                let heads = h * d ..< (h + 1) * d, kvs = g * d ..< (g + 1) * d
+            let kvs = g * d ..< (g + 1) * d
+            let kg = k.rows(rows).columns(kvs), vg = v.rows(rows).columns(kvs)
+            let dkg = dk.rows(rows).columns(kvs), dvg = dv.rows(rows).columns(kvs)
+            dkg.zero()
+            dvg.zero()
+            for h in g * shape.groupSize ..< (g + 1) * shape.groupSize {
+                let heads = h * d ..< (h + 1) * d
                 let qh = q.rows(rows).columns(heads), doh = dOut.rows(rows).columns(heads), dqh = dq.rows(rows).columns(heads)
-                let kg = k.rows(rows).columns(kvs), vg = v.rows(rows).columns(kvs)
-                let dkg = dk.rows(rows).columns(kvs), dvg = dv.rows(rows).columns(kvs)
-                let p = MatrixView(probabilities + offset, rows: n, cols: n)
-                offset += n * n
+                let p = MatrixView(probabilities + offsets[task / shape.kvHeads] + h * n * n, rows: n, cols: n)
                 var r0 = 0
                 while r0 < n {
                     let r1 = min(n, r0 + blockRows)
                     let pb = p.rows(r0 ..< r1).columns(0 ..< r1)
-                    let ds = MatrixView(scratch, rows: r1 - r0, cols: r1)
+                    let ds = MatrixView(scratch.baseAddress! + worker * slice, rows: r1 - r0, cols: r1)
                     Matmul.gemm(doh.rows(r0 ..< r1), vg.rows(0 ..< r1), transposeB: true, into: ds)
                     for i in r0 ..< r1 {
                         let dsr = ds.row(i - r0), pr = pb.row(i - r0)

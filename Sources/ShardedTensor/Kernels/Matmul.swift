@@ -36,10 +36,14 @@ public enum Matmul {
                     beta, c.base, Int32(c.rowStride))
     }
 
-    /// Number of threads OpenBLAS uses for one product (1 under mpirun with one rank per core).
+    /// Threads for one rank: OpenBLAS's threads and the kernels' own workers (`Parallel`).
+    /// 1 under mpirun with one rank per core.
     public static var threads: Int {
         get { Int(openblas_get_num_threads()) }
-        set { openblas_set_num_threads(Int32(newValue)) }
+        set {
+            openblas_set_num_threads(Int32(newValue))
+            Parallel.workers = newValue
+        }
     }
 }
 

@@ -8,13 +8,13 @@ public enum RMSNorm {
                                into y: MatrixView, rstd: UnsafeMutablePointer<Float>) {
         precondition(x.rows == y.rows && x.cols == y.cols, "RMSNorm: x \(x.rows)x\(x.cols), y \(y.rows)x\(y.cols)")
         let c = x.cols
-        for r in 0..<x.rows {
+        Parallel.forRanges(x.rows) { rows in for r in rows {
             let xr = x.row(r), yr = y.row(r)
             let s = Reduce.sumOfSquares(xr, c)
             let inv = 1 / (s / Float(c) + eps).squareRoot()
             rstd[r] = inv
             for j in 0..<c { yr[j] = weight[j] * (xr[j] * inv) }
-        }
+        } }
     }
 
     /// Backward of the line above. With `n = x * rstd` and `g = w * dy`:
