@@ -34,6 +34,9 @@ struct BenchModelCommand: ParsableCommand {
     @Option(help: "New tokens generated per sequence in the decoding runs.")
     var newTokens = 64
 
+    @Option(help: "Also decode 64 sequences as 64/G prompts with G completions sharing each prompt's cache (0 or 1: skip).")
+    var group = 8
+
     @Option(help: "Decode batch sizes to run (comma-separated; an empty list skips decoding).")
     var decodeBatches = "1,8,64"
 
@@ -84,14 +87,20 @@ struct BenchModelCommand: ParsableCommand {
             report.append(("decode_tokens_per_s_b\(batch)", result.decodeTokensPerSecond))
             report.append(("generate_tokens_per_s_b\(batch)", result.totalTokensPerSecond))
         }
+        if group > 1 && batches!.contains(64) {
+            // The RL shape: 64 / G prompts, G completions each, one prefill per prompt.
+            let shared = try bench.decode(batch: 64, group: group, contextLength: contextLength, newTokens: newTokens)
+            report.append(("decode_tokens_per_s_b64_groups_of_\(group)", shared.decodeTokensPerSecond))
+            report.append(("generate_tokens_per_s_b64_groups_of_\(group)", shared.totalTokensPerSecond))
+        }
         if json {
             let object = Dictionary(uniqueKeysWithValues: report)
             let data = try JSONSerialization.data(withJSONObject: object, options: [.sortedKeys])
             print(String(decoding: data, as: UTF8.self))
         } else {
             for (k, v) in report {
-                if let d = v as? Double { print("\(k.padding(toLength: 28, withPad: " ", startingAt: 0)) \(String(format: "%.4g", d))") }
-                else { print("\(k.padding(toLength: 28, withPad: " ", startingAt: 0)) \(v)") }
+                if let d = v as? Double { print("\(k.padding(toLength: 42, withPad: " ", startingAt: 0)) \(String(format: "%.4g", d))") }
+                else { print("\(k.padding(toLength: 42, withPad: " ", startingAt: 0)) \(v)") }
             }
         }
     }

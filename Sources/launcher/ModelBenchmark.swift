@@ -79,9 +79,13 @@ struct ModelBenchmark {
     }
 
     /// `batch` distinct prompts of `contextLength` tokens, `newTokens` each, temperature 1, no stop.
-    func decode(batch: Int, contextLength: Int, newTokens: Int) throws -> DecodeResult {
+    /// With `group` > 1, batch / group prompts each get `group` completions sharing the prompt's cache.
+    func decode(batch: Int, group: Int = 1, contextLength: Int, newTokens: Int) throws -> DecodeResult {
         let sampler = Sampler(model: model)
-        let requests = (0..<batch).map { SamplingRequest(prompt: randomTokens(contextLength, stream: 1000 + UInt64($0)), firstSequenceId: UInt64($0)) }
+        let requests = (0..<batch / group).map {
+            SamplingRequest(prompt: randomTokens(contextLength, stream: 1000 + UInt64($0)), completionCount: group,
+                            firstSequenceId: UInt64($0 * group))
+        }
         let options = SamplingOptions(temperature: 1, maxNewTokens: newTokens, seed: 7)
         _ = sampler.sample(Array(requests.prefix(1)), options: SamplingOptions(maxNewTokens: 2))   // warm-up
         let t0 = Self.now()

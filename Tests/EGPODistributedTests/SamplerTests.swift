@@ -23,8 +23,8 @@ import TestSupport
         let batch = TokenBatch(sequences)
         let scores = model.forward(batch, temperature: temperature, workspace: TrainingWorkspace(config: config))
         return completions.enumerated().map { s, comp in
-            let first = batch.predictionStarts[s] + requests[comp.requestIndex].prompt.count - 1
-            let range = first ..< first + comp.tokens.count
+            let range = batch.completionRange(of: s, promptLength: requests[comp.requestIndex].prompt.count)
+            #expect(range.count == comp.tokens.count)
             return (Array(scores.logProbs[range]), Array(scores.entropies[range]))
         }
     }
