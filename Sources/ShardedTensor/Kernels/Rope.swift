@@ -47,7 +47,7 @@ public enum Rope {
     private static func rotate(_ x: MatrixView, heads: Int, positions: UnsafePointer<Int32>, table: RotaryTable, sign: Float) {
         let d = table.headDim, half = d / 2
         precondition(x.cols == heads * d, "Rope: \(x.cols) columns for \(heads) heads of \(d)")
-        for r in 0..<x.rows {
+        Parallel.forRanges(x.rows) { rows in for r in rows {
             let p = Int(positions[r])
             precondition(p >= 0 && p < table.maxPositions, "Rope: position \(p) outside 0..<\(table.maxPositions)")
             let c = table.cosTable + p * half, s = table.sinTable + p * half
@@ -59,6 +59,6 @@ public enum Rope {
                     hi[i] = b * c[i] + a * sn
                 }
             }
-        }
+        } }
     }
 }
