@@ -104,6 +104,8 @@ public enum CausalAttention {
     /// Backward of `forward`. Overwrites `dq`, `dk` and `dv` on the segments' rows (dk and dv sum
     /// over the query heads of a group, so they are zeroed here first).
     /// `dP = dO v^T`, `dS = P * (dP - rowsum(P * dP)) / sqrt(D)`, `dq = dS k`, `dk = dS^T q`, `dv = P^T dO`.
+    /// - Parameter scratch: at least `blockRows * longest segment` floats per worker
+    ///   (`scratchCount(maxLength:)`); with less, fewer workers run.
     public static func backward(_ dOut: MatrixView, q: MatrixView, k: MatrixView, v: MatrixView,
                                 probabilities: UnsafeMutablePointer<Float>, segments: [AttentionSegment], shape: AttentionShape,
                                 dq: MatrixView, dk: MatrixView, dv: MatrixView, scratch: UnsafeMutableBufferPointer<Float>,
