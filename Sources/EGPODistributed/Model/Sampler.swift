@@ -17,6 +17,7 @@ public final class Sampler {
     var logits = FloatBuffer(count: 0)                              // (rows, V)
     var promptLogits = FloatBuffer(count: 0)                        // (prompts, V)
     var scratch = FloatBuffer(count: 0), work: FloatBuffer
+    var prefillScratch = FloatBuffer(count: 0)
     var order: [Int32]
     private var rowCapacity = 0
     private var scratchSlice = 1
@@ -109,7 +110,7 @@ public final class Sampler {
         scratchSlice = max(scratchSlice, CachedAttention.scratchCount(maxKeys: maxKeys, shape: model.attentionShape))
         let need = scratchSlice * max(1, Parallel.workers)
         if need > scratch.count { scratch = FloatBuffer(count: need) }
-        acts.reserve(rows: rows, probabilities: 0)
+        acts.reserve(rows: rows)
     }
 
     /// Runs the prompts in packed chunks with the training forward's layers, storing each layer's
@@ -129,8 +130,10 @@ public final class Sampler {
                 tokens += requests[r].prompt
                 positions += (0..<requests[r].prompt.count).map { Int32($0) }
             }
-            let probabilities = CausalAttention.probabilityCount(segments, shape: model.attentionShape)
-            acts.reserve(rows: rows, probabilities: probabilities)
+            acts.reserve(rows: rows)
+            let longest = segments.map(\.length).max() ?? 1
+            let need = CausalAttention.scratchCount(maxLength: longest)
+            if need > prefillScratch.count { prefillScratch = FloatBuffer(count: need) }
             if rows > rowCapacity { reserve(rows: rows, prompts: requests.count, maxKeys: 0) }
             var input = x, output = xNext
             tokens.withUnsafeBufferPointer { Embedding.forward(table: model.weights.embedding, tokens: $0.baseAddress!, into: input.rows(rows, c)) }
@@ -146,7 +149,8 @@ public final class Sampler {
                     }
                     CausalAttention.forward(q: acts.q.rows(rows, model.qWidth), k: acts.k.rows(rows, model.kvWidth),
                                             v: acts.v.rows(rows, model.kvWidth), into: acts.attention.rows(rows, model.qWidth),
-                                            probabilities: acts.probabilities.base, segments: segments, shape: model.attentionShape)
+                                            logSumExp: acts.logSumExp.base, segments: segments, shape: model.attentionShape,
+                                            scratch: prefillScratch.bufferPointer)
                     model.attentionOutputAndMLP(l, x: input.rows(rows, c), a: acts, rows: rows, into: output.rows(rows, c))
                     swap(&input, &output)
                 }
