@@ -18,7 +18,8 @@ public final class RotaryTable: @unchecked Sendable {
         cosTable = .allocate(capacity: maxPositions * half)
         sinTable = .allocate(capacity: maxPositions * half)
         for i in 0..<half {
-            let invFreq = Float(1.0 / pow(theta, Double(2 * i) / Double(headDim)))
+            // Float32 throughout, as torch computes `1 / base ** (arange(0, D, 2).float() / D)`.
+            let invFreq = 1 / powf(Float(theta), Float(2 * i) / Float(headDim))
             for p in 0..<maxPositions {
                 let angle = Double(Float(p) * invFreq)
                 cosTable[p * half + i] = Float(cos(angle))
