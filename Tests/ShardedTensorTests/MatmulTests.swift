@@ -68,3 +68,16 @@ import TestSupport
         }
     }
 }
+
+@Suite struct ParameterLayoutTests {
+    @Test func packsTensorsBackToBackAndSlicesThem() {
+        let layout = ParameterLayout([("a", [2, 3]), ("b", [4]), ("c", [1, 5])])
+        #expect(layout.totalCount == 15)
+        #expect(layout["b"].offset == 6 && layout["c"].offset == 10 && layout["c"].count == 5)
+        #expect(layout.entry(named: "d") == nil)
+        let buffer = FloatBuffer((0..<15).map(Float.init))
+        #expect(Array(buffer.tensor(layout["b"])) == [6, 7, 8, 9])
+        buffer.tensor(layout["c"])[0] = -1
+        #expect(buffer[10] == -1)
+    }
+}
