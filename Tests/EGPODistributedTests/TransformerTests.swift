@@ -1,4 +1,4 @@
-import EGPODistributed
+@testable import EGPODistributed
 import Foundation
 import ShardedTensor
 import Testing
@@ -84,6 +84,12 @@ let testSequences: [[Int32]] = [[1, 4, 9, 2, 7, 3], [5, 0, 10], [8], [2, 2, 6, 1
         model.forward(small, workspace: ws)
         let again = model.forward(big, workspace: ws)
         #expect(first == again, "a forward after a smaller batch differs")
+        // No per-step allocation: a batch no larger than the biggest seen reuses every buffer.
+        let buffers = { [ws.residual[0], ws.layers[0].gate, ws.layers[1].logSumExp, ws.logits, ws.scratch].map(ObjectIdentifier.init) }
+        let before = buffers()
+        model.forward(small, workspace: ws)
+        model.forward(big, workspace: ws)
+        #expect(buffers() == before, "workspace buffers were reallocated for a batch that fits")
 
         let w = [Float](repeating: 1, count: big.predictionCount)
         let once = model.makeGradientBuffer(), twice = model.makeGradientBuffer()
