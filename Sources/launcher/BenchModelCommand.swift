@@ -22,7 +22,7 @@ struct BenchModelCommand: ParsableCommand {
     @Flag(help: "Print one JSON object instead of a table.")
     var json = false
 
-    @Option(help: "BLAS threads for this process (1 under mpirun with one rank per core).")
+    @Option(help: "Threads for this process: OpenBLAS threads and kernel workers (1 under mpirun with one rank per core).")
     var threads = 1
 
     @Option(help: "Timed training steps (the median is reported; one warm-up step runs first).")
@@ -44,6 +44,10 @@ struct BenchModelCommand: ParsableCommand {
         guard batches != nil else { throw ValidationError("--decode-batches must be comma-separated positive integers, got '\(decodeBatches)'") }
         guard threads >= 1 else { throw ValidationError("--threads must be at least 1, got \(threads)") }
         guard steps >= 1 else { throw ValidationError("--steps must be at least 1, got \(steps)") }
+        guard group <= 1 || 64 % group == 0 else { throw ValidationError("--group must divide 64, got \(group)") }
+        guard contextLength + newTokens <= ModelConfig.bench.maxPositionEmbeddings else {
+            throw ValidationError("--context-length + --new-tokens = \(contextLength + newTokens) exceeds the bench config's \(ModelConfig.bench.maxPositionEmbeddings) positions")
+        }
         guard contextLength >= 1 && newTokens >= 2 else {
             throw ValidationError("--context-length must be >= 1 and --new-tokens >= 2, got \(contextLength) and \(newTokens)")
         }
