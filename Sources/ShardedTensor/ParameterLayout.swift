@@ -46,3 +46,12 @@ public struct ParameterLayout: Sendable, Equatable {
 
     public static func == (a: ParameterLayout, b: ParameterLayout) -> Bool { a.entries == b.entries }
 }
+
+extension FloatBuffer {
+    /// The floats of `entry` inside this buffer (laid out by the entry's layout), for reading or
+    /// writing one named tensor (a model file's dataset, a checkpoint's moment).
+    public func tensor(_ entry: ParameterLayout.Entry) -> UnsafeMutableBufferPointer<Float> {
+        precondition(entry.offset + entry.count <= count, "tensor \(entry.name) at \(entry.offset)+\(entry.count) exceeds \(count) floats")
+        return UnsafeMutableBufferPointer(start: base + entry.offset, count: entry.count)
+    }
+}

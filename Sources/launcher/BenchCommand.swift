@@ -5,6 +5,6 @@ struct BenchCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "bench",
         abstract: "Benchmarks: communication and the model.",
-        subcommands: [BenchCommCommand.self]
+        subcommands: [BenchCommCommand.self, BenchModelCommand.self]
     )
 }

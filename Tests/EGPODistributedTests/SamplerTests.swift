@@ -23,8 +23,8 @@ import TestSupport
         let batch = TokenBatch(sequences)
         let scores = model.forward(batch, temperature: temperature, workspace: TrainingWorkspace(config: config))
         return completions.enumerated().map { s, comp in
-            let first = batch.predictionStarts[s] + requests[comp.requestIndex].prompt.count - 1
-            let range = first ..< first + comp.tokens.count
+            let range = batch.completionRange(of: s, promptLength: requests[comp.requestIndex].prompt.count)
+            #expect(range.count == comp.tokens.count)
             return (Array(scores.logProbs[range]), Array(scores.entropies[range]))
         }
     }
@@ -115,5 +115,31 @@ import TestSupport
         let long = SamplingRequest(prompt: [Int32](repeating: 3, count: config.maxPositionEmbeddings - 1), firstSequenceId: 0)
         let capped = Sampler(model: model).sample([long], options: SamplingOptions(maxNewTokens: 10))
         #expect(capped[0].tokens.count == 1)
+    }
+}
+
+@Suite struct LongSequenceTests {
+    /// Sequences longer than the 64-row attention block, through training forward, backward
+    /// bookkeeping and the sampler's prefill (whose last layer takes the cached-query path).
+    @Test func longPromptsAgreeAcrossReferenceTrainingAndSampler() throws {
+        var config = tinyConfig()
+        config.maxPositionEmbeddings = 128
+        let p = testParameters(config, seed: 31)
+        let model = try Transformer(config: config, parameters: FloatBuffer(p.map { Float($0) }))
+        let prompt: [Int32] = (0..<90).map { Int32(($0 * 7 + 3) % 11) }
+        let scores = model.forward(TokenBatch([prompt]), workspace: TrainingWorkspace(config: config))
+        let want = ReferenceModel(config).scores(p, sequences: [prompt.map(Int.init)], temperature: 1)
+        let c = closeness(scores.logProbs, want.logProbs, atol: 5e-5, rtol: 1e-5, label: "90-token log-probs vs reference")
+        #expect(c.ok, "\(c)")
+
+        let completions = Sampler(model: model).sample([SamplingRequest(prompt: prompt, completionCount: 2, firstSequenceId: 0)],
+                                                       options: SamplingOptions(temperature: 1, maxNewTokens: 20, seed: 4))
+        let batch = TokenBatch(completions.map { prompt + $0.tokens })
+        let rescored = model.forward(batch, workspace: TrainingWorkspace(config: config))
+        for (s, comp) in completions.enumerated() {
+            let range = batch.completionRange(of: s, promptLength: prompt.count)
+            let cl = closeness(comp.logProbs, Array(rescored.logProbs[range]), atol: 1e-4, rtol: 0, label: "long-prompt sampler vs training")
+            #expect(cl.ok, "\(cl)")
+        }
     }
 }

@@ -1,4 +1,4 @@
-import EGPODistributed
+@testable import EGPODistributed
 import Foundation
 import ShardedTensor
 import Testing
@@ -84,6 +84,12 @@ let testSequences: [[Int32]] = [[1, 4, 9, 2, 7, 3], [5, 0, 10], [8], [2, 2, 6, 1
         model.forward(small, workspace: ws)
         let again = model.forward(big, workspace: ws)
         #expect(first == again, "a forward after a smaller batch differs")
+        // No per-step allocation: a batch no larger than the biggest seen reuses every buffer.
+        let buffers = { [ws.residual[0], ws.layers[0].gate, ws.layers[1].logSumExp, ws.logits, ws.scratch].map(ObjectIdentifier.init) }
+        let before = buffers()
+        model.forward(small, workspace: ws)
+        model.forward(big, workspace: ws)
+        #expect(buffers() == before, "workspace buffers were reallocated for a batch that fits")
 
         let w = [Float](repeating: 1, count: big.predictionCount)
         let once = model.makeGradientBuffer(), twice = model.makeGradientBuffer()
@@ -101,5 +107,29 @@ let testSequences: [[Int32]] = [[1, 4, 9, 2, 7, 3], [5, 0, 10], [8], [2, 2, 6, 1
         let logits = model.logits(TokenBatch([[3, 1, 4, 1, 5]]), workspace: TrainingWorkspace(config: config))
         let c = closeness(logits, ReferenceModel(config).logits(p, sequence: [3, 1, 4, 1, 5]), atol: 1e-5, rtol: 1e-5, label: "logits")
         #expect(c.ok, "\(c)")
+    }
+}
+
+@Suite struct ParallelWorkerTests {
+    /// Work is split by index, so any worker count gives the same bits.
+    @Test func severalWorkersGiveIdenticalResults() throws {
+        let config = tinyConfig(bias: true)
+        let model = try Transformer(config: config, parameters: FloatBuffer(testParameters(config, seed: 9).map { Float($0) }))
+        let batch = TokenBatch(testSequences)
+        let w = testValues(batch.predictionCount, seed: 10).map { Float($0) }
+        func run(_ workers: Int) -> (TokenScores, [Float], [Completion]) {
+            Parallel.workers = workers
+            defer { Parallel.workers = 1 }
+            let ws = TrainingWorkspace(config: config), grads = model.makeGradientBuffer()
+            let scores = model.forward(batch, workspace: ws)
+            model.backward(batch, logProbWeights: w, gradients: grads, workspace: ws)
+            let samples = Sampler(model: model).sample([SamplingRequest(prompt: [1, 2, 3], completionCount: 4, firstSequenceId: 0)],
+                                                       options: SamplingOptions(maxNewTokens: 6, seed: 2))
+            return (scores, grads.toArray(), samples)
+        }
+        let one = run(1), three = run(3)
+        #expect(one.0 == three.0)
+        #expect(one.1 == three.1)
+        #expect(one.2 == three.2)
     }
 }

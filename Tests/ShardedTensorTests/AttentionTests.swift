@@ -3,16 +3,18 @@ import ShardedTensor
 import TestSupport
 
 @Suite struct AttentionTests {
-    /// Runs the fast forward on Double inputs and returns out and the probabilities buffer.
+    /// Runs the fast forward on Double inputs and returns out and the saved log-sum-exps.
     func fastForward(q: [Double], k: [Double], v: [Double], rows: Int, segments: [AttentionSegment],
                      shape: AttentionShape, blockRows: Int) -> (FloatBuffer, FloatBuffer, [FloatBuffer]) {
         let fq = floats(q), fk = floats(k), fv = floats(v)
         let qc = shape.heads * shape.headDim, kc = shape.kvHeads * shape.headDim
         let out = FloatBuffer(count: rows * qc)
-        let probs = FloatBuffer(count: CausalAttention.probabilityCount(segments, shape: shape))
+        let probs = FloatBuffer(count: CausalAttention.statisticsCount(rows: rows, shape: shape))
+        let longest = segments.map(\.length).max()!
+        let scratch = FloatBuffer(count: CausalAttention.scratchCount(maxLength: longest, workers: 1))
         CausalAttention.forward(q: fq.matrix(rows: rows, cols: qc), k: fk.matrix(rows: rows, cols: kc), v: fv.matrix(rows: rows, cols: kc),
-                                into: out.matrix(rows: rows, cols: qc), probabilities: probs.base, segments: segments, shape: shape,
-                                blockRows: blockRows)
+                                into: out.matrix(rows: rows, cols: qc), logSumExp: probs.base, segments: segments, shape: shape,
+                                scratch: scratch.bufferPointer, blockRows: blockRows)
         return (out, probs, [fq, fk, fv])
     }
 
@@ -42,13 +44,13 @@ import TestSupport
         #expect(cf.ok, "\(cf)")
 
         let dq = FloatBuffer(count: rows * qc), dk = FloatBuffer(count: rows * kc), dv = FloatBuffer(count: rows * kc)
-        let scratch = FloatBuffer(count: 3 * 7)
+        let scratch = FloatBuffer(count: 2 * 3 * 7)
         let upstream = floats(dy)
         CausalAttention.backward(upstream.matrix(rows: rows, cols: qc), q: inputs[0].matrix(rows: rows, cols: qc),
                                  k: inputs[1].matrix(rows: rows, cols: kc), v: inputs[2].matrix(rows: rows, cols: kc),
-                                 probabilities: probs.base, segments: segments, shape: shape,
+                                 logSumExp: probs.base, segments: segments, shape: shape,
                                  dq: dq.matrix(rows: rows, cols: qc), dk: dk.matrix(rows: rows, cols: kc), dv: dv.matrix(rows: rows, cols: kc),
-                                 scratch: scratch.base, blockRows: 3)
+                                 scratch: scratch.bufferPointer, blockRows: 3)
         let gq = fdGradient(q, upstream: dy) { NaiveKernels.causalAttention(q: $0, k: k, v: v, rows: rows, segments: segments, shape: shape) }
         let gk = fdGradient(k, upstream: dy) { NaiveKernels.causalAttention(q: q, k: $0, v: v, rows: rows, segments: segments, shape: shape) }
         let gv = fdGradient(v, upstream: dy) { NaiveKernels.causalAttention(q: q, k: k, v: $0, rows: rows, segments: segments, shape: shape) }

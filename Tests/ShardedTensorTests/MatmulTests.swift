@@ -18,6 +18,21 @@ import TestSupport
         #expect(c.ok, "\(c)")
     }
 
+    @Test(arguments: [(false, false), (true, false), (false, true), (true, true)])
+    func singleRowProductsTakeTheMatrixVectorPath(transposeA: Bool, transposeB: Bool) {
+        let k = 6, n = 5
+        // a is one row of length k, or a (k, 3) matrix's first column when transposed (stride 3).
+        let a = randomValues(k * 3, seed: 6), b = randomValues(k * n, seed: 7), c0 = randomValues(n, seed: 8)
+        let fa = floats(a), fb = floats(b), fc = floats(c0)
+        let va = transposeA ? fa.matrix(rows: k, cols: 3).columns(0..<1) : fa.matrix(rows: 1, cols: k)
+        let vb = transposeB ? fb.matrix(rows: n, cols: k) : fb.matrix(rows: k, cols: n)
+        Matmul.gemm(va, transposeA: transposeA, vb, transposeB: transposeB, into: fc.matrix(rows: 1, cols: n), alpha: 2, beta: 1)
+        let row = transposeA ? (0..<k).map { a[$0 * 3] } : Array(a.prefix(k))
+        let product = NaiveKernels.matmul(row, b, m: 1, k: k, n: n, transposeB: transposeB)
+        let c = closeness(fc.toArray(), zip(product, c0).map { 2 * $0 + $1 }, atol: 1e-5, rtol: 1e-5, label: "gemv tA=\(transposeA) tB=\(transposeB)")
+        #expect(c.ok, "\(c)")
+    }
+
     @Test func gemmOnStridedColumnViews() {
         // One "head" (columns 2..<5) of a (6, 8) matrix times a (3, 4) matrix.
         let x = randomValues(6 * 8, seed: 4), w = randomValues(3 * 4, seed: 5)
@@ -51,5 +66,18 @@ import TestSupport
             let c = closeness(got.toArray(), want.map { $0 + 1 }, atol: 1e-4, rtol: 1e-4, label: "linear \(label)")
             #expect(c.ok, "\(c)")
         }
+    }
+}
+
+@Suite struct ParameterLayoutTests {
+    @Test func packsTensorsBackToBackAndSlicesThem() {
+        let layout = ParameterLayout([("a", [2, 3]), ("b", [4]), ("c", [1, 5])])
+        #expect(layout.totalCount == 15)
+        #expect(layout["b"].offset == 6 && layout["c"].offset == 10 && layout["c"].count == 5)
+        #expect(layout.entry(named: "d") == nil)
+        let buffer = FloatBuffer((0..<15).map(Float.init))
+        #expect(Array(buffer.tensor(layout["b"])) == [6, 7, 8, 9])
+        buffer.tensor(layout["c"])[0] = -1
+        #expect(buffer[10] == -1)
     }
 }

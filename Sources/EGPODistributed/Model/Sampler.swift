@@ -17,8 +17,12 @@ public final class Sampler {
     var logits = FloatBuffer(count: 0)                              // (rows, V)
     var promptLogits = FloatBuffer(count: 0)                        // (prompts, V)
     var scratch = FloatBuffer(count: 0), work: FloatBuffer
+    var prefillScratch = FloatBuffer(count: 0)
     var order: [Int32]
     private var rowCapacity = 0
+    private var scratchSlice = 1
+    /// Wall-clock split of the last `sample` call (prompt prefill vs incremental decoding).
+    public private(set) var lastTimings = SamplerTimings()
 
     public init(model: Transformer) {
         self.model = model
@@ -50,7 +54,9 @@ public final class Sampler {
         cache.reserve(prompts: requests.count, promptLength: maxPrompt, completions: completions.count, completionLength: maxNew)
         reserve(rows: max(min(prefillChunkRows, requests.reduce(0) { $0 + $1.prompt.count }), maxPrompt, completions.count),
                 prompts: requests.count, maxKeys: maxPrompt + maxNew)
+        let clock = ContinuousClock(), started = clock.now
         prefill(requests)
+        let prefilled = clock.now
 
         // Draw token i of completion c from its logits row; returns true when c is finished.
         func take(_ c: Int, logitsRow: UnsafePointer<Float>) -> Bool {
@@ -68,7 +74,7 @@ public final class Sampler {
         var active: [Int] = []
         for c in 0..<completions.count where !take(c, logitsRow: promptLogits.base + promptOf[c] * v) { active.append(c) }
 
-        var positions: [Int32] = [], lastTokens: [Int32] = []
+        var positions: [Int32] = [], lastTokens: [Int32] = [], steps = 0
         while !active.isEmpty {
             positions.removeAll(keepingCapacity: true)
             lastTokens.removeAll(keepingCapacity: true)
@@ -82,8 +88,14 @@ public final class Sampler {
             var still: [Int] = []
             for (row, c) in active.enumerated() where !take(c, logitsRow: logits.base + row * v) { still.append(c) }
             active = still
+            steps += 1
         }
+        lastTimings = SamplerTimings(prefillSeconds: seconds(prefilled - started), decodeSeconds: seconds(clock.now - prefilled), decodeSteps: steps)
         return completions
+    }
+
+    private func seconds(_ d: Duration) -> Double {
+        Double(d.components.seconds) + Double(d.components.attoseconds) * 1e-18
     }
 
     private func reserve(rows: Int, prompts: Int, maxKeys: Int) {
@@ -95,9 +107,10 @@ public final class Sampler {
             logits = FloatBuffer(count: rows * v)
         }
         if prompts * v > promptLogits.count { promptLogits = FloatBuffer(count: prompts * v) }
-        let need = CachedAttention.scratchCount(maxKeys: maxKeys, shape: model.attentionShape)
+        scratchSlice = max(scratchSlice, CachedAttention.scratchCount(maxKeys: maxKeys, shape: model.attentionShape))
+        let need = scratchSlice * max(1, Parallel.workers)
         if need > scratch.count { scratch = FloatBuffer(count: need) }
-        acts.reserve(rows: rows, probabilities: 0)
+        acts.reserve(rows: rows)
     }
 
     /// Runs the prompts in packed chunks with the training forward's layers, storing each layer's
@@ -117,8 +130,10 @@ public final class Sampler {
                 tokens += requests[r].prompt
                 positions += (0..<requests[r].prompt.count).map { Int32($0) }
             }
-            let probabilities = CausalAttention.probabilityCount(segments, shape: model.attentionShape)
-            acts.reserve(rows: rows, probabilities: probabilities)
+            acts.reserve(rows: rows)
+            let longest = segments.map(\.length).max() ?? 1
+            let need = CausalAttention.scratchCount(maxLength: longest)
+            if need > prefillScratch.count { prefillScratch = FloatBuffer(count: need) }
             if rows > rowCapacity { reserve(rows: rows, prompts: requests.count, maxKeys: 0) }
             var input = x, output = xNext
             tokens.withUnsafeBufferPointer { Embedding.forward(table: model.weights.embedding, tokens: $0.baseAddress!, into: input.rows(rows, c)) }
@@ -132,20 +147,46 @@ public final class Sampler {
                         model.copy(acts.v.rows(rows, model.kvWidth).rows(seg.start ..< seg.start + seg.length),
                                    into: cache.prefix(l, slot: slot, length: seg.length, values: true))
                     }
-                    CausalAttention.forward(q: acts.q.rows(rows, model.qWidth), k: acts.k.rows(rows, model.kvWidth),
-                                            v: acts.v.rows(rows, model.kvWidth), into: acts.attention.rows(rows, model.qWidth),
-                                            probabilities: acts.probabilities.base, segments: segments, shape: model.attentionShape)
-                    model.attentionOutputAndMLP(l, x: input.rows(rows, c), a: acts, rows: rows, into: output.rows(rows, c))
-                    swap(&input, &output)
+                    if l < config.layerCount - 1 {
+                        CausalAttention.forward(q: acts.q.rows(rows, model.qWidth), k: acts.k.rows(rows, model.kvWidth),
+                                                v: acts.v.rows(rows, model.kvWidth), into: acts.attention.rows(rows, model.qWidth),
+                                                logSumExp: acts.logSumExp.base, segments: segments, shape: model.attentionShape,
+                                                scratch: prefillScratch.bufferPointer)
+                        model.attentionOutputAndMLP(l, x: input.rows(rows, c), a: acts, rows: rows, into: output.rows(rows, c))
+                        swap(&input, &output)
+                    } else {
+                        lastLayerOfLastRows(l, segments: segments, firstSlot: first, input: input, output: output, rows: rows)
+                    }
                 }
             }
-            // Last row of each prompt -> final norm -> head.
-            let last = output.rows(segments.count, c)
-            for (i, seg) in segments.enumerated() { last.row(i).update(from: input.base + (seg.start + seg.length - 1) * c, count: c) }
-            model.languageModelHead(last, normed: normed.rows(segments.count, c), rstd: rstd.base,
-                                    into: MatrixView(promptLogits.base + first * v, rows: segments.count, cols: v))
+            // The last layer left each prompt's final hidden state in output's first rows.
+            let m = segments.count
+            model.languageModelHead(output.rows(m, c), normed: normed.rows(m, c), rstd: rstd.base,
+                                    into: MatrixView(promptLogits.base + first * v, rows: m, cols: v))
             first = end
         }
+    }
+
+    /// The last layer of a prefill chunk, for the rows that matter: every row's keys and values
+    /// are already cached, but only each prompt's last row feeds the next-token logits, so
+    /// attention (as one cached query over its prompt), o_proj and the MLP run on those rows
+    /// alone: about a fifth of the prefill's work for a 4-layer model.
+    private func lastLayerOfLastRows(_ l: Int, segments: [AttentionSegment], firstSlot: Int, input: FloatBuffer, output: FloatBuffer, rows: Int) {
+        let c = model.config.hiddenSize, m = segments.count
+        let gathered = output.rows(m, c), q = acts.q.rows(rows, model.qWidth), att = acts.attention.rows(m, model.qWidth)
+        for (i, seg) in segments.enumerated() { gathered.row(i).update(from: input.base + (seg.start + seg.length - 1) * c, count: c) }
+        let slice = scratchSlice
+        Parallel.forEach(m, maxWorkers: scratch.count / slice) { i, worker in
+            let seg = segments[i], p = seg.length
+            let keys = cache.prefix(l, slot: firstSlot + i, length: p, values: false)
+            let values = cache.prefix(l, slot: firstSlot + i, length: p, values: true)
+            CachedAttention.forward(q: q.row(seg.start + p - 1), prefixKeys: keys.rows(0 ..< p - 1), prefixValues: values.rows(0 ..< p - 1),
+                                    ownKeys: keys.rows(p - 1 ..< p), ownValues: values.rows(p - 1 ..< p), shape: model.attentionShape,
+                                    into: att.row(i), scratch: scratch.base + worker * slice)
+        }
+        // Residual input is `gathered`; the layer's output goes to input's first rows, then back.
+        model.attentionOutputAndMLP(l, x: gathered, a: acts, rows: m, into: input.rows(m, c))
+        model.copy(input.rows(m, c), into: gathered)
     }
 
     /// One decoding step for the active completions: feeds each one's newest token, appends its
@@ -160,16 +201,22 @@ public final class Sampler {
                 model.attentionInputs(l, x: input.rows(m, c), positions: pos.baseAddress!, a: acts, rows: m)
                 let q = acts.q.rows(m, model.qWidth), k = acts.k.rows(m, model.kvWidth), vv = acts.v.rows(m, model.kvWidth)
                 let att = acts.attention.rows(m, model.qWidth)
+                // Append this step's keys/values, then attend; rows are independent, so they
+                // spread over workers, each with its own scratch slice.
                 for (row, slot) in active.enumerated() {
                     let n = ownLengths[row]
-                    let ownK = cache.own(l, slot: slot, length: n, values: false), ownV = cache.own(l, slot: slot, length: n, values: true)
-                    ownK.row(n - 1).update(from: k.row(row), count: model.kvWidth)
-                    ownV.row(n - 1).update(from: vv.row(row), count: model.kvWidth)
+                    cache.own(l, slot: slot, length: n, values: false).row(n - 1).update(from: k.row(row), count: model.kvWidth)
+                    cache.own(l, slot: slot, length: n, values: true).row(n - 1).update(from: vv.row(row), count: model.kvWidth)
+                }
+                let slice = scratchSlice
+                Parallel.forEach(m, maxWorkers: scratch.count / slice) { row, worker in
+                    let slot = active[row], n = ownLengths[row]
                     let r = promptOf[slot], p = requests[r].prompt.count
                     CachedAttention.forward(q: q.row(row), prefixKeys: cache.prefix(l, slot: r, length: p, values: false),
                                             prefixValues: cache.prefix(l, slot: r, length: p, values: true),
-                                            ownKeys: ownK, ownValues: ownV, shape: model.attentionShape,
-                                            into: att.row(row), scratch: scratch.base)
+                                            ownKeys: cache.own(l, slot: slot, length: n, values: false),
+                                            ownValues: cache.own(l, slot: slot, length: n, values: true), shape: model.attentionShape,
+                                            into: att.row(row), scratch: scratch.base + worker * slice)
                 }
                 model.attentionOutputAndMLP(l, x: input.rows(m, c), a: acts, rows: m, into: output.rows(m, c))
                 swap(&input, &output)
@@ -177,4 +224,14 @@ public final class Sampler {
         }
         model.languageModelHead(input.rows(m, c), normed: normed.rows(m, c), rstd: rstd.base, into: logits.rows(m, config.vocabularySize))
     }
+}
+
+/// Where a `sample` call spent its time.
+public struct SamplerTimings: Sendable, Equatable {
+    /// Running the prompts through the model (prefill).
+    public var prefillSeconds: Double = 0
+    /// The incremental steps after it.
+    public var decodeSeconds: Double = 0
+    /// Number of incremental steps (each feeds one token per active completion).
+    public var decodeSteps: Int = 0
 }

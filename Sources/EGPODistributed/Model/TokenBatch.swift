@@ -26,6 +26,15 @@ public struct TokenBatch: Sendable, Equatable {
         predictionStarts = predictions
     }
 
+    /// Rows of sequence `s` in every per-prediction output.
+    public func predictionRange(of s: Int) -> Range<Int> { predictionStarts[s] ..< predictionStarts[s + 1] }
+
+    /// Rows of the tokens after the first `promptLength` of sequence `s` (a completion's tokens).
+    public func completionRange(of s: Int, promptLength: Int) -> Range<Int> {
+        precondition(promptLength >= 1, "completionRange: prompt length \(promptLength) must be at least 1")
+        return predictionStarts[s] + promptLength - 1 ..< predictionStarts[s + 1]
+    }
+
     public var sequenceCount: Int { sequenceStarts.count - 1 }
     /// Total predictions (rows the model runs on): sum of (length - 1).
     public var predictionCount: Int { predictionStarts.last! }

@@ -3,19 +3,18 @@ import ShardedTensor
 /// One layer's saved activations for `rows` tokens. Buffers grow and are then reused.
 final class LayerActivations {
     private(set) var capacity = 0
-    private(set) var probabilityCapacity = 0
     let config: ModelConfig
     var norm1 = FloatBuffer(count: 0), rstd1 = FloatBuffer(count: 0)     // (N, C), (N)
     var q = FloatBuffer(count: 0), k = FloatBuffer(count: 0), v = FloatBuffer(count: 0)  // (N, H*D), (N, K*D) x2, after RoPE
     var attention = FloatBuffer(count: 0)                                // (N, H*D) before o_proj
-    var probabilities = FloatBuffer(count: 0)                            // sum over segments of H * len^2
+    var logSumExp = FloatBuffer(count: 0)                                // (N, H) attention softmax normalisers
     var mid = FloatBuffer(count: 0)                                      // (N, C) residual after attention
     var norm2 = FloatBuffer(count: 0), rstd2 = FloatBuffer(count: 0)     // (N, C), (N)
     var gate = FloatBuffer(count: 0), up = FloatBuffer(count: 0), act = FloatBuffer(count: 0)  // (N, I) each
 
     init(config: ModelConfig) { self.config = config }
 
-    func reserve(rows: Int, probabilities p: Int) {
+    func reserve(rows: Int) {
         let c = config.hiddenSize, qd = config.headCount * config.headDim, kd = config.kvHeadCount * config.headDim
         let i = config.intermediateSize
         if rows > capacity {
@@ -23,13 +22,10 @@ final class LayerActivations {
             norm1 = FloatBuffer(count: rows * c); rstd1 = FloatBuffer(count: rows)
             q = FloatBuffer(count: rows * qd); k = FloatBuffer(count: rows * kd); v = FloatBuffer(count: rows * kd)
             attention = FloatBuffer(count: rows * qd)
+            logSumExp = FloatBuffer(count: rows * config.headCount)
             mid = FloatBuffer(count: rows * c)
             norm2 = FloatBuffer(count: rows * c); rstd2 = FloatBuffer(count: rows)
             gate = FloatBuffer(count: rows * i); up = FloatBuffer(count: rows * i); act = FloatBuffer(count: rows * i)
-        }
-        if p > probabilityCapacity {
-            probabilityCapacity = p
-            probabilities = FloatBuffer(count: p)
         }
     }
 }
@@ -54,7 +50,6 @@ public final class TrainingWorkspace {
     var dAct = FloatBuffer(count: 0), dGate = FloatBuffer(count: 0), dUp = FloatBuffer(count: 0)  // (N, I)
     var dLogits = FloatBuffer(count: 0)                                         // (N, V)
     var scratch = FloatBuffer(count: 0)
-    private var scratchLength = 0
 
     // The batch of the last forward, in the row order of every buffer.
     var inputTokens: [Int32] = []
@@ -72,8 +67,8 @@ public final class TrainingWorkspace {
         residual = (0...config.layerCount).map { _ in FloatBuffer(count: 0) }
     }
 
-    func reserve(rows n: Int, probabilities: Int, maxLength: Int) {
-        for l in layers { l.reserve(rows: n, probabilities: probabilities) }
+    func reserve(rows n: Int, maxLength: Int) {
+        for l in layers { l.reserve(rows: n) }
         let c = config.hiddenSize, qd = config.headCount * config.headDim, kd = config.kvHeadCount * config.headDim
         let v = config.vocabularySize, i = config.intermediateSize
         if n > capacity {
@@ -87,10 +82,8 @@ public final class TrainingWorkspace {
             dAct = FloatBuffer(count: n * i); dGate = FloatBuffer(count: n * i); dUp = FloatBuffer(count: n * i)
             dLogits = FloatBuffer(count: n * v)
         }
-        if maxLength > scratchLength {
-            scratchLength = maxLength
-            scratch = FloatBuffer(count: CausalAttention.scratchCount(maxLength: maxLength))
-        }
+        let scratchNeed = CausalAttention.scratchCount(maxLength: maxLength)
+        if scratchNeed > scratch.count { scratch = FloatBuffer(count: scratchNeed) }
     }
 
     /// Fills the row metadata for `batch`: inputs are each sequence's tokens but the last.

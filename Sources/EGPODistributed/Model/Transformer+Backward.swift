@@ -58,8 +58,8 @@ extension Transformer {
                 Linear.backward(dRes, x: a.attention.rows(n, qWidth), weight: w.o, dx: dAttention, accumulateInput: false,
                                 dWeight: gw.o, dBias: gw.oBias)
                 CausalAttention.backward(dAttention, q: a.q.rows(n, qWidth), k: a.k.rows(n, kvWidth), v: a.v.rows(n, kvWidth),
-                                         probabilities: a.probabilities.base, segments: ws.segments, shape: attentionShape,
-                                         dq: dq, dk: dk, dv: dv, scratch: ws.scratch.base)
+                                         logSumExp: a.logSumExp.base, segments: ws.segments, shape: attentionShape,
+                                         dq: dq, dk: dk, dv: dv, scratch: ws.scratch.bufferPointer)
                 Rope.backward(dq, heads: config.headCount, positions: pos, table: rotary)
                 Rope.backward(dk, heads: config.kvHeadCount, positions: pos, table: rotary)
                 Linear.backward(dq, x: norm1, weight: w.q, dx: dNorm, accumulateInput: false, dWeight: gw.q, dBias: gw.qBias)

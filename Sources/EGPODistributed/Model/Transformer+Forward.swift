@@ -20,7 +20,7 @@ extension Transformer {
                      "forward: sequence of \(batch.maxLength) tokens exceeds max_position_embeddings \(config.maxPositionEmbeddings)")
         ws.load(batch)
         let n = ws.rows
-        ws.reserve(rows: n, probabilities: CausalAttention.probabilityCount(ws.segments, shape: attentionShape), maxLength: batch.maxLength)
+        ws.reserve(rows: n, maxLength: batch.maxLength)
         ws.temperature = temperature
         let c = config.hiddenSize, v = config.vocabularySize
         ws.inputTokens.withUnsafeBufferPointer { Embedding.forward(table: weights.embedding, tokens: $0.baseAddress!, into: ws.residual[0].rows(n, c)) }
@@ -29,8 +29,8 @@ extension Transformer {
                 let a = ws.layers[l]
                 attentionInputs(l, x: ws.residual[l].rows(n, c), positions: pos.baseAddress!, a: a, rows: n)
                 CausalAttention.forward(q: a.q.rows(n, qWidth), k: a.k.rows(n, kvWidth), v: a.v.rows(n, kvWidth),
-                                        into: a.attention.rows(n, qWidth), probabilities: a.probabilities.base,
-                                        segments: ws.segments, shape: attentionShape)
+                                        into: a.attention.rows(n, qWidth), logSumExp: a.logSumExp.base,
+                                        segments: ws.segments, shape: attentionShape, scratch: ws.scratch.bufferPointer)
                 attentionOutputAndMLP(l, x: ws.residual[l].rows(n, c), a: a, rows: n, into: ws.residual[l + 1].rows(n, c))
             }
         }

@@ -35,56 +35,60 @@ public struct AttentionSegment: Sendable, Equatable {
     }
 }
 
-/// Causal self-attention over packed sequences with GQA; saves the probabilities for backward.
+/// Causal self-attention over packed sequences with GQA.
 ///
 /// Scores are computed in row blocks so that block `[r0, r1)` multiplies only by keys `0 ..< r1`:
 /// the causal half is skipped at block granularity while every product stays a `cblas_sgemm`.
+/// A block holds whole causal rows, so its softmax is exact. Only each row's log-sum-exp is
+/// saved; backward recomputes the probabilities block by block (as FlashAttention does, Dao et
+/// al. 2022), so activation memory is O(N * heads), not O(heads * length^2) per sequence.
 public enum CausalAttention {
     /// Rows per block of the blocked causal products.
     public static let blockRows = 64
 
-    /// Floats of saved probabilities for `segments`: one `length × length` matrix per head.
-    public static func probabilityCount(_ segments: [AttentionSegment], shape: AttentionShape) -> Int {
-        segments.reduce(0) { $0 + shape.heads * $1.length * $1.length }
-    }
+    /// Floats of saved statistics for `rows` packed rows: one log-sum-exp per row and head.
+    public static func statisticsCount(rows: Int, shape: AttentionShape) -> Int { rows * shape.heads }
 
-    /// Floats of scratch `backward` needs for sequences up to `maxLength` (default block size).
-    public static func scratchCount(maxLength: Int) -> Int { blockRows * maxLength }
+    /// Floats of scratch `forward` and `backward` need for sequences up to `maxLength`
+    /// (default block size): two (blockRows, maxLength) tiles per worker.
+    public static func scratchCount(maxLength: Int, workers: Int = Parallel.workers) -> Int {
+        2 * blockRows * maxLength * max(1, workers)
+    }
 
     /// out = softmax(causal(q k^T / sqrt(D))) v, per segment and head.
     /// - Parameters:
     ///   - q, out: (N, heads * D); k, v: (N, kvHeads * D). RoPE already applied to q and k.
-    ///   - probabilities: `probabilityCount` floats; segment i's head h is a `len × len` matrix
-    ///     at the running offset, upper triangle left unspecified beyond each block.
+    ///   - logSumExp: (N, heads), written: the log of each softmax row's normaliser.
+    ///   - scratch: `scratchCount(maxLength:)` floats; with less, fewer workers run.
     public static func forward(q: MatrixView, k: MatrixView, v: MatrixView, into out: MatrixView,
-                               probabilities: UnsafeMutablePointer<Float>, segments: [AttentionSegment], shape: AttentionShape,
-                               blockRows: Int = CausalAttention.blockRows) {
-        let d = shape.headDim
-        precondition(q.cols == shape.heads * d && out.cols == q.cols && k.cols == shape.kvHeads * d && v.cols == k.cols,
+                               logSumExp: UnsafeMutablePointer<Float>, segments: [AttentionSegment], shape: AttentionShape,
+                               scratch: UnsafeMutableBufferPointer<Float>, blockRows: Int = CausalAttention.blockRows) {
+        let d = shape.headDim, heads = shape.heads
+        precondition(q.cols == heads * d && out.cols == q.cols && k.cols == shape.kvHeads * d && v.cols == k.cols,
                      "CausalAttention: q \(q.cols), k \(k.cols), v \(v.cols), out \(out.cols) columns for \(shape)")
-        var offset = 0
-        for seg in segments {
+        let slice = 2 * blockRows * max(1, segments.map(\.length).max() ?? 1)
+        precondition(scratch.count >= slice, "CausalAttention.forward: scratch of \(scratch.count) floats, need \(slice) per worker")
+        // One task per (segment, kv group): tasks write disjoint columns of `out`.
+        Parallel.forEach(segments.count * shape.kvHeads, maxWorkers: scratch.count / slice) { task, worker in
+            let seg = segments[task / shape.kvHeads], g = task % shape.kvHeads
             let n = seg.length
             let rows = seg.start ..< seg.start + n
-            for h in 0..<shape.heads {
-                let g = h / shape.groupSize
+            let kg = k.rows(rows).columns(g * d ..< (g + 1) * d)
+            let vg = v.rows(rows).columns(g * d ..< (g + 1) * d)
+            for h in g * shape.groupSize ..< (g + 1) * shape.groupSize {
                 let qh = q.rows(rows).columns(h * d ..< (h + 1) * d)
-                let kg = k.rows(rows).columns(g * d ..< (g + 1) * d)
-                let vg = v.rows(rows).columns(g * d ..< (g + 1) * d)
                 let oh = out.rows(rows).columns(h * d ..< (h + 1) * d)
-                let p = MatrixView(probabilities + offset, rows: n, cols: n)
-                offset += n * n
                 var r0 = 0
                 while r0 < n {
                     let r1 = min(n, r0 + blockRows)
-                    let pb = p.rows(r0 ..< r1).columns(0 ..< r1)
-                    Matmul.gemm(qh.rows(r0 ..< r1), kg.rows(0 ..< r1), transposeB: true, into: pb, alpha: shape.scale)
+                    let p = MatrixView(scratch.baseAddress! + worker * slice, rows: r1 - r0, cols: r1)
+                    Matmul.gemm(qh.rows(r0 ..< r1), kg.rows(0 ..< r1), transposeB: true, into: p, alpha: shape.scale)
                     for i in r0 ..< r1 {
-                        let row = p.row(i)
-                        Softmax.forward(row, count: i + 1)
+                        let row = p.row(i - r0)
+                        logSumExp[(seg.start + i) * heads + h] = Softmax.forward(row, count: i + 1)
                         if i + 1 < r1 { (row + i + 1).update(repeating: 0, count: r1 - i - 1) }
                     }
-                    Matmul.gemm(pb, vg.rows(0 ..< r1), into: oh.rows(r0 ..< r1))
+                    Matmul.gemm(p, vg.rows(0 ..< r1), into: oh.rows(r0 ..< r1))
                     r0 = r1
                 }
             }
@@ -92,42 +96,50 @@ public enum CausalAttention {
     }
 
     /// Backward of `forward`. Overwrites `dq`, `dk` and `dv` on the segments' rows (dk and dv sum
-    /// over the query heads of a group, so they are zeroed here first).
-    /// `dP = dO v^T`, `dS = P * (dP - rowsum(P * dP)) / sqrt(D)`, `dq = dS k`, `dk = dS^T q`, `dv = P^T dO`.
+    /// over the query heads of a group, so they are zeroed here first). With P recomputed as
+    /// `exp(q k^T / sqrt(D) - logSumExp)`: `dP = dO v^T`, `dS = P * (dP - rowsum(P * dP)) / sqrt(D)`,
+    /// `dq = dS k`, `dk = dS^T q`, `dv = P^T dO`.
+    /// - Parameter scratch: `scratchCount(maxLength:)` floats; with less, fewer workers run.
     public static func backward(_ dOut: MatrixView, q: MatrixView, k: MatrixView, v: MatrixView,
-                                probabilities: UnsafeMutablePointer<Float>, segments: [AttentionSegment], shape: AttentionShape,
-                                dq: MatrixView, dk: MatrixView, dv: MatrixView, scratch: UnsafeMutablePointer<Float>,
+                                logSumExp: UnsafeMutablePointer<Float>, segments: [AttentionSegment], shape: AttentionShape,
+                                dq: MatrixView, dk: MatrixView, dv: MatrixView, scratch: UnsafeMutableBufferPointer<Float>,
                                 blockRows: Int = CausalAttention.blockRows) {
-        let d = shape.headDim
-        var offset = 0
-        for seg in segments {
+        let d = shape.headDim, heads = shape.heads
+        let tile = blockRows * max(1, segments.map(\.length).max() ?? 1), slice = 2 * tile
+        precondition(scratch.count >= slice, "CausalAttention.backward: scratch of \(scratch.count) floats, need \(slice) per worker")
+        Parallel.forEach(segments.count * shape.kvHeads, maxWorkers: scratch.count / slice) { task, worker in
+            let seg = segments[task / shape.kvHeads], g = task % shape.kvHeads
             let n = seg.length
             let rows = seg.start ..< seg.start + n
-            dk.rows(rows).zero()
-            dv.rows(rows).zero()
-            for h in 0..<shape.heads {
-                let g = h / shape.groupSize
-                let heads = h * d ..< (h + 1) * d, kvs = g * d ..< (g + 1) * d
-                let qh = q.rows(rows).columns(heads), doh = dOut.rows(rows).columns(heads), dqh = dq.rows(rows).columns(heads)
-                let kg = k.rows(rows).columns(kvs), vg = v.rows(rows).columns(kvs)
-                let dkg = dk.rows(rows).columns(kvs), dvg = dv.rows(rows).columns(kvs)
-                let p = MatrixView(probabilities + offset, rows: n, cols: n)
-                offset += n * n
+            let kvs = g * d ..< (g + 1) * d
+            let kg = k.rows(rows).columns(kvs), vg = v.rows(rows).columns(kvs)
+            let dkg = dk.rows(rows).columns(kvs), dvg = dv.rows(rows).columns(kvs)
+            dkg.zero()
+            dvg.zero()
+            for h in g * shape.groupSize ..< (g + 1) * shape.groupSize {
+                let cols = h * d ..< (h + 1) * d
+                let qh = q.rows(rows).columns(cols), doh = dOut.rows(rows).columns(cols), dqh = dq.rows(rows).columns(cols)
                 var r0 = 0
                 while r0 < n {
                     let r1 = min(n, r0 + blockRows)
-                    let pb = p.rows(r0 ..< r1).columns(0 ..< r1)
-                    let ds = MatrixView(scratch, rows: r1 - r0, cols: r1)
+                    let p = MatrixView(scratch.baseAddress! + worker * slice, rows: r1 - r0, cols: r1)
+                    let ds = MatrixView(scratch.baseAddress! + worker * slice + tile, rows: r1 - r0, cols: r1)
+                    Matmul.gemm(qh.rows(r0 ..< r1), kg.rows(0 ..< r1), transposeB: true, into: p, alpha: shape.scale)
                     Matmul.gemm(doh.rows(r0 ..< r1), vg.rows(0 ..< r1), transposeB: true, into: ds)
                     for i in r0 ..< r1 {
-                        let dsr = ds.row(i - r0), pr = pb.row(i - r0)
+                        let pr = p.row(i - r0), dsr = ds.row(i - r0)
+                        let lse = logSumExp[(seg.start + i) * heads + h]
+                        for j in 0...i { pr[j] = expf(pr[j] - lse) }
                         Softmax.backward(probabilities: pr, gradient: dsr, count: i + 1)
                         for j in 0...i { dsr[j] *= shape.scale }
-                        if i + 1 < r1 { (dsr + i + 1).update(repeating: 0, count: r1 - i - 1) }
+                        if i + 1 < r1 {
+                            (pr + i + 1).update(repeating: 0, count: r1 - i - 1)
+                            (dsr + i + 1).update(repeating: 0, count: r1 - i - 1)
+                        }
                     }
                     Matmul.gemm(ds, kg.rows(0 ..< r1), into: dqh.rows(r0 ..< r1))
                     Matmul.gemm(ds, transposeA: true, qh.rows(r0 ..< r1), into: dkg.rows(0 ..< r1), beta: 1)
-                    Matmul.gemm(pb, transposeA: true, doh.rows(r0 ..< r1), into: dvg.rows(0 ..< r1), beta: 1)
+                    Matmul.gemm(p, transposeA: true, doh.rows(r0 ..< r1), into: dvg.rows(0 ..< r1), beta: 1)
                     r0 = r1
                 }
             }

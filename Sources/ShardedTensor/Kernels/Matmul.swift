@@ -22,15 +22,28 @@ public enum Matmul {
             if beta == 0 { c.zero() } else if beta != 1 { for r in 0..<m { cblas_sscal(Int32(n), beta, c.row(r), 1) } }
             return
         }
+        if m == 1 {
+            // One output row (incremental decoding): a matrix-vector product. sgemm would pack
+            // the whole of b for a single row, which costs more than the product itself.
+            // c^T = op(b)^T a^T; a's k elements are contiguous, or lda apart when transposed.
+            let incA = Int32(transposeA ? a.rowStride : 1)
+            cblas_sgemv(CblasRowMajor, transposeB ? CblasNoTrans : CblasTrans, Int32(b.rows), Int32(b.cols), alpha,
+                        b.base, Int32(b.rowStride), a.base, incA, beta, c.base, 1)
+            return
+        }
         cblas_sgemm(CblasRowMajor, transposeA ? CblasTrans : CblasNoTrans, transposeB ? CblasTrans : CblasNoTrans,
                     Int32(m), Int32(n), Int32(k), alpha, a.base, Int32(a.rowStride), b.base, Int32(b.rowStride),
                     beta, c.base, Int32(c.rowStride))
     }
 
-    /// Number of threads OpenBLAS uses for one product (1 under mpirun with one rank per core).
+    /// Threads for one rank: OpenBLAS's threads and the kernels' own workers (`Parallel`).
+    /// 1 under mpirun with one rank per core.
     public static var threads: Int {
         get { Int(openblas_get_num_threads()) }
-        set { openblas_set_num_threads(Int32(newValue)) }
+        set {
+            openblas_set_num_threads(Int32(newValue))
+            Parallel.workers = newValue
+        }
     }
 }
 

@@ -8,13 +8,13 @@ public enum RMSNorm {
                                into y: MatrixView, rstd: UnsafeMutablePointer<Float>) {
         precondition(x.rows == y.rows && x.cols == y.cols, "RMSNorm: x \(x.rows)x\(x.cols), y \(y.rows)x\(y.cols)")
         let c = x.cols
-        for r in 0..<x.rows {
+        Parallel.forRanges(x.rows) { rows in for r in rows {
             let xr = x.row(r), yr = y.row(r)
             let s = Reduce.sumOfSquares(xr, c)
             let inv = 1 / (s / Float(c) + eps).squareRoot()
             rstd[r] = inv
             for j in 0..<c { yr[j] = weight[j] * (xr[j] * inv) }
-        }
+        } }
     }
 
     /// Backward of the line above. With `n = x * rstd` and `g = w * dy`:
@@ -22,18 +22,29 @@ public enum RMSNorm {
     public static func backward(_ dy: MatrixView, x: MatrixView, weight: UnsafeMutablePointer<Float>,
                                 rstd: UnsafeMutablePointer<Float>, dx: MatrixView, dWeight: UnsafeMutablePointer<Float>) {
         let c = x.cols
-        for r in 0..<x.rows {
-            let xr = x.row(r), gr = dy.row(r), dxr = dx.row(r)
-            let inv = rstd[r]
-            var dot: Float = 0
-            for j in 0..<c { dot += weight[j] * gr[j] * xr[j] }
-            let meanGN = dot * inv / Float(c)
-            for j in 0..<c {
-                let n = xr[j] * inv
-                dWeight[j] += gr[j] * n
-                dxr[j] += inv * (weight[j] * gr[j] - n * meanGN)
+        // dw is a sum over rows: it is summed per block of 64 rows, then the block partials are
+        // added in order, so the bits do not depend on how many workers ran the blocks.
+        let blockRows = 64
+        let blocks = (x.rows + blockRows - 1) / blockRows
+        let partials = UnsafeMutablePointer<Float>.allocate(capacity: max(1, blocks * c))
+        partials.initialize(repeating: 0, count: max(1, blocks * c))
+        defer { partials.deallocate() }
+        Parallel.forEach(blocks) { b, _ in
+            let dwp = partials + b * c
+            for r in b * blockRows ..< min(x.rows, (b + 1) * blockRows) {
+                let xr = x.row(r), gr = dy.row(r), dxr = dx.row(r)
+                let inv = rstd[r]
+                var dot: Float = 0
+                for j in 0..<c { dot += weight[j] * gr[j] * xr[j] }
+                let meanGN = dot * inv / Float(c)
+                for j in 0..<c {
+                    let n = xr[j] * inv
+                    dwp[j] += gr[j] * n
+                    dxr[j] += inv * (weight[j] * gr[j] - n * meanGN)
+                }
             }
         }
+        for b in 0..<blocks { for j in 0..<c { dWeight[j] += partials[b * c + j] } }
     }
 }
 

@@ -18,7 +18,8 @@ public final class RotaryTable: @unchecked Sendable {
         cosTable = .allocate(capacity: maxPositions * half)
         sinTable = .allocate(capacity: maxPositions * half)
         for i in 0..<half {
-            let invFreq = Float(1.0 / pow(theta, Double(2 * i) / Double(headDim)))
+            // Float32 throughout, as torch computes `1 / base ** (arange(0, D, 2).float() / D)`.
+            let invFreq = 1 / powf(Float(theta), Float(2 * i) / Float(headDim))
             for p in 0..<maxPositions {
                 let angle = Double(Float(p) * invFreq)
                 cosTable[p * half + i] = Float(cos(angle))
@@ -47,7 +48,7 @@ public enum Rope {
     private static func rotate(_ x: MatrixView, heads: Int, positions: UnsafePointer<Int32>, table: RotaryTable, sign: Float) {
         let d = table.headDim, half = d / 2
         precondition(x.cols == heads * d, "Rope: \(x.cols) columns for \(heads) heads of \(d)")
-        for r in 0..<x.rows {
+        Parallel.forRanges(x.rows) { rows in for r in rows {
             let p = Int(positions[r])
             precondition(p >= 0 && p < table.maxPositions, "Rope: position \(p) outside 0..<\(table.maxPositions)")
             let c = table.cosTable + p * half, s = table.sinTable + p * half
@@ -59,6 +60,6 @@ public enum Rope {
                     hi[i] = b * c[i] + a * sn
                 }
             }
-        }
+        } }
     }
 }

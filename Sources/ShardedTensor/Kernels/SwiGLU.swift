@@ -6,19 +6,19 @@ public enum SwiGLU {
     public static func forward(gate: MatrixView, up: MatrixView, into out: MatrixView) {
         precondition(gate.rows == up.rows && gate.cols == up.cols && out.rows == gate.rows && out.cols == gate.cols,
                      "SwiGLU: gate \(gate.rows)x\(gate.cols), up \(up.rows)x\(up.cols), out \(out.rows)x\(out.cols)")
-        for r in 0..<gate.rows {
+        Parallel.forRanges(gate.rows) { rows in for r in rows {
             let g = gate.row(r), u = up.row(r), o = out.row(r)
             for j in 0..<gate.cols {
                 let x = g[j]
                 o[j] = x / (1 + expf(-x)) * u[j]
             }
-        }
+        } }
     }
 
     /// Backward of the line above, overwriting `dGate` and `dUp` (they are per-step temporaries):
     /// `dUp = dOut * silu(g)`, `dGate = dOut * u * sigmoid(g) * (1 + g * (1 - sigmoid(g)))`.
     public static func backward(_ dOut: MatrixView, gate: MatrixView, up: MatrixView, dGate: MatrixView, dUp: MatrixView) {
-        for r in 0..<gate.rows {
+        Parallel.forRanges(gate.rows) { rows in for r in rows {
             let g = gate.row(r), u = up.row(r), d = dOut.row(r), dg = dGate.row(r), du = dUp.row(r)
             for j in 0..<gate.cols {
                 let x = g[j]
@@ -26,7 +26,7 @@ public enum SwiGLU {
                 du[j] = d[j] * x * s
                 dg[j] = d[j] * u[j] * s * (1 + x * (1 - s))
             }
-        }
+        } }
     }
 }
 

@@ -9,7 +9,7 @@ public enum TokenDistribution {
                                logProbs: UnsafeMutablePointer<Float>, entropies: UnsafeMutablePointer<Float>) {
         precondition(temperature > 0, "TokenDistribution: temperature \(temperature) must be positive")
         let v = logits.cols, invT = 1 / temperature
-        for r in 0..<logits.rows {
+        Parallel.forRanges(logits.rows) { rows in for r in rows {
             let z = logits.row(r)
             let t = Int(targets[r])
             precondition(t >= 0 && t < v, "TokenDistribution: target \(t) outside 0..<\(v)")
@@ -26,7 +26,7 @@ public enum TokenDistribution {
             let lse = m + logf(s)
             logProbs[r] = z[t] * invT - lse
             entropies[r] = lse - sz / s
-        }
+        } }
     }
 
     /// Gradient of `sum_r a[r] * logp_r + b[r] * H_r` with respect to the logits, written into
@@ -39,7 +39,7 @@ public enum TokenDistribution {
                                 logProbWeights: UnsafePointer<Float>, entropyWeights: UnsafePointer<Float>?,
                                 dLogits: MatrixView) {
         let v = logits.cols, invT = 1 / temperature
-        for r in 0..<logits.rows {
+        Parallel.forRanges(logits.rows) { rows in for r in rows {
             let z = logits.row(r), dz = dLogits.row(r)
             let a = logProbWeights[r], b = entropyWeights?[r] ?? 0
             var m = -Float.infinity
@@ -60,6 +60,6 @@ public enum TokenDistribution {
                 }
             }
             dz[Int(targets[r])] += a * invT
-        }
+        } }
     }
 }
