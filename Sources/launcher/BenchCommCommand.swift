@@ -58,11 +58,12 @@ struct BenchCommCommand: ParsableCommand {
                 report(comm, size: size, mode: label, seconds: seconds)
             }
             if size >= 1_000_000 {
-                let seconds = try time(comm, runs: runs) {
-                    try buffer.reduceScatter(comm)
-                    try buffer.allGather(comm)
-                }
-                report(comm, size: size, mode: "reduce-scatter + all-gather", seconds: seconds)
+                // The ZeRO-1 pair: gradients reduce-scattered, updated shards all-gathered.
+                let scatter = try time(comm, runs: runs) { try buffer.reduceScatter(comm) }
+                report(comm, size: size, mode: "reduce-scatter (1 MiB rounds)", seconds: scatter)
+                let gather = try time(comm, runs: runs) { try buffer.allGather(comm) }
+                report(comm, size: size, mode: "all-gather (1 MiB rounds)", seconds: gather)
+                report(comm, size: size, mode: "reduce-scatter + all-gather", seconds: scatter + gather)
             }
         }
         comm.allReduceChunkBytes = MPICommunicator.defaultChunkBytes

@@ -76,7 +76,7 @@ struct BenchModelCommand: ParsableCommand {
             ("decode_context_tokens", contextLength),
             ("decode_new_tokens", newTokens),
             ("decode_definition", "decode_*: incremental steps only (tokens after the first, from a \(contextLength)-token KV cache) / their time; generate_*: all new tokens / (prefill + decode) time"),
-            ("optimizer_note", "AdamW is a minimal inline loop in the benchmark (lr 1e-4, betas 0.9/0.95, wd 0.1) until Optim/AdamW lands"),
+            ("optimizer_note", "the trainer path: global grad-norm clip to 1.0, then Optim/AdamW (lr 1e-4, betas 0.9/0.95, wd 0.1) over the whole buffer"),
         ]
         for (batch, result) in decode.sorted(by: { $0.key < $1.key }) {
             report.append(("decode_tokens_per_s_b\(batch)", result.decodeTokensPerSecond))

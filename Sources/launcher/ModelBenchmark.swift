@@ -55,7 +55,10 @@ struct ModelBenchmark {
         let batch = TokenBatch((0..<sequences).map { randomTokens(sequenceLength + 1, stream: UInt64($0)) })
         let ws = TrainingWorkspace(config: config)
         let grads = model.makeGradientBuffer()
-        let optimizer = InlineAdamW(count: model.parameters.count)
+        // The trainer's optimizer path: global grad-norm clip, then AdamW over the whole buffer.
+        var optimizer = AdamW(.init(beta1: 0.9, beta2: 0.95, weightDecay: 0.1))
+        let m = FloatBuffer(count: model.parameters.count), v = FloatBuffer(count: model.parameters.count)
+        let everything = 0..<model.parameters.count
         let n = batch.predictionCount
         let weights = [Float](repeating: -1 / Float(n), count: n)
         var total: [Double] = [], fwd: [Double] = [], bwd: [Double] = [], opt: [Double] = []
@@ -66,7 +69,10 @@ struct ModelBenchmark {
             let t1 = Self.now()
             model.backward(batch, logProbWeights: weights, gradients: grads, workspace: ws)
             let t2 = Self.now()
-            optimizer.update(model.parameters, gradients: grads)
+            let norm = GradientClipping.sumOfSquares(UnsafeBufferPointer(grads.bufferPointer), range: everything).squareRoot()
+            optimizer.step(parameters: model.parameters.bufferPointer, gradients: UnsafeBufferPointer(grads.bufferPointer),
+                           firstMoment: m.bufferPointer, secondMoment: v.bufferPointer, range: everything, learningRate: 1e-4,
+                           gradientScale: GradientClipping.clipCoefficient(globalNorm: norm, maxNorm: 1))
             let t3 = Self.now()
             if step > 0 { total.append(t3 - t0); fwd.append(t1 - t0); bwd.append(t2 - t1); opt.append(t3 - t2) }
         }
@@ -95,29 +101,5 @@ struct ModelBenchmark {
         let timings = sampler.lastTimings
         return DecodeResult(decodeTokensPerSecond: Double(produced - batch) / timings.decodeSeconds,
                             totalTokensPerSecond: Double(produced) / elapsed)
-    }
-}
-
-/// A minimal AdamW (Loshchilov & Hutter 2019) for the benchmark only, so the step includes an
-/// optimizer's memory traffic; the trainer uses Optim/AdamW.
-final class InlineAdamW {
-    let m: FloatBuffer, v: FloatBuffer
-    var step = 0
-    let lr: Float = 1e-4, beta1: Float = 0.9, beta2: Float = 0.95, eps: Float = 1e-8, weightDecay: Float = 0.1
-
-    init(count: Int) { m = FloatBuffer(count: count); v = FloatBuffer(count: count) }
-
-    func update(_ p: FloatBuffer, gradients g: FloatBuffer) {
-        step += 1
-        let c1 = 1 / (1 - powf(beta1, Float(step))), c2 = 1 / (1 - powf(beta2, Float(step)))
-        let pp = p.base, gp = g.base, mp = m.base, vp = v.base
-        for i in 0..<p.count {
-            let gi = gp[i]
-            let mi = beta1 * mp[i] + (1 - beta1) * gi
-            let vi = beta2 * vp[i] + (1 - beta2) * gi * gi
-            mp[i] = mi
-            vp[i] = vi
-            pp[i] -= lr * ((mi * c1) / ((vi * c2).squareRoot() + eps) + weightDecay * pp[i])
-        }
     }
 }

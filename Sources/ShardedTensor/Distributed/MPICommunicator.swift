@@ -128,6 +128,16 @@ public final class MPICommunicator: Communicator, @unchecked Sendable {
                                                  detail: "send holds sum(counts); receive holds counts[\(rank)] = \(counts[rank]), got \(receive.count)")
         }
         let counts32 = try counts.map { try int32($0, "MPI_Reduce_scatter") }
+        if let first = counts32.first, first > 0, counts32.allSatisfy({ $0 == first }) {
+            // Equal shards: OpenMPI's reduce_scatter_block picks a ring/halving algorithm, where
+            // reduce_scatter with a counts array was slower here than a whole all-reduce.
+            try MPIRuntime.locked {
+                try MPIRuntime.check("MPI_Reduce_scatter_block") {
+                    MPI_Reduce_scatter_block(send.baseAddress, receive.baseAddress, first, Self.datatype(T.self), Self.op(op), comm)
+                }
+            }
+            return
+        }
         var dummy = T.zero
         try withUnsafeMutablePointer(to: &dummy) { dummyPointer in
             try MPIRuntime.locked {
