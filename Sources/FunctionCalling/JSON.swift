@@ -63,6 +63,13 @@ public enum JSON {
         }
     }
 
+    /// `s` as a JSON string literal (quotes, backslashes and control characters escaped).
+    public static func quoted(_ s: String) -> String {
+        var out = ""
+        writeString(s, into: &out)
+        return out
+    }
+
     static func writeString(_ s: String, into out: inout String) {
         out += "\""
         if !s.utf8.contains(where: { $0 < 0x20 || $0 == UInt8(ascii: "\"") || $0 == UInt8(ascii: "\\") }) {

@@ -1,4 +1,5 @@
 import Foundation
+import FunctionCalling
 
 /// Reading and writing Hugging Face's `tokenizer.json` layout: a BPE model whose vocabulary and
 /// merges are written in GPT-2's byte-to-character map, the `ByteLevel` pre-tokenizer (regex on,
@@ -13,7 +14,7 @@ extension BPETokenizer {
         var s = "{\n  \"version\": \"1.0\",\n  \"truncation\": null,\n  \"padding\": null,\n  \"added_tokens\": ["
         for (k, t) in specialTokens.enumerated() {
             s += k == 0 ? "\n" : ",\n"
-            s += "    {\"id\": \(t.id), \"content\": \(jsonQuote(t.content)), \"single_word\": false, \"lstrip\": false, "
+            s += "    {\"id\": \(t.id), \"content\": \(JSON.quoted(t.content)), \"single_word\": false, \"lstrip\": false, "
                 + "\"rstrip\": false, \"normalized\": false, \"special\": true}"
         }
         s += "\n  ],\n  \"normalizer\": null,\n"
@@ -29,12 +30,12 @@ extension BPETokenizer {
             let text = specialIDs.contains(Int32(id)) ? String(decoding: bytes, as: UTF8.self) : ByteLevelMapping.encode(bytes)
             s += first ? "\n      " : ",\n      "
             first = false
-            s += "\(jsonQuote(text)): \(id)"
+            s += "\(JSON.quoted(text)): \(id)"
         }
         s += "\n    },\n    \"merges\": ["
         for (k, m) in merges.enumerated() {
             s += k == 0 ? "\n      " : ",\n      "
-            s += jsonQuote(ByteLevelMapping.encode(tokenBytes[Int(m.left)]) + " " + ByteLevelMapping.encode(tokenBytes[Int(m.right)]))
+            s += JSON.quoted(ByteLevelMapping.encode(tokenBytes[Int(m.left)]) + " " + ByteLevelMapping.encode(tokenBytes[Int(m.right)]))
         }
         s += "\n    ]\n  }\n}\n"
         return s
@@ -191,25 +192,4 @@ extension BPETokenizer {
         if let object = value as? [String: Any], let type = object["type"] as? String { return "type \(type)" }
         return "\(value)"
     }
-}
-
-/// `s` as a JSON string literal.
-func jsonQuote(_ s: String) -> String {
-    var out = "\""
-    for u in s.unicodeScalars {
-        switch u {
-        case "\"": out += "\\\""
-        case "\\": out += "\\\\"
-        case "\n": out += "\\n"
-        case "\r": out += "\\r"
-        case "\t": out += "\\t"
-        default:
-            if u.value < 0x20 {
-                out += "\\u" + String(repeating: "0", count: 4 - String(u.value, radix: 16).count) + String(u.value, radix: 16)
-            } else {
-                out.unicodeScalars.append(u)
-            }
-        }
-    }
-    return out + "\""
 }
