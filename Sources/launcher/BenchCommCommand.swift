@@ -43,7 +43,7 @@ struct BenchCommCommand: ParsableCommand {
         let sizes = Self.parseList(bytes)!, chunks = Self.parseList(chunkBytes)!
         if comm.rank == 0 && !json {
             Console.out("bench comm: \(comm.size) ranks, Float sum in place, median of timed runs (max over ranks)")
-            Console.out("size_bytes      mode                           time_us    algbw_GB/s")
+            Console.out("size_bytes      mode                               time_us    algbw_GB/s")
         }
         for size in sizes {
             let count = size / MemoryLayout<Float>.stride
@@ -91,7 +91,7 @@ struct BenchCommCommand: ParsableCommand {
             Console.out("{\"ranks\": \(comm.size), \"bytes\": \(size), \"mode\": \"\(mode)\", \"seconds\": \(seconds), \"algbw_gb_s\": \(bandwidth)}")
         } else {
             let us = String(format: "%13.1f", seconds * 1e6), bw = String(format: "%10.3f", bandwidth)
-            Console.out("\(String(size).padding(toLength: 16, withPad: " ", startingAt: 0))\(mode.padding(toLength: 28, withPad: " ", startingAt: 0))\(us)    \(bw)")
+            Console.out("\(String(size).padding(toLength: 16, withPad: " ", startingAt: 0))\(mode.padding(toLength: 32, withPad: " ", startingAt: 0))\(us)    \(bw)")
         }
     }
 }
