@@ -73,19 +73,7 @@ enum TokenSampler {
     static func draw(logits z: UnsafePointer<Float>, vocabulary v: Int, options: SamplingOptions, u: Double,
                      work p: UnsafeMutablePointer<Float>, order: UnsafeMutablePointer<Int32>) -> (token: Int32, logProb: Float, entropy: Float) {
         let invT = 1 / options.temperature
-        var m = -Float.infinity
-        for i in 0..<v { m = max(m, z[i]) }
-        m *= invT
-        var s: Float = 0, sz: Float = 0
-        for i in 0..<v {
-            let zi = z[i] * invT
-            let e = expf(zi - m)
-            p[i] = e
-            s += e
-            sz += e * zi
-        }
-        let lse = m + logf(s)
-        let entropy = lse - sz / s
+        let (lse, entropy, s) = TokenDistribution.rowStatistics(z, count: v, inverseTemperature: invT, exps: p)
         let truncated = (options.topK.map { $0 < v } ?? false) || (options.topP.map { $0 < 1 } ?? false)
         if !truncated {
             // Inverse CDF in vocabulary order, on unnormalised weights.

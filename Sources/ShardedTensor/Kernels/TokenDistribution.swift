@@ -13,20 +13,31 @@ public enum TokenDistribution {
             let z = logits.row(r)
             let t = Int(targets[r])
             precondition(t >= 0 && t < v, "TokenDistribution: target \(t) outside 0..<\(v)")
-            var m = -Float.infinity
-            for i in 0..<v { m = max(m, z[i]) }
-            m *= invT
-            var s: Float = 0, sz: Float = 0
-            for i in 0..<v {
-                let zi = z[i] * invT
-                let e = expf(zi - m)
-                s += e
-                sz += e * zi
-            }
-            let lse = m + logf(s)
-            logProbs[r] = z[t] * invT - lse
-            entropies[r] = lse - sz / s
+            let row = rowStatistics(z, count: v, inverseTemperature: invT)
+            logProbs[r] = z[t] * invT - row.logSumExp
+            entropies[r] = row.entropy
         } }
+    }
+
+    /// One row's `logsumexp(z / T)` and the entropy of `softmax(z / T)`, shared by training and
+    /// sampling so both compute them with the same operations in the same order. When `exps` is
+    /// given it receives the unnormalised probabilities `exp(z_i / T - max)`, whose total is `sum`.
+    @inline(__always)
+    public static func rowStatistics(_ z: UnsafePointer<Float>, count v: Int, inverseTemperature invT: Float,
+                                     exps: UnsafeMutablePointer<Float>? = nil) -> (logSumExp: Float, entropy: Float, sum: Float) {
+        var m = -Float.infinity
+        for i in 0..<v { m = max(m, z[i]) }
+        m *= invT
+        var s: Float = 0, sz: Float = 0
+        for i in 0..<v {
+            let zi = z[i] * invT
+            let e = expf(zi - m)
+            if let exps { exps[i] = e }
+            s += e
+            sz += e * zi
+        }
+        let lse = m + logf(s)
+        return (lse, lse - sz / s, s)
     }
 
     /// Gradient of `sum_r a[r] * logp_r + b[r] * H_r` with respect to the logits, written into
