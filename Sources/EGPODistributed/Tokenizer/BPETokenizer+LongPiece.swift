@@ -11,7 +11,7 @@ extension BPETokenizer {
         var next = Array(1...n)  // n marks the end
         var prev = Array(-1..<(n - 1))
         var alive = [Bool](repeating: true, count: n)
-        var heap = CandidateHeap()
+        var heap = BinaryHeap<Candidate>()
         func consider(_ left: Int) {
             let right = next[left]
             guard right < n else { return }
@@ -51,37 +51,7 @@ private struct Candidate {
     var key: UInt64 { (UInt64(rank) << 32) | UInt64(UInt32(bitPattern: position)) }
 }
 
-/// A binary min-heap of candidates by (rank, position).
-private struct CandidateHeap {
-    private var items: [Candidate] = []
-
-    mutating func push(_ c: Candidate) {
-        items.append(c)
-        var i = items.count - 1
-        while i > 0 {
-            let parent = (i - 1) / 2
-            guard items[i].key < items[parent].key else { break }
-            items.swapAt(i, parent)
-            i = parent
-        }
-    }
-
-    mutating func pop() -> Candidate? {
-        guard let top = items.first else { return nil }
-        let last = items.removeLast()
-        if !items.isEmpty {
-            items[0] = last
-            var i = 0
-            while true {
-                let l = 2 * i + 1, r = l + 1
-                var best = i
-                if l < items.count && items[l].key < items[best].key { best = l }
-                if r < items.count && items[r].key < items[best].key { best = r }
-                if best == i { break }
-                items.swapAt(i, best)
-                i = best
-            }
-        }
-        return top
-    }
+/// Candidates pop by (rank, position): the lowest-rank merge, leftmost first.
+extension Candidate: HeapOrdered {
+    static func comesFirst(_ a: Candidate, _ b: Candidate) -> Bool { a.key < b.key }
 }

@@ -55,15 +55,15 @@ public struct BPETrainer: Sendable {
                 wherePair[key, default: []].append(Int32(w))
             }
         }
-        var heap = PairHeap()
-        for (key, count) in pairCounts { heap.push(count: count, key: key) }
+        var heap = BinaryHeap<PairEntry>()
+        for (key, count) in pairCounts { heap.push(PairEntry(count: count, key: key)) }
 
         var merges: [BPETokenizer.Merge] = []
         var delta: [UInt64: Int] = [:]
         while tokenBytes.count < vocabSize, let top = heap.pop() {
             let current = pairCounts[top.key] ?? 0
             if current != top.count {
-                if current >= minFrequency { heap.push(count: current, key: top.key) }
+                if current >= minFrequency { heap.push(PairEntry(count: current, key: top.key)) }
                 continue
             }
             if current < minFrequency { break }
@@ -106,7 +106,7 @@ public struct BPETrainer: Sendable {
             for (key, d) in delta where d != 0 {
                 let updated = (pairCounts[key] ?? 0) + d
                 pairCounts[key] = updated > 0 ? updated : nil
-                if d > 0 { heap.push(count: updated, key: key) }
+                if d > 0 { heap.push(PairEntry(count: updated, key: key)) }
             }
         }
         return BPETokenizer(tokenBytes: tokenBytes, byteIDs: base.byteIDs, merges: merges, specialTokens: base.specialTokens)
@@ -163,41 +163,13 @@ private struct PieceCounter {
     }
 }
 
-/// A binary max-heap of (count, pair); equal counts pop the smaller pair key first, so training is deterministic.
-private struct PairHeap {
-    private var items: [(count: Int, key: UInt64)] = []
+/// A pair and its count as pushed into the trainer's heap (entries go stale when counts change;
+/// the trainer checks them on pop). The most frequent pair pops first, ties by key.
+private struct PairEntry: HeapOrdered {
+    var count: Int
+    var key: UInt64
 
-    private static func above(_ x: (count: Int, key: UInt64), _ y: (count: Int, key: UInt64)) -> Bool {
+    static func comesFirst(_ x: PairEntry, _ y: PairEntry) -> Bool {
         x.count != y.count ? x.count > y.count : x.key < y.key
-    }
-
-    mutating func push(count: Int, key: UInt64) {
-        items.append((count, key))
-        var i = items.count - 1
-        while i > 0 {
-            let parent = (i - 1) / 2
-            guard Self.above(items[i], items[parent]) else { break }
-            items.swapAt(i, parent)
-            i = parent
-        }
-    }
-
-    mutating func pop() -> (count: Int, key: UInt64)? {
-        guard let top = items.first else { return nil }
-        let last = items.removeLast()
-        if !items.isEmpty {
-            items[0] = last
-            var i = 0
-            while true {
-                let l = 2 * i + 1, r = l + 1
-                var best = i
-                if l < items.count && Self.above(items[l], items[best]) { best = l }
-                if r < items.count && Self.above(items[r], items[best]) { best = r }
-                if best == i { break }
-                items.swapAt(i, best)
-                i = best
-            }
-        }
-        return top
     }
 }
