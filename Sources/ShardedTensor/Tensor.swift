@@ -62,11 +62,12 @@ public final class FloatBuffer: @unchecked Sendable {
     public let count: Int
     public let base: UnsafeMutablePointer<Float>
 
-    /// `count` zeros.
-    public init(count: Int) {
+    /// `count` zeros, `alignment` bytes aligned (a power of two; large communication buffers use 2 MiB).
+    public init(count: Int, alignment: Int = 64) {
         precondition(count >= 0, "FloatBuffer count \(count)")
+        precondition(alignment >= 64 && alignment & (alignment - 1) == 0, "FloatBuffer alignment \(alignment)")
         self.count = count
-        let raw = UnsafeMutableRawPointer.allocate(byteCount: max(count, 1) * MemoryLayout<Float>.stride, alignment: 64)
+        let raw = UnsafeMutableRawPointer.allocate(byteCount: max(count, 1) * MemoryLayout<Float>.stride, alignment: alignment)
         base = raw.bindMemory(to: Float.self, capacity: max(count, 1))
         base.initialize(repeating: 0, count: max(count, 1))
     }

@@ -105,6 +105,19 @@ import CMPI
         }
     }
 
+    @Test func aWrappedBufferIsReducedInPlace() throws {
+        // A model's gradient buffer is sharded as it is: no copy in or out.
+        let results = try LocalCommunicator.run(size: 3) { comm in
+            let gradients = FloatBuffer((0..<10).map { Float($0 + comm.rank) })
+            let sharded = ShardedBuffer(wrapping: gradients, rank: comm.rank, worldSize: comm.size, chunkBytes: 8)
+            #expect(sharded.full.baseAddress == gradients.base)
+            try sharded.reduceScatter(comm)
+            try sharded.allGather(comm)
+            return gradients.toArray()
+        }
+        for r in results { #expect(r == (0..<10).map { Float(3 * $0 + 3) }) }
+    }
+
     @Test func shardedBufferRoundTripEqualsAllReduceWithEmptyShards() throws {
         // 3 elements over 5 ranks: two ranks own nothing and must still take part.
         let results = try LocalCommunicator.run(size: 5) { comm in

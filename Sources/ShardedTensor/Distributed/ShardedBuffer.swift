@@ -2,33 +2,39 @@
 /// stands on. Gradients are reduce-scattered so each rank holds the global sum of its shard,
 /// the optimizer updates that shard, and the shards are all-gathered back into the full buffer.
 ///
-/// Large buffers are 2 MiB-aligned: MPI moves them measurably faster (TOOLCHAIN.md).
 public final class ShardedBuffer: @unchecked Sendable {
     /// The split of `full` into shards.
     public let layout: ShardLayout
     /// The rank whose shard `shard` is.
     public let rank: Int
-    /// The whole buffer (count elements).
-    public let full: UnsafeMutableBufferPointer<Float>
+    /// The buffer held whole on every rank (owned here, or wrapped, e.g. a model's gradients).
+    public let storage: FloatBuffer
     /// Elements of each rank's shard moved per round of `reduceScatter` and `allGather`.
     public let chunkElements: Int
     /// Scratch space for one rank's piece (collectives may not alias send and receive buffers).
-    private let scratch: UnsafeMutableBufferPointer<Float>
+    private let scratch: FloatBuffer
     /// Space for one round's pieces of every rank, packed contiguously.
-    private let packing: UnsafeMutableBufferPointer<Float>
+    private let packing: FloatBuffer
 
-    /// Allocates a zeroed buffer of `count` elements split over `worldSize` ranks.
+    /// Shards `storage` in place over `worldSize` ranks: collectives read and write it directly.
     /// - Parameter chunkBytes: bytes of each rank's shard moved per round of the collectives
     ///   (the whole round moves `worldSize` times that).
-    public init(count: Int, rank: Int, worldSize: Int, chunkBytes: Int = 1 << 20) {
-        layout = ShardLayout(count: count, worldSize: worldSize)
+    public init(wrapping storage: FloatBuffer, rank: Int, worldSize: Int, chunkBytes: Int = 1 << 20) {
+        layout = ShardLayout(count: storage.count, worldSize: worldSize)
         precondition((0..<worldSize).contains(rank), "ShardedBuffer: rank \(rank) outside 0..<\(worldSize)")
         precondition(chunkBytes >= MemoryLayout<Float>.stride, "ShardedBuffer: chunkBytes \(chunkBytes) too small")
         self.rank = rank
-        full = Self.allocate(count)
+        self.storage = storage
         chunkElements = max(1, min(chunkBytes / MemoryLayout<Float>.stride, layout.counts.max() ?? 1))
-        scratch = Self.allocate(chunkElements)
-        packing = Self.allocate(chunkElements * worldSize)
+        scratch = FloatBuffer(count: chunkElements)
+        packing = FloatBuffer(count: chunkElements * worldSize)
+    }
+
+    /// Allocates a zeroed buffer of `count` elements split over `worldSize` ranks; buffers of
+    /// 4 MB or more are 2 MiB-aligned (MPI moves them faster, TOOLCHAIN.md).
+    public convenience init(count: Int, rank: Int, worldSize: Int, chunkBytes: Int = 1 << 20) {
+        let alignment = count * MemoryLayout<Float>.stride >= (4 << 20) ? (2 << 20) : 64
+        self.init(wrapping: FloatBuffer(count: count, alignment: alignment), rank: rank, worldSize: worldSize, chunkBytes: chunkBytes)
     }
 
     /// A buffer sharded over the ranks of `communicator`.
@@ -36,11 +42,8 @@ public final class ShardedBuffer: @unchecked Sendable {
         self.init(count: count, rank: communicator.rank, worldSize: communicator.size, chunkBytes: chunkBytes)
     }
 
-    deinit {
-        full.deallocate()
-        scratch.deallocate()
-        packing.deallocate()
-    }
+    /// The whole buffer (count elements).
+    public var full: UnsafeMutableBufferPointer<Float> { storage.bufferPointer }
 
     /// This rank's element range in `full`.
     public var shardRange: Range<Int> { layout.range(rank: rank) }
@@ -66,7 +69,7 @@ public final class ShardedBuffer: @unchecked Sendable {
                 at += piece.count
             }
             let mine = pieces[rank]
-            let receive = UnsafeMutableBufferPointer(rebasing: scratch[0..<mine.count])
+            let receive = UnsafeMutableBufferPointer(rebasing: scratch.bufferPointer[0..<mine.count])
             try comm.reduceScatter(UnsafeBufferPointer(rebasing: packed[0..<at]), into: receive,
                                    counts: pieces.map(\.count), op: op)
             if mine.count > 0 {
@@ -80,7 +83,7 @@ public final class ShardedBuffer: @unchecked Sendable {
         try checkWorld(comm)
         try forEachRound { pieces, packed in
             let mine = pieces[rank]
-            let send = UnsafeMutableBufferPointer(rebasing: scratch[0..<mine.count])
+            let send = UnsafeMutableBufferPointer(rebasing: scratch.bufferPointer[0..<mine.count])
             if mine.count > 0 {
                 send.baseAddress!.update(from: full.baseAddress! + layout.offsets[rank] + mine.lowerBound, count: mine.count)
             }
@@ -102,7 +105,7 @@ public final class ShardedBuffer: @unchecked Sendable {
         var start = 0
         repeat {
             let pieces = layout.counts.map { count in min(start, count)..<min(start + chunkElements, count) }
-            try body(pieces, packing)
+            try body(pieces, packing.bufferPointer)
             start += chunkElements
         } while start < longest
     }
@@ -112,13 +115,5 @@ public final class ShardedBuffer: @unchecked Sendable {
             throw CommunicatorError.sizeMismatch(operation: "ShardedBuffer", expected: layout.worldSize, actual: comm.size,
                                                  detail: "buffer was split for rank \(rank) of \(layout.worldSize), communicator is rank \(comm.rank)")
         }
-    }
-
-    private static func allocate(_ count: Int) -> UnsafeMutableBufferPointer<Float> {
-        let bytes = max(count, 1) * MemoryLayout<Float>.stride
-        let alignment = bytes >= (4 << 20) ? (2 << 20) : 64
-        let raw = UnsafeMutableRawPointer.allocate(byteCount: bytes, alignment: alignment)
-        raw.initializeMemory(as: Float.self, repeating: 0, count: max(count, 1))
-        return UnsafeMutableBufferPointer(start: raw.assumingMemoryBound(to: Float.self), count: count)
     }
 }
