@@ -1,10 +1,25 @@
 import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// The launcher executable built beside the test bundle, and a way to run it.
+///
+/// Runs go through posix_spawn and waitpid directly. Foundation's Process reaps children from its
+/// own monitoring of child exits; under Swift Testing's parallel tests a run was seen to wait
+/// forever on a child that had already exited (a zombie nobody reaped). waitpid on our own pid
+/// cannot miss it.
 public enum LauncherBinary {
     public struct Missing: Error, CustomStringConvertible {
         public let path: String
         public var description: String { "launcher not found at \(path); build it first (swift build)" }
+    }
+
+    /// A system call that failed while starting the launcher.
+    public struct SpawnFailed: Error, CustomStringConvertible {
+        public let call: String
+        public let code: Int32
+        public var description: String { "\(call) failed: \(String(cString: strerror(code)))" }
     }
 
     /// What a launcher run printed and how it ended.
@@ -25,24 +40,85 @@ public enum LauncherBinary {
         return candidate
     }
 
-    /// Runs the launcher with `arguments` and waits for it.
+    /// Runs the launcher with `arguments`, feeding `stdin`, and waits for it.
     public static func run(_ arguments: [String], stdin: String? = nil) throws -> Run {
-        let process = Process()
-        process.executableURL = try url()
-        process.arguments = arguments
-        let out = Pipe(), err = Pipe()
-        process.standardOutput = out
-        process.standardError = err
-        let input = Pipe()
-        process.standardInput = input
-        try process.run()
-        if let stdin { input.fileHandleForWriting.write(Data(stdin.utf8)) }
-        try input.fileHandleForWriting.close()
-        // Read before waiting so a full pipe cannot block the child.
-        let outData = out.fileHandleForReading.readDataToEndOfFile()
-        let errData = err.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return Run(status: process.terminationStatus, signaled: process.terminationReason == .uncaughtSignal,
-                   stdout: String(decoding: outData, as: UTF8.self), stderr: String(decoding: errData, as: UTF8.self))
+        let path = try url().path
+        // Close-on-exec pipes: a launcher spawned by a parallel test must not inherit our ends.
+        let input = try pipe(), output = try pipe(), errors = try pipe()
+        var actions = posix_spawn_file_actions_t()
+        posix_spawn_file_actions_init(&actions)
+        defer { posix_spawn_file_actions_destroy(&actions) }
+        posix_spawn_file_actions_adddup2(&actions, input.read, 0)
+        posix_spawn_file_actions_adddup2(&actions, output.write, 1)
+        posix_spawn_file_actions_adddup2(&actions, errors.write, 2)
+
+        let argv: [UnsafeMutablePointer<CChar>?] = ([path] + arguments).map { strdup($0) } + [nil]
+        defer { argv.forEach { free($0) } }
+        var pid: pid_t = 0
+        let spawned = posix_spawn(&pid, path, &actions, nil, argv, environ)
+        for fd in [input.read, output.write, errors.write] { close(fd) }
+        guard spawned == 0 else {
+            for fd in [input.write, output.read, errors.read] { close(fd) }
+            throw SpawnFailed(call: "posix_spawn \(path)", code: spawned)
+        }
+
+        // stderr drains on its own thread so a chatty child can never block on a full pipe.
+        let errorText = ReadAll(errors.read)
+        let thread = Thread { errorText.run() }
+        thread.start()
+        if let stdin { Data(stdin.utf8).withUnsafeBytes { writeAll(input.write, $0) } }
+        close(input.write)
+        let outputText = ReadAll(output.read)
+        outputText.run()
+
+        var status: Int32 = 0
+        while waitpid(pid, &status, 0) < 0 {
+            guard errno == EINTR else { throw SpawnFailed(call: "waitpid", code: errno) }
+        }
+        errorText.wait()
+        let signal = status & 0x7f
+        return Run(status: signal != 0 ? signal : (status >> 8) & 0xff, signaled: signal != 0,
+                   stdout: outputText.text, stderr: errorText.text)
+    }
+
+    private static func pipe() throws -> (read: Int32, write: Int32) {
+        var fds: [Int32] = [0, 0]
+        guard Glibc.pipe(&fds) == 0 else { throw SpawnFailed(call: "pipe", code: errno) }
+        for fd in fds where fcntl(fd, F_SETFD, FD_CLOEXEC) != 0 { throw SpawnFailed(call: "fcntl FD_CLOEXEC", code: errno) }
+        return (fds[0], fds[1])
+    }
+
+    private static func writeAll(_ fd: Int32, _ bytes: UnsafeRawBufferPointer) {
+        var offset = 0
+        while offset < bytes.count {
+            let n = write(fd, bytes.baseAddress! + offset, bytes.count - offset)
+            if n < 0 && errno == EINTR { continue }
+            if n <= 0 { return }   // the child closed its stdin; what it read is what it gets
+            offset += n
+        }
+    }
+
+    /// Reads a file descriptor to its end, then closes it.
+    private final class ReadAll: @unchecked Sendable {
+        private let fd: Int32
+        private var bytes: [UInt8] = []
+        private let done = DispatchSemaphore(value: 0)
+
+        init(_ fd: Int32) { self.fd = fd }
+
+        func run() {
+            var chunk = [UInt8](repeating: 0, count: 65536)
+            while true {
+                let n = chunk.withUnsafeMutableBytes { read(fd, $0.baseAddress, $0.count) }
+                if n < 0 && errno == EINTR { continue }
+                if n <= 0 { break }
+                bytes.append(contentsOf: chunk[0..<n])
+            }
+            close(fd)
+            done.signal()
+        }
+
+        func wait() { done.wait() }
+        var text: String { String(decoding: bytes, as: UTF8.self) }
     }
 }
