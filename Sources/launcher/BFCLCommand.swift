@@ -55,6 +55,6 @@ struct BFCLCheckCommand: ParsableCommand {
             out += "\n"
         }
         FileHandle.standardOutput.write(Data(out.utf8))
-        FileHandle.standardError.write(Data((BFCLResultsCheck.summary(outcomes) + "\n").utf8))
+        Console.err(BFCLResultsCheck.summary(outcomes))
     }
 }

@@ -89,9 +89,7 @@ struct BenchModelCommand: ParsableCommand {
             report.append(("generate_tokens_per_s_b64_groups_of_\(group)", shared.totalTokensPerSecond))
         }
         if json {
-            let object = Dictionary(uniqueKeysWithValues: report)
-            let data = try JSONSerialization.data(withJSONObject: object, options: [.sortedKeys])
-            print(String(decoding: data, as: UTF8.self))
+            Console.out(try JSONLines.encode(Dictionary(uniqueKeysWithValues: report)))
         } else {
             for (k, v) in report {
                 if let d = v as? Double { print("\(k.padding(toLength: 42, withPad: " ", startingAt: 0)) \(String(format: "%.4g", d))") }
