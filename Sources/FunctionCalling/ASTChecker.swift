@@ -12,7 +12,7 @@ public struct ASTChecker: Sendable {
 
     /// BFCL's whole per-entry pipeline on a raw model output in Python-call syntax: decode
     /// (§2.1–2.2), then route by the task's category.
-    public func check(rawOutput: String, task: Task, returnFormat: BFCLReturnFormat = .python) -> CheckResult {
+    public func check(rawOutput: String, task: FunctionTask, returnFormat: BFCLReturnFormat = .python) -> CheckResult {
         switch task.category.route {
         case .irrelevance, .relevance:
             // BFCL decodes these with the Python decoder whatever the return format.
@@ -36,7 +36,7 @@ public struct ASTChecker: Sendable {
     }
 
     /// The checker's verdict on already-decoded calls (any output form).
-    public func check(calls: [FunctionCall], task: Task) -> CheckResult {
+    public func check(calls: [FunctionCall], task: FunctionTask) -> CheckResult {
         let route = task.category.route
         if route == .irrelevance || route == .relevance {
             return relevanceVerdict(containsCall: !calls.isEmpty, route: route)

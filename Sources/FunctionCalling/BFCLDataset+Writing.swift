@@ -8,7 +8,7 @@ extension BFCLDataset {
     ///   - stem: the file-name stem, usually a category's raw value (`simple_python`).
     /// - Returns: the prompt file and the answer file (nil when no task has ground truth).
     @discardableResult
-    public static func write(_ tasks: [Task], to directory: URL, stem: String) throws(BFCLDatasetError) -> (prompts: URL, answers: URL?) {
+    public static func write(_ tasks: [FunctionTask], to directory: URL, stem: String) throws(BFCLDatasetError) -> (prompts: URL, answers: URL?) {
         let dataDir = directory.appendingPathComponent("data")
         let answerDir = directory.appendingPathComponent("possible_answer")
         let name = "BFCL_v4_\(stem).json"

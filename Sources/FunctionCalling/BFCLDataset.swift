@@ -48,14 +48,14 @@ public struct BFCLDataset: Sendable {
     }
 
     /// All tasks of one category, in file order, with their ground truth joined by id.
-    public func load(_ category: TaskCategory) throws(BFCLDatasetError) -> [Task] {
+    public func load(_ category: TaskCategory) throws(BFCLDatasetError) -> [FunctionTask] {
         try Self.load(promptFile: promptFile(category), answerFile: category.hasPossibleAnswers ? answerFile(category) : nil,
                       category: category)
     }
 
     /// Tasks of several categories, in the order given.
-    public func load(_ categories: [TaskCategory] = TaskCategory.allCases) throws(BFCLDatasetError) -> [Task] {
-        var all: [Task] = []
+    public func load(_ categories: [TaskCategory] = TaskCategory.allCases) throws(BFCLDatasetError) -> [FunctionTask] {
+        var all: [FunctionTask] = []
         for c in categories { all += try load(c) }
         return all
     }
@@ -63,7 +63,7 @@ public struct BFCLDataset: Sendable {
     /// Loads a prompt file and, when given, its possible-answer file (for synthetic data too).
     /// - Parameters:
     ///   - category: the category of every task, or nil to derive each from its id as BFCL does.
-    public static func load(promptFile: URL, answerFile: URL?, category: TaskCategory?) throws(BFCLDatasetError) -> [Task] {
+    public static func load(promptFile: URL, answerFile: URL?, category: TaskCategory?) throws(BFCLDatasetError) -> [FunctionTask] {
         var answers: [String: (line: Int, calls: [ExpectedCall])] = [:]
         var answerOrder: [String] = []
         if let answerFile {
@@ -87,7 +87,7 @@ public struct BFCLDataset: Sendable {
                 }
             }
         }
-        var tasks: [Task] = []
+        var tasks: [FunctionTask] = []
         var seen = Set<String>()
         try forEachLine(promptFile) { (line, value) throws(BFCLDatasetError) in
             let file = promptFile.lastPathComponent
@@ -115,7 +115,7 @@ public struct BFCLDataset: Sendable {
                     }
                     truth = a.calls
                 }
-                tasks.append(Task(id: id, category: taskCategory, messages: messages, functions: functions, groundTruth: truth))
+                tasks.append(FunctionTask(id: id, category: taskCategory, messages: messages, functions: functions, groundTruth: truth))
             } catch let e as BFCLFormat.EntryError {
                 throw .malformedLine(file: file, line: line, problem: e.problem)
             } catch {

@@ -150,7 +150,7 @@ public enum BFCLFormat {
     }
 
     /// The prompt entry of a task as one JSON line (no trailing newline).
-    public static func promptLine(_ task: Task) -> String {
+    public static func promptLine(_ task: FunctionTask) -> String {
         let question: Value = .list([.list(task.messages.map { .object([("role", .string($0.role)), ("content", .string($0.content))]) })])
         return JSON.serialize(.object([("id", .string(task.id)), ("question", question),
                                        ("function", .list(task.functions.map { json($0) }))]))
@@ -164,7 +164,7 @@ public enum BFCLFormat {
     }
 
     /// The possible-answer entry of a task as one JSON line, or nil when it has no ground truth.
-    public static func possibleAnswerLine(_ task: Task) -> String? {
+    public static func possibleAnswerLine(_ task: FunctionTask) -> String? {
         guard let truth = task.groundTruth else { return nil }
         return JSON.serialize(.object([("id", .string(task.id)), ("ground_truth", json(truth))]))
     }

@@ -43,7 +43,7 @@ public struct BFCLResultsCheck {
     public let dataset: BFCLDataset
     public var checker: ASTChecker
     public var format: ResultFormat
-    private var tasks: [String: Task] = [:]
+    private var tasks: [String: FunctionTask] = [:]
     private var loaded: Set<TaskCategory> = []
 
     public init(dataset: BFCLDataset, checker: ASTChecker = ASTChecker(), format: ResultFormat = .python) {
@@ -53,7 +53,7 @@ public struct BFCLResultsCheck {
     }
 
     /// The task with this id, loading its category on first use.
-    public mutating func task(id: String, file: String, line: Int) throws(InputError) -> Task {
+    public mutating func task(id: String, file: String, line: Int) throws(InputError) -> FunctionTask {
         guard let category = TaskCategory(taskID: id) else {
             throw .badLine(file: file, line: line, problem: "id \(id.debugDescription) is not of a Python-syntax BFCL category (got category \(TaskCategory.name(fromID: id).debugDescription))")
         }
@@ -70,7 +70,7 @@ public struct BFCLResultsCheck {
     }
 
     /// Checks one raw output against a task, in this check's output format.
-    public func verdict(result: String, task: Task) -> CheckResult {
+    public func verdict(result: String, task: FunctionTask) -> CheckResult {
         switch format {
         case .python:
             return checker.check(rawOutput: result, task: task)
@@ -99,7 +99,7 @@ public struct BFCLResultsCheck {
                 guard case .string(let result)? = value["result"] else {
                     throw .malformedLine(file: file, line: line, problem: "no string \"result\" (the raw model output)")
                 }
-                let task: Task
+                let task: FunctionTask
                 do throws(InputError) {
                     task = try self.task(id: id, file: file, line: line)
                 } catch {

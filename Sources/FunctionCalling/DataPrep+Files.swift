@@ -17,7 +17,7 @@ extension DataPrep {
     /// Writes tasks in BFCL's layout under `directory`: `data/BFCL_v4_<category>.json` and, for
     /// tasks with ground truth, `possible_answer/BFCL_v4_<category>.json`. Returns the paths.
     @discardableResult
-    public static func write(_ tasks: [Task], to directory: URL) throws(FileError) -> [String] {
+    public static func write(_ tasks: [FunctionTask], to directory: URL) throws(FileError) -> [String] {
         var prompts: [TaskCategory: [String]] = [:]
         var answers: [TaskCategory: [String]] = [:]
         for t in tasks {

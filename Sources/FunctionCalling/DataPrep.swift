@@ -56,9 +56,9 @@ public enum DataPrep {
     /// The outcome over a set of tasks.
     public struct Report: Sendable {
         /// Tasks to keep, repaired where a rule applied, in input order.
-        public var kept: [Task] = []
-        public var dropped: [(task: Task, findings: [Finding])] = []
-        public var repaired: [(task: Task, findings: [Finding])] = []
+        public var kept: [FunctionTask] = []
+        public var dropped: [(task: FunctionTask, findings: [Finding])] = []
+        public var repaired: [(task: FunctionTask, findings: [Finding])] = []
 
         /// Number of tasks per reason (a task counts once per reason it has).
         public var counts: [Reason: Int] {
@@ -84,7 +84,7 @@ public enum DataPrep {
     }
 
     /// Applies the rules to every task. Tasks without ground truth (irrelevance) are kept as is.
-    public static func validate(_ tasks: [Task]) -> Report {
+    public static func validate(_ tasks: [FunctionTask]) -> Report {
         var report = Report()
         for task in tasks {
             let (fixed, findings) = validate(task)
@@ -100,7 +100,7 @@ public enum DataPrep {
 
     /// One task: the repaired task and what the rules found (a drop reason among them means the
     /// task must not be used).
-    public static func validate(_ task: Task) -> (Task, [Finding]) {
+    public static func validate(_ task: FunctionTask) -> (FunctionTask, [Finding]) {
         guard let truth = task.groundTruth else { return (task, []) }
         var findings: [Finding] = []
         var fixedCalls: [ExpectedCall] = []

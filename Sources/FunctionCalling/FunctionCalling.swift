@@ -2,7 +2,7 @@
 ///
 /// Main entry points:
 /// - `BFCLDataset` loads BFCL's JSON-lines files (the shipped copy: `BFCLDataset.bundled`) into
-///   `Task`s: messages, offered `FunctionSchema`s and the ground truth as `ExpectedCall`s;
+///   `FunctionTask`s: messages, offered `FunctionSchema`s and the ground truth as `ExpectedCall`s;
 ///   `BFCLFormat` and `BFCLDataset.write` go the other way.
 /// - `PythonCallDecoder` decodes BFCL's Python-call syntax exactly as BFCL does (with its quirks),
 ///   `ToolCallDecoder` the project's `<tool_call>{json}</tool_call>` form, `BFCLJSONDecoder` BFCL's

@@ -43,7 +43,7 @@ public enum PromptFormat {
         "Reply <think>reasoning</think><answer>[func(arg=value, ...)]</answer>, [] if no function fits."
 
     /// The prompt for a task, ending with the assistant marker.
-    public static func prompt(_ task: Task) -> String {
+    public static func prompt(_ task: FunctionTask) -> String {
         prompt(functions: task.functions, messages: task.messages)
     }
 

@@ -47,7 +47,7 @@ public struct Reward: Sendable, Hashable {
     /// whitespace before, between and after. The answer is decoded in `format` and checked with
     /// BFCL's rules; for irrelevance tasks the right answer is no call at all (`[]` in Python form,
     /// an empty answer in tool-call form), and for relevance tasks any call.
-    public static func score(completion: String, task: Task, format: OutputFormat, checker: ASTChecker = ASTChecker()) -> Reward {
+    public static func score(completion: String, task: FunctionTask, format: OutputFormat, checker: ASTChecker = ASTChecker()) -> Reward {
         let answer: Substring
         switch split(completion) {
         case .failure(let problem): return Reward(failure: .format(problem), calls: nil)

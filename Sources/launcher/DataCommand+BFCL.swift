@@ -78,7 +78,7 @@ extension DataCommand {
         @Option(help: "Directory with data/ and possible_answer/ (default: the shipped BFCL copy).")
         var dataDir: String?
 
-        @Option(help: "Task id, e.g. simple_python_0.")
+        @Option(help: "FunctionTask id, e.g. simple_python_0.")
         var id: String
 
         func run() throws {
@@ -102,7 +102,7 @@ extension DataCommand {
 /// Where `launcher data` reads BFCL-layout tasks from.
 enum DataDirectory {
     /// The tasks of every category present under `path` (the shipped BFCL copy when nil).
-    static func load(_ path: String?) throws -> [Task] {
+    static func load(_ path: String?) throws -> [FunctionTask] {
         let dataset = BFCLDataset(directory: path.map { URL(fileURLWithPath: $0) } ?? BFCLDataset.bundledDirectory)
         let present = TaskCategory.allCases.filter { FileManager.default.fileExists(atPath: dataset.promptFile($0).path) }
         guard !present.isEmpty else {

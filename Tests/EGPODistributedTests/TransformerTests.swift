@@ -118,14 +118,14 @@ let testSequences: [[Int32]] = [[1, 4, 9, 2, 7, 3], [5, 0, 10], [8], [2, 2, 6, 1
         let batch = TokenBatch(testSequences)
         let w = testValues(batch.predictionCount, seed: 10).map { Float($0) }
         func run(_ workers: Int) -> (TokenScores, [Float], [Completion]) {
-            Parallel.workers = workers
-            defer { Parallel.workers = 1 }
-            let ws = TrainingWorkspace(config: config), grads = model.makeGradientBuffer()
-            let scores = model.forward(batch, workspace: ws)
-            model.backward(batch, logProbWeights: w, gradients: grads, workspace: ws)
-            let samples = Sampler(model: model).sample([SamplingRequest(prompt: [1, 2, 3], completionCount: 4, firstSequenceId: 0)],
-                                                       options: SamplingOptions(maxNewTokens: 6, seed: 2))
-            return (scores, grads.toArray(), samples)
+            Parallel.withWorkers(workers) {
+                let ws = TrainingWorkspace(config: config), grads = model.makeGradientBuffer()
+                let scores = model.forward(batch, workspace: ws)
+                model.backward(batch, logProbWeights: w, gradients: grads, workspace: ws)
+                let samples = Sampler(model: model).sample([SamplingRequest(prompt: [1, 2, 3], completionCount: 4, firstSequenceId: 0)],
+                                                           options: SamplingOptions(maxNewTokens: 6, seed: 2))
+                return (scores, grads.toArray(), samples)
+            }
         }
         let one = run(1), three = run(3)
         #expect(one.0 == three.0)

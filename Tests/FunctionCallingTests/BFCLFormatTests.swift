@@ -12,7 +12,7 @@ import TestSupport
         for line in prompts.split(separator: "\n").prefix(40) {
             let original = try JSON.parse(String(line))
             guard case .string(let id)? = original["id"] else { Issue.record("no id"); continue }
-            let task = Task(id: id, category: category, messages: try BFCLFormat.messages(from: original["question"]!),
+            let task = FunctionTask(id: id, category: category, messages: try BFCLFormat.messages(from: original["question"]!),
                             functions: try (original["function"]?.listValue ?? []).map { try BFCLFormat.functionSchema(from: $0) },
                             groundTruth: nil)
             let written = try JSON.parse(BFCLFormat.promptLine(task))
@@ -27,7 +27,7 @@ import TestSupport
         for line in answers.split(separator: "\n").prefix(40) {
             let original = try JSON.parse(String(line))
             let truth = try BFCLFormat.expectedCalls(from: original["ground_truth"]!)
-            let task = Task(id: original["id"]!.stringValue!, category: category, messages: [], functions: [], groundTruth: truth)
+            let task = FunctionTask(id: original["id"]!.stringValue!, category: category, messages: [], functions: [], groundTruth: truth)
             #expect(try JSON.parse(BFCLFormat.possibleAnswerLine(task)!) == original)
         }
     }

@@ -5,14 +5,14 @@ import Testing
 private func task(
     _ category: TaskCategory = .simplePython, parameters: [(String, ParameterSchema)], required: [String],
     answer: [(String, [Value])], name: String = "f"
-) -> Task {
+) -> FunctionTask {
     let schema = FunctionSchema(name: name, description: "", parameters: parameters.map { Property(name: $0.0, schema: $0.1) },
                                 required: required)
     let truth = [ExpectedCall(functionName: name, parameters: answer.map { ExpectedCall.Parameter(name: $0.0, alternatives: $0.1) })]
-    return Task(id: "\(category.rawValue)_0", category: category, messages: [], functions: [schema], groundTruth: truth)
+    return FunctionTask(id: "\(category.rawValue)_0", category: category, messages: [], functions: [schema], groundTruth: truth)
 }
 
-private func verdict(_ output: String, _ t: Task) -> String {
+private func verdict(_ output: String, _ t: FunctionTask) -> String {
     ASTChecker().check(rawOutput: output, task: t).errorTypeString
 }
 
@@ -143,7 +143,7 @@ private let triangle = task(
                                 required: ["company"])
     let truth = [ExpectedCall(functionName: "get_stock", parameters: [.init(name: "company", alternatives: [.string("Microsoft"), .string("Apple")])]),
                  ExpectedCall(functionName: "get_stock", parameters: [.init(name: "company", alternatives: [.string("Microsoft")])])]
-    let t = Task(id: "parallel_0", category: .parallel, messages: [], functions: [schema], groundTruth: truth)
+    let t = FunctionTask(id: "parallel_0", category: .parallel, messages: [], functions: [schema], groundTruth: truth)
     let checker = ASTChecker()
     #expect(checker.check(rawOutput: "[get_stock(company='Apple'), get_stock(company='Microsoft')]", task: t).valid)
     #expect(checker.check(rawOutput: "[get_stock(company='Microsoft'), get_stock(company='Apple')]", task: t).errorTypeString
@@ -153,8 +153,8 @@ private let triangle = task(
 
 /// §9: irrelevance passes anything that is not a call; relevance needs any call.
 @Test func irrelevanceAndRelevance() {
-    let irrelevant = Task(id: "irrelevance_0", category: .irrelevance, messages: [], functions: [], groundTruth: nil)
-    let relevant = Task(id: "live_relevance_0-0-0", category: .liveRelevance, messages: [], functions: [], groundTruth: nil)
+    let irrelevant = FunctionTask(id: "irrelevance_0", category: .irrelevance, messages: [], functions: [], groundTruth: nil)
+    let relevant = FunctionTask(id: "live_relevance_0-0-0", category: .liveRelevance, messages: [], functions: [], groundTruth: nil)
     let checker = ASTChecker()
     for ok in ["I cannot help with that.", "[]", "[1, 2]", "word", "Use f(x=1) maybe", ""] {
         #expect(checker.check(rawOutput: ok, task: irrelevant).valid, "\(ok)")

@@ -63,13 +63,13 @@ import Testing
         Property(name: "n", schema: ParameterSchema(type: "integer")),
     ], required: ["x"])
 
-    static func task(_ parameters: [(String, [Value])], function: String = "f") -> Task {
-        Task(id: "simple_python_0", category: .simplePython, messages: [Message(role: "user", content: "q")],
+    static func task(_ parameters: [(String, [Value])], function: String = "f") -> FunctionTask {
+        FunctionTask(id: "simple_python_0", category: .simplePython, messages: [Message(role: "user", content: "q")],
              functions: [schema], groundTruth: [ExpectedCall(functionName: function, parameters: parameters.map {
                  ExpectedCall.Parameter(name: $0.0, alternatives: $0.1) })])
     }
 
-    static func reasons(_ t: Task) -> [DataPrep.Reason] {
+    static func reasons(_ t: FunctionTask) -> [DataPrep.Reason] {
         DataPrep.validate(t).1.map(\.reason)
     }
 

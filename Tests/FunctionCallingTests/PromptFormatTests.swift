@@ -31,7 +31,7 @@ import Testing
     }
 
     @Test func promptLaysOutSystemConversationAndAssistant() {
-        let task = Task(id: "live_simple_0-0-0", category: .liveSimple, messages: [
+        let task = FunctionTask(id: "live_simple_0-0-0", category: .liveSimple, messages: [
             Message(role: "system", content: "Be brief."), Message(role: "user", content: "Weather in Oslo?"),
         ], functions: [Self.weather], groundTruth: nil)
         let p = PromptFormat.prompt(task)

@@ -6,14 +6,14 @@ private let schema = FunctionSchema(name: "get_weather", description: "", parame
     Property(name: "city", schema: ParameterSchema(type: "string")),
     Property(name: "days", schema: ParameterSchema(type: "integer")),
 ], required: ["city"])
-private let weather = Task(id: "simple_python_0", category: .simplePython, messages: [], functions: [schema], groundTruth: [
+private let weather = FunctionTask(id: "simple_python_0", category: .simplePython, messages: [], functions: [schema], groundTruth: [
     ExpectedCall(functionName: "get_weather", parameters: [.init(name: "city", alternatives: [.string("Paris")]),
                                                           .init(name: "days", alternatives: [.integer(3), .string("")])]),
 ])
-private let nothing = Task(id: "irrelevance_0", category: .irrelevance, messages: [], functions: [schema], groundTruth: nil)
+private let nothing = FunctionTask(id: "irrelevance_0", category: .irrelevance, messages: [], functions: [schema], groundTruth: nil)
 
 @Test func rewardNeedsTheLayoutAndAPassingAnswer() {
-    func label(_ completion: String, _ task: Task = weather, _ format: OutputFormat = .python) -> String {
+    func label(_ completion: String, _ task: FunctionTask = weather, _ format: OutputFormat = .python) -> String {
         Reward.score(completion: completion, task: task, format: format).failure?.label ?? "pass"
     }
     #expect(label("<think>Paris, default days.</think><answer>[get_weather(city='Paris')]</answer>") == "pass")

@@ -30,17 +30,17 @@ import TestSupport
         let x = randomValues(n * c, seed: 23), w = randomValues(c, seed: 24), dy = randomValues(n * c, seed: 25)
         let fx = floats(x), fw = floats(w), upstream = floats(dy)
         func run(_ workers: Int) -> ([Float], [Float], [Float]) {
-            Parallel.workers = workers
-            defer { Parallel.workers = 1 }
-            let y = FloatBuffer(count: n * c), rstd = FloatBuffer(count: n), dx = FloatBuffer(count: n * c), dw = FloatBuffer(count: c)
-            RMSNorm.forward(fx.matrix(rows: n, cols: c), weight: fw.base, eps: 1e-5, into: y.matrix(rows: n, cols: c), rstd: rstd.base)
-            RMSNorm.backward(upstream.matrix(rows: n, cols: c), x: fx.matrix(rows: n, cols: c), weight: fw.base, rstd: rstd.base,
-                             dx: dx.matrix(rows: n, cols: c), dWeight: dw.base)
-            let g = FloatBuffer(count: n * c), dg = FloatBuffer(count: n * c), du = FloatBuffer(count: n * c)
-            SwiGLU.forward(gate: fx.matrix(rows: n, cols: c), up: upstream.matrix(rows: n, cols: c), into: g.matrix(rows: n, cols: c))
-            SwiGLU.backward(upstream.matrix(rows: n, cols: c), gate: fx.matrix(rows: n, cols: c), up: y.matrix(rows: n, cols: c),
-                            dGate: dg.matrix(rows: n, cols: c), dUp: du.matrix(rows: n, cols: c))
-            return (y.toArray(), dx.toArray() + dw.toArray(), g.toArray() + dg.toArray() + du.toArray())
+            Parallel.withWorkers(workers) {
+                let y = FloatBuffer(count: n * c), rstd = FloatBuffer(count: n), dx = FloatBuffer(count: n * c), dw = FloatBuffer(count: c)
+                RMSNorm.forward(fx.matrix(rows: n, cols: c), weight: fw.base, eps: 1e-5, into: y.matrix(rows: n, cols: c), rstd: rstd.base)
+                RMSNorm.backward(upstream.matrix(rows: n, cols: c), x: fx.matrix(rows: n, cols: c), weight: fw.base, rstd: rstd.base,
+                                 dx: dx.matrix(rows: n, cols: c), dWeight: dw.base)
+                let g = FloatBuffer(count: n * c), dg = FloatBuffer(count: n * c), du = FloatBuffer(count: n * c)
+                SwiGLU.forward(gate: fx.matrix(rows: n, cols: c), up: upstream.matrix(rows: n, cols: c), into: g.matrix(rows: n, cols: c))
+                SwiGLU.backward(upstream.matrix(rows: n, cols: c), gate: fx.matrix(rows: n, cols: c), up: y.matrix(rows: n, cols: c),
+                                dGate: dg.matrix(rows: n, cols: c), dUp: du.matrix(rows: n, cols: c))
+                return (y.toArray(), dx.toArray() + dw.toArray(), g.toArray() + dg.toArray() + du.toArray())
+            }
         }
         let one = run(1), three = run(3)
         #expect(one.0 == three.0)

@@ -49,15 +49,14 @@ public struct SpecialToken: Sendable, Hashable, Codable {
     }
 
     public static let bos = "<|bos|>"
-    public static let eos = "<|eos|>"
+    public static let eos = PromptFormat.endOfSequence
     public static let pad = "<|pad|>"
 
-    /// The markers the prompt format needs, in id order: they take ids 256, 257, ... in both
-    /// tokenizers, so a special token has the same id whichever tokenizer a model uses.
-    public static let defaultNames: [String] = [
-        bos, eos, pad, "<|system|>", "<|user|>", "<|assistant|>",
-        "<think>", "</think>", "<answer>", "</answer>", "<tool_call>", "</tool_call>",
-    ]
+    /// bos, eos, pad, then the prompt format's other markers (one source: `PromptFormat`), in id
+    /// order: they take ids 256, 257, ... in both tokenizers, so a special token has the same id
+    /// whichever tokenizer a model uses.
+    public static let defaultNames: [String] =
+        [bos, eos, pad] + PromptFormat.specialTokens.filter { $0 != PromptFormat.endOfSequence }
 
     /// `names` with consecutive ids starting at `firstID`.
     public static func numbered(_ names: [String], from firstID: Int32 = 256) -> [SpecialToken] {

@@ -47,7 +47,7 @@ public struct FunctionWorld: Sendable {
 
     /// One generated task: the BFCL task, its reference completion and the templates it used.
     public struct Generated: Sendable {
-        public let task: Task
+        public let task: FunctionTask
         /// `<think>…</think><answer>[…]</answer>`, the SFT target (without `<|eos|>`).
         public let completion: String
         /// Ids of the question templates used (`get_weather:t1`, `smalltalk:h2`).
@@ -186,7 +186,7 @@ public struct FunctionWorld: Sendable {
 
     private func assemble(_ id: String, _ category: TaskCategory, question: String, offered: [WorldFunction],
                           calls: [WorldCallInstance], think: String, templateIDs: [String]? = nil) -> Generated {
-        let task = Task(id: id, category: category, messages: [Message(role: "user", content: question)],
+        let task = FunctionTask(id: id, category: category, messages: [Message(role: "user", content: question)],
                         functions: offered.map(\.schema),
                         groundTruth: category == .irrelevance ? nil : calls.map(\.expected))
         let answer = PythonRenderer.python(calls.map(\.call))

@@ -6,8 +6,21 @@ import Dispatch
 /// loops run inline. Work is split by index, never by timing, so results are the same for every
 /// worker count.
 public enum Parallel {
-    /// Worker count; set together with OpenBLAS's threads through `Matmul.threads`.
-    nonisolated(unsafe) public static var workers = 1
+    /// Worker count for this process; set together with OpenBLAS's threads through `Matmul.threads`.
+    /// Inside `withWorkers(_:_:)` it reads the scoped count instead, so tests that compare worker
+    /// counts can run concurrently without racing on a global.
+    public static var workers: Int {
+        get { scopedWorkers ?? processWorkers }
+        set { processWorkers = newValue }
+    }
+    nonisolated(unsafe) private static var processWorkers = 1
+    @TaskLocal private static var scopedWorkers: Int?
+
+    /// Runs `body` with `count` workers for kernels called from this task (and only this task).
+    public static func withWorkers<R>(_ count: Int, _ body: () throws -> R) rethrows -> R {
+        precondition(count >= 1, "Parallel.withWorkers: \(count) workers")
+        return try $scopedWorkers.withValue(count, operation: body)
+    }
 
     /// Calls `body(task, worker)` for every task in 0..<count; tasks with the same worker id run
     /// one after another, so `worker` can index per-worker scratch (0..<workers). Inside, BLAS is

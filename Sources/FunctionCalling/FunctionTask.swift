@@ -11,7 +11,7 @@ public struct Message: Sendable, Equatable, Hashable {
 
 /// A function-calling task: the conversation, the offered functions and, when the category has
 /// one, the ground truth (BFCL's possible answer).
-public struct Task: Sendable, Equatable {
+public struct FunctionTask: Sendable, Equatable {
     /// BFCL's id, e.g. `simple_python_0` or `live_simple_3-2-1`.
     public var id: String
     public var category: TaskCategory
