@@ -1,3 +1,5 @@
+import FunctionCalling
+
 /// Turns text into token ids and back. Both implementations (`ByteTokenizer`, `BPETokenizer`)
 /// start from the 256 byte values, so any UTF-8 text round-trips exactly, and both match named
 /// special tokens (`<|bos|>`, `<tool_call>`, ...) in the raw text before anything else.
