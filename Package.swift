@@ -16,6 +16,8 @@ let package = Package(
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+        // YAML run configs (JSON is read by Foundation).
+        .package(url: "https://github.com/jpsim/Yams", from: "5.0.1"),
     ],
     targets: [
         .systemLibrary(name: "CMPI", pkgConfig: "ompi-c", providers: [.apt(["libopenmpi-dev", "openmpi-bin"])]),
@@ -29,7 +31,7 @@ let package = Package(
         // The task world: BFCL data, decoders, the AST checker, synthetic tasks. No training.
         .target(name: "FunctionCalling", resources: [.copy("Resources/bfcl")]),
         // The policy and the algorithm.
-        .target(name: "EGPODistributed", dependencies: ["ShardedTensor", "HDF5", "FunctionCalling"]),
+        .target(name: "EGPODistributed", dependencies: ["ShardedTensor", "HDF5", "FunctionCalling", "Yams"]),
         .executableTarget(
             name: "launcher",
             dependencies: [

@@ -56,9 +56,8 @@ struct ModelBenchmark {
         let ws = TrainingWorkspace(config: config)
         let grads = model.makeGradientBuffer()
         // The trainer's optimizer path: global grad-norm clip, then AdamW over the whole buffer.
-        var optimizer = AdamW(.init(beta1: 0.9, beta2: 0.95, weightDecay: 0.1))
-        let m = FloatBuffer(count: model.parameters.count), v = FloatBuffer(count: model.parameters.count)
-        let everything = 0..<model.parameters.count
+        var optimizer = OptimizerStep(layout: model.layout, hyperparameters: .init(beta1: 0.9, beta2: 0.95, weightDecay: 0.1),
+                                      maxGradNorm: 1, schedule: ConstantSchedule(learningRate: 1e-4))
         let n = batch.predictionCount
         let weights = [Float](repeating: -1 / Float(n), count: n)
         var total: [Double] = [], fwd: [Double] = [], bwd: [Double] = [], opt: [Double] = []
@@ -69,10 +68,7 @@ struct ModelBenchmark {
             let t1 = Self.now()
             model.backward(batch, logProbWeights: weights, gradients: grads, workspace: ws)
             let t2 = Self.now()
-            let norm = GradientClipping.sumOfSquares(UnsafeBufferPointer(grads.bufferPointer), range: everything).squareRoot()
-            optimizer.step(parameters: model.parameters.bufferPointer, gradients: UnsafeBufferPointer(grads.bufferPointer),
-                           firstMoment: m.bufferPointer, secondMoment: v.bufferPointer, range: everything, learningRate: 1e-4,
-                           gradientScale: GradientClipping.clipCoefficient(globalNorm: norm, maxNorm: 1))
+            _ = try optimizer.apply(parameters: model.parameters, gradients: grads)
             let t3 = Self.now()
             if step > 0 { total.append(t3 - t0); fwd.append(t1 - t0); bwd.append(t2 - t1); opt.append(t3 - t2) }
         }

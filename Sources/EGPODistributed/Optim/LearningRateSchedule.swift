@@ -56,3 +56,19 @@ public struct WarmupCosineSchedule: LearningRateSchedule, Codable, Equatable {
         return Float(Double(floor) + Double(peak - floor) * 0.5 * (1 + cos(Double.pi * progress)))
     }
 }
+
+/// Linear warm-up to `peak` (as in `WarmupCosineSchedule`), then `peak` for ever.
+public struct WarmupConstantSchedule: LearningRateSchedule, Codable, Equatable {
+    public var peak: Float
+    public var warmupSteps: Int
+
+    public init(peak: Float, warmupSteps: Int = 0) {
+        precondition(warmupSteps >= 0, "warm-up \(warmupSteps) steps must be >= 0")
+        self.peak = peak
+        self.warmupSteps = warmupSteps
+    }
+
+    public func callAsFunction(_ step: Int) -> Float {
+        step < warmupSteps ? Float(Double(peak) * Double(step + 1) / Double(warmupSteps)) : peak
+    }
+}

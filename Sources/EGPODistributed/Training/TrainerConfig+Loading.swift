@@ -1,0 +1,206 @@
+import Foundation
+import Yams
+
+extension TrainerConfig {
+    /// One `--set key=value` override: `key` is a dotted path (`egpo.lambda`), `value` is read as
+    /// JSON when it parses (numbers, true/false, quoted strings), else taken as a string.
+    public struct Override: Sendable, Equatable {
+        public var key: String
+        public var value: String
+
+        public init(key: String, value: String) {
+            self.key = key
+            self.value = value
+        }
+
+        /// Parses `key=value`.
+        public init(parsing text: String) throws(ConfigError) {
+            guard let eq = text.firstIndex(of: "="), eq != text.startIndex else { throw .badOverride(text) }
+            key = String(text[..<eq]).trimmingCharacters(in: .whitespaces)
+            value = String(text[text.index(after: eq)...])
+        }
+    }
+
+    /// The defaults, then the file (YAML or JSON, by extension; `.json` is JSON, anything else
+    /// YAML, which also reads JSON), then the overrides in order; then `validate(worldSize:)`.
+    /// Unknown keys and values of the wrong kind are refused naming the key and where it came from.
+    public static func resolve(file: String?, overrides: [Override], worldSize: Int = 1,
+                               purpose: Purpose = .reinforcement) throws(ConfigError) -> TrainerConfig {
+        var tree = try TrainerConfig().tree()
+        if let file {
+            let loaded = try loadTree(file)
+            try merge(loaded, into: &tree, path: [], source: file)
+        }
+        for o in overrides {
+            let path = o.key.split(separator: ".").map(String.init)
+            guard !path.isEmpty else { throw .badOverride("\(o.key)=\(o.value)") }
+            try set(path: path, to: parseOverrideValue(o.value), in: &tree, source: "--set \(o.key)")
+        }
+        let config = try decode(tree, source: file ?? "defaults")
+        try config.validate(worldSize: worldSize, purpose: purpose)
+        return config
+    }
+
+    /// Reads a resolved config written by a run (`config.json`), without overrides.
+    public static func read(json text: String, source: String) throws(ConfigError) -> TrainerConfig {
+        guard let object = try? JSONSerialization.jsonObject(with: Data(text.utf8)) else {
+            throw .syntax(file: source, message: "not valid JSON")
+        }
+        var tree = try TrainerConfig().tree()
+        try merge(object, into: &tree, path: [], source: source)
+        return try decode(tree, source: source)
+    }
+
+    /// The config as pretty, key-sorted JSON (what `config.json` holds).
+    public func json() -> String {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+        // Encoding plain value types into JSON cannot fail.
+        return String(decoding: try! encoder.encode(self), as: UTF8.self)
+    }
+
+    /// Every setting as `key  value`, one per line in key order, `*` marking values that differ
+    /// from the defaults.
+    public func table() -> String {
+        let mine = flatten((try? tree()) ?? [:]), defaults = flatten((try? TrainerConfig().tree()) ?? [:])
+        let width = mine.keys.map(\.count).max() ?? 0
+        return mine.keys.sorted().map { key in
+            let value = mine[key]!
+            let mark = defaults[key] == value ? " " : "*"
+            return "\(mark) \(key.padding(toLength: width, withPad: " ", startingAt: 0))  \(value)"
+        }.joined(separator: "\n")
+    }
+
+    /// Keys whose values differ between `self` and `other`, as `key: old -> new` lines.
+    public func changes(from other: TrainerConfig) -> [String] {
+        let a = flatten((try? other.tree()) ?? [:]), b = flatten((try? tree()) ?? [:])
+        return b.keys.sorted().compactMap { k in a[k] == b[k] ? nil : "\(k): \(a[k] ?? "-") -> \(b[k]!)" }
+    }
+
+    // MARK: - Trees
+
+    func tree() throws(ConfigError) -> [String: Any] {
+        do {
+            let data = try JSONEncoder().encode(self)
+            return try JSONSerialization.jsonObject(with: data) as! [String: Any]
+        } catch {
+            throw .syntax(file: "defaults", message: "\(error)")
+        }
+    }
+
+    static func loadTree(_ file: String) throws(ConfigError) -> Any {
+        var isDirectory: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: file, isDirectory: &isDirectory) else { throw .unreadable(file: file, reason: "no such file") }
+        guard !isDirectory.boolValue else { throw .unreadable(file: file, reason: "is a directory, expected a YAML or JSON file") }
+        guard let data = FileManager.default.contents(atPath: file), let text = String(data: data, encoding: .utf8) else {
+            throw .unreadable(file: file, reason: "cannot read it as UTF-8 text")
+        }
+        let object: Any?
+        if file.hasSuffix(".json") {
+            do { object = try JSONSerialization.jsonObject(with: data) } catch {
+                throw .syntax(file: file, message: "not valid JSON (\((error as NSError).userInfo[NSDebugDescriptionErrorKey] ?? error))")
+            }
+        } else {
+            do { object = try Yams.load(yaml: text) } catch { throw .syntax(file: file, message: "\(error)") }
+        }
+        guard let object, object is [String: Any] else {
+            throw .syntax(file: file, message: "expected a mapping of sections (run, data, model, rollout, egpo, optimizer, sft, eval) at the top")
+        }
+        return object
+    }
+
+    static func merge(_ value: Any, into tree: inout [String: Any], path: [String], source: String) throws(ConfigError) {
+        guard let object = value as? [String: Any] else {
+            throw .wrongKind(key: path.joined(separator: "."), expected: "a mapping of settings", got: describe(value), source: source)
+        }
+        for (key, child) in object {
+            try set(path: path + [key], to: child, in: &tree, source: source)
+        }
+    }
+
+    static func set(path: [String], to value: Any, in tree: inout [String: Any], source: String) throws(ConfigError) {
+        func assign(_ node: inout [String: Any], _ rest: ArraySlice<String>, _ done: [String], _ value: Any) throws(ConfigError) {
+            let key = rest.first!
+            guard let existing = node[key] else {
+                throw .unknownKey(key: (done + [key]).joined(separator: "."), source: source,
+                                  known: node.keys.sorted().map { (done + [$0]).joined(separator: ".") })
+            }
+            if rest.count == 1 {
+                if var section = existing as? [String: Any] {
+                    // A whole section given at once: merge it key by key so its unknown keys are caught.
+                    guard let given = value as? [String: Any] else {
+                        throw .wrongKind(key: (done + [key]).joined(separator: "."), expected: "a section of settings",
+                                         got: describe(value), source: source)
+                    }
+                    for k in given.keys { try assign(&section, [k][...], done + [key], given[k]!) }
+                    node[key] = section
+                } else {
+                    node[key] = coerce(value, like: existing)
+                }
+                return
+            }
+            guard var section = existing as? [String: Any] else {
+                throw .unknownKey(key: (done + Array(rest)).joined(separator: "."), source: source,
+                                  known: [(done + [key]).joined(separator: ".")])
+            }
+            try assign(&section, rest.dropFirst(), done + [key], value)
+            node[key] = section
+        }
+        try assign(&tree, path[...], [], value)
+    }
+
+    /// YAML leaves `1e-6` a string and `--set run.runDir=5` parses as a number; follow the kind
+    /// of the default so both mean what they say. Anything else is left for the decoder to judge.
+    static func coerce(_ value: Any, like existing: Any) -> Any {
+        if existing is String, !(value is String), !(value is [Any]), !(value is [String: Any]) { return "\(value)" }
+        if existing is NSNumber, let text = value as? String, let number = Double(text) { return number }
+        return value
+    }
+
+    static func parseOverrideValue(_ text: String) -> Any {
+        if let v = try? JSONSerialization.jsonObject(with: Data(text.utf8), options: [.fragmentsAllowed]) { return v }
+        return text
+    }
+
+    static func decode(_ tree: [String: Any], source: String) throws(ConfigError) -> TrainerConfig {
+        let data: Data
+        do { data = try JSONSerialization.data(withJSONObject: tree) } catch { throw .syntax(file: source, message: "\(error)") }
+        do {
+            return try JSONDecoder().decode(TrainerConfig.self, from: data)
+        } catch let error as DecodingError {
+            throw ConfigError(decoding: error, tree: tree, source: source)
+        } catch {
+            throw .syntax(file: source, message: "\(error)")
+        }
+    }
+
+    static func describe(_ value: Any) -> String {
+        if let s = value as? String { return s.debugDescription }
+        if value is [String: Any] { return "a mapping" }
+        if value is [Any] { return "a list" }
+        if value is NSNull { return "null" }
+        return "\(value)"
+    }
+
+    static func lookup(_ path: [String], in tree: [String: Any]) -> Any? {
+        var node: Any = tree
+        for key in path {
+            guard let dict = node as? [String: Any], let next = dict[key] else { return nil }
+            node = next
+        }
+        return node
+    }
+
+    func flatten(_ tree: [String: Any], prefix: String = "") -> [String: String] {
+        var out: [String: String] = [:]
+        for (k, v) in tree {
+            let key = prefix.isEmpty ? k : "\(prefix).\(k)"
+            if let section = v as? [String: Any] {
+                out.merge(flatten(section, prefix: key)) { a, _ in a }
+            } else {
+                out[key] = v is String ? (v as! String).debugDescription : "\(v)"
+            }
+        }
+        return out
+    }
+}

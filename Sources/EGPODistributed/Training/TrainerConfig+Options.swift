@@ -1,0 +1,63 @@
+/// A config value that is one of a fixed set of names; a wrong name is refused listing the others.
+public protocol ConfigChoice: RawRepresentable<String>, CaseIterable, Codable, Sendable, Equatable {}
+
+extension ConfigChoice {
+    public init(from decoder: Decoder) throws {
+        let text = try decoder.singleValueContainer().decode(String.self)
+        guard let value = Self(rawValue: text) else {
+            throw DecodingError.dataCorrupted(.init(
+                codingPath: decoder.codingPath,
+                debugDescription: "\(text.debugDescription) is not one of \(Self.allCases.map(\.rawValue).joined(separator: ", "))"))
+        }
+        self = value
+    }
+
+    public func encode(to encoder: Encoder) throws {
+        var c = encoder.singleValueContainer()
+        try c.encode(rawValue)
+    }
+}
+
+extension TrainerConfig {
+    /// How group-relative advantages are scaled (EGPO.md step 2).
+    public enum ScaleRewards: String, ConfigChoice {
+        /// (r - group mean) / (group std + eps).
+        case group
+        /// (r - group mean) / (std over the whole global batch + eps).
+        case batch
+        /// r - group mean (Dr.GRPO).
+        case none
+    }
+
+    /// Where the entropy bonus's cap sits (EGPO.md step 4).
+    public enum BonusPlacement: String, ConfigChoice {
+        /// A + lambda * min(H, |A| / alpha).
+        case outside
+        /// A + min(lambda * H, |A| / alpha) (Cheng et al.).
+        case inside
+    }
+
+    /// Which entropy the bonus uses.
+    public enum BonusGranularity: String, ConfigChoice {
+        /// The mean over the think block, for every token of the completion.
+        case sequence
+        /// Each think token's own entropy; no bonus outside the think block.
+        case token
+    }
+
+    /// How per-token losses are averaged (EGPO.md step 5).
+    public enum Aggregation: String, ConfigChoice {
+        /// Sum over every completion token of the global batch / their count.
+        case tokenMean
+        /// Mean over completions of each completion's token mean (original GRPO).
+        case sequenceMeanTokenMean
+        /// Sum / (completions * maxCompletionTokens) (Dr.GRPO).
+        case tokenSumNorm
+    }
+
+    /// Learning-rate schedule shape.
+    public enum ScheduleKind: String, ConfigChoice {
+        case constant
+        case cosine
+    }
+}
