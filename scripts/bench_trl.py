@@ -433,6 +433,7 @@ def main():
         "step_seconds": [round(s, 4) for s in steps],
         "phases": phases,
         "phase_fractions": {k: round(v / median_step, 4) for k, v in phases.items()},
+        "phases_per_step": {k: [round(x, 4) for x in v] for k, v in per_phase.items()},
         "details": {k: round(statistics.median(v), 4) for k, v in sorted(details.items())},
         "completion_tokens_mean": round(statistics.mean(timed_lengths), 2) if timed_lengths else 0.0,
         "prompt_tokens_padded": padded[0] if len(padded) == 1 else statistics.mean(prompt_padded[args.warmup:]),

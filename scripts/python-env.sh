@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # Creates ./.venv in the repository (if missing) with what the Python reference scripts need:
-# CPU-only torch, transformers, tokenizers, h5py, numpy. Idempotent and quiet: when the venv
-# already imports all of them it exits at once. Prints the venv's python path on success.
+# CPU-only torch, transformers, tokenizers, h5py, numpy, and trl==1.16.0 (whose GRPO loss code
+# the EGPO loss goldens are checked against). Idempotent and quiet: when the venv already
+# imports all of them (trl at that version) it exits at once. Prints the venv's python path on
+# success.
 #
 # Only the reference scripts use Python (golden fixtures, the PyTorch benchmark); the trainer
 # never does. Override the interpreter with PYTHON=python3.11 and the location with VENV=dir.
@@ -11,7 +13,8 @@ root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 venv="${VENV:-$root/.venv}"
 python="${PYTHON:-python3}"
 torchVersion="${TORCH_VERSION:-2.13.0+cpu}"
-modules="import torch, transformers, tokenizers, h5py, numpy"
+trlVersion="${TRL_VERSION:-1.16.0}"
+modules="import torch, transformers, tokenizers, h5py, numpy, trl; assert trl.__version__ == '$trlVersion', trl.__version__"
 
 if [ -x "$venv/bin/python" ] && "$venv/bin/python" -c "$modules" >/dev/null 2>&1; then
     echo "$venv/bin/python"
@@ -35,6 +38,6 @@ if ! "$venv/bin/python" -c "import torch" >/dev/null 2>&1; then
         exit 1
     fi
 fi
-"${pip[@]}" transformers tokenizers h5py numpy || { echo "python-env: pip install transformers tokenizers h5py numpy failed" >&2; exit 1; }
-"$venv/bin/python" -c "$modules" || { echo "python-env: $venv still cannot import torch/transformers/tokenizers/h5py/numpy" >&2; exit 1; }
+"${pip[@]}" transformers tokenizers h5py numpy "trl==$trlVersion" || { echo "python-env: pip install transformers tokenizers h5py numpy trl==$trlVersion failed" >&2; exit 1; }
+"$venv/bin/python" -c "$modules" || { echo "python-env: $venv still cannot import torch/transformers/tokenizers/h5py/numpy/trl==$trlVersion" >&2; exit 1; }
 echo "$venv/bin/python"

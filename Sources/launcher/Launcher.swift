@@ -8,6 +8,7 @@ struct Launcher: ParsableCommand {
         abstract: "Sharded CPU trainer for function-calling policies with EGPO.",
         subcommands: [
             TrainCommand.self,
+            SFTCommand.self,
             InitCommand.self,
             ScoreCommand.self,
             SampleCommand.self,

@@ -38,4 +38,9 @@ public protocol Communicator: AnyObject, Sendable {
     func gather<T: CommScalar>(
         _ send: UnsafeBufferPointer<T>, into receive: UnsafeMutableBufferPointer<T>, root: Int
     ) throws
+
+    /// Ends the whole job after a failure on this rank, so no peer waits forever in its next
+    /// collective: under MPI every process exits with `errorCode` (MPI_Abort, which does not
+    /// return); in a local world the peers' pending and later collectives throw `peerFailed`.
+    func abort(errorCode: Int32)
 }

@@ -49,6 +49,10 @@ public final class LocalCommunicator: Communicator, @unchecked Sendable {
         return try results.values()
     }
 
+    public func abort(errorCode: Int32) {
+        world.fail(rank: rank)
+    }
+
     public func barrier() throws {
         try world.barrier()
     }

@@ -51,6 +51,12 @@ public final class MPICommunicator: Communicator, @unchecked Sendable {
         return String(decoding: buffer.prefix(Int(length)).map { UInt8(bitPattern: $0) }, as: UTF8.self)
     }
 
+    public func abort(errorCode: Int32) {
+        // No lock: another thread may be blocked inside MPI holding it, and MPI_Abort must still run.
+        _ = MPI_Abort(comm, errorCode)
+        exit(errorCode)
+    }
+
     public func barrier() throws {
         try MPIRuntime.locked { try MPIRuntime.check("MPI_Barrier") { MPI_Barrier(comm) } }
     }

@@ -1,0 +1,97 @@
+import Foundation
+import FunctionCalling
+import ShardedTensor
+
+/// Supervised fine-tuning on reference completions: cross-entropy on the completion tokens only
+/// (prompt tokens are read, never scored), data-parallel over the communicator.
+///
+/// Each step takes the next `sft.batchSize` examples of the global shuffled order; rank r trains
+/// its contiguous share, the loss is normalised by the global count of completion tokens, and the
+/// summed gradients go through the shared clip + AdamW step.
+public final class SFTTrainer {
+    /// A tokenised training example.
+    public struct Example: Sendable {
+        public var id: String
+        public var prompt: [Int32]
+        public var target: [Int32]
+    }
+
+    public let config: TrainerConfig
+    public let replica: PolicyReplica
+    public let examples: [Example]
+    /// Examples left out because prompt + target exceed max_position_embeddings.
+    public let droppedTooLong: Int
+    public private(set) var cursor: DataCursor
+
+    /// - Parameter tasks: tasks with references (those without one are left out).
+    public init(config: TrainerConfig, replica: PolicyReplica, tasks: [TrainingTask], codec: TaskCodec) throws(TrainingError) {
+        self.config = config
+        self.replica = replica
+        let limit = replica.model.config.maxPositionEmbeddings
+        var examples: [Example] = [], dropped = 0
+        for t in tasks {
+            guard let reference = t.reference else { continue }
+            let prompt = codec.promptTokens(t.task), target = codec.targetTokens(reference: reference)
+            if prompt.count + target.count > limit { dropped += 1; continue }
+            examples.append(Example(id: t.task.id, prompt: prompt, target: target))
+        }
+        guard !examples.isEmpty else { throw .noTasks(source: "SFT data (no task with a reference completion that fits \(limit) positions)") }
+        self.examples = examples
+        droppedTooLong = dropped
+        cursor = DataCursor(shuffleSeed: UInt64(config.run.seed) &* 0x5F7 &+ 11)
+    }
+
+    /// One optimizer step; returns its metrics (the same on every rank).
+    public func step(_ step: Int) throws -> MetricsRecord {
+        let comm = replica.communicator, model = replica.model
+        let started = ContinuousClock.now
+        var clock = PhaseClock()
+        let batch = cursor.next(config.sft.batchSize, of: examples.count)
+        let mine = Array(batch[shareRange(count: batch.count, rank: comm.rank, size: comm.size)]).map { examples[$0] }
+
+        var counts = [Double(mine.reduce(0) { $0 + $1.target.count }), 0]
+        replica.gradients.zero()
+        var localLoss = 0.0
+        let globalTokens = try comm.allReduce(counts[0], op: .sum)
+        for start in stride(from: 0, to: mine.count, by: config.rollout.microBatch) {
+            let chunk = mine[start ..< min(start + config.rollout.microBatch, mine.count)]
+            let batch = TokenBatch(chunk.map { $0.prompt + $0.target })
+            let scores = clock.measure(.scoring) { model.forward(batch, temperature: 1, workspace: replica.workspace) }
+            var weights = [Float](repeating: 0, count: batch.predictionCount)
+            for (s, e) in chunk.enumerated() {
+                for row in batch.completionRange(of: s, promptLength: e.prompt.count) {
+                    weights[row] = Float(-1 / globalTokens)
+                    localLoss -= Double(scores.logProbs[row])
+                }
+            }
+            clock.measure(.backward) {
+                model.backward(batch, logProbWeights: weights, gradients: replica.gradients, workspace: replica.workspace)
+            }
+        }
+        counts[1] = localLoss
+        try comm.allReduce(&counts, op: .sum)
+        let loss = counts[1] / globalTokens
+        guard loss.isFinite else { throw TrainingError.nonFiniteLoss(step: step + 1, value: loss) }
+        let report = try replica.synchronizeAndStep(clock: &clock)
+        let seconds = (ContinuousClock.now - started).seconds
+
+        var m = MetricsRecord()
+        m.set("step", step + 1)
+        m.set("loss", loss)
+        m.set("tokens", Int(globalTokens))
+        m.set("grad_norm", report.gradNorm)
+        m.set("lr", Double(report.learningRate))
+        m.set("epoch", cursor.epoch)
+        for phase in [PhaseClock.Phase.scoring, .backward, .communication, .optimizer] {
+            m.set("seconds_\(phase.rawValue)", clock[phase])
+        }
+        m.set("seconds_step", seconds)
+        m.set("tokens_per_second", globalTokens / seconds)
+        return m
+    }
+}
+
+extension Duration {
+    /// The duration in seconds.
+    public var seconds: Double { Double(components.seconds) + Double(components.attoseconds) * 1e-18 }
+}

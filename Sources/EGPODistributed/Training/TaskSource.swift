@@ -1,0 +1,69 @@
+import Foundation
+import FunctionCalling
+
+/// A task with its reference completion when one is known (FunctionWorld writes them; SFT needs them).
+public struct TrainingTask: Sendable {
+    public var task: FunctionTask
+    /// `<think>…</think><answer>…</answer>` that earns reward 1, or nil.
+    public var reference: String?
+
+    public init(task: FunctionTask, reference: String?) {
+        self.task = task
+        self.reference = reference
+    }
+}
+
+/// Where the trainer's tasks come from: generated FunctionWorld tasks, or a folder in BFCL's
+/// layout (`data/BFCL_v4_<category>.json`, `possible_answer/...`, and optionally `reference/...`
+/// with `{"id", "completion"}` lines), as `launcher data generate` and `launcher data filter` write.
+public enum TaskSource {
+    /// The name of the generated source.
+    public static let functionWorld = "functionworld"
+
+    /// `spec` is `functionworld` (generate `count` tasks of `split` from `seed`) or a folder.
+    public static func load(spec: String, count: Int, seed: Int, split: WorldSplit) throws(TrainingError) -> [TrainingTask] {
+        if spec == functionWorld {
+            return FunctionWorld(seed: UInt64(seed), split: split).generate(count: count)
+                .map { TrainingTask(task: $0.task, reference: $0.completion) }
+        }
+        return try loadFolder(spec)
+    }
+
+    /// Every category file under `folder/data`, in `TaskCategory` order, with references joined by id.
+    public static func loadFolder(_ folder: String) throws(TrainingError) -> [TrainingTask] {
+        var isDirectory: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: folder, isDirectory: &isDirectory), isDirectory.boolValue else {
+            throw .data("task source \(folder): not a folder; expected `functionworld` or a folder with data/BFCL_v4_<category>.json files")
+        }
+        let root = URL(fileURLWithPath: folder)
+        let dataset = BFCLDataset(directory: root)
+        var out: [TrainingTask] = []
+        for category in TaskCategory.allCases where FileManager.default.fileExists(atPath: dataset.promptFile(category).path) {
+            let tasks: [FunctionTask]
+            do { tasks = try dataset.load(category) } catch { throw .data("\(error)") }
+            let references = try readReferences(root.appendingPathComponent("reference").appendingPathComponent(category.fileName))
+            out += tasks.map { TrainingTask(task: $0, reference: references[$0.id]) }
+        }
+        guard !out.isEmpty else { throw .noTasks(source: "\(folder)/data (no BFCL_v4_<category>.json file)") }
+        return out
+    }
+
+    /// `{"id", "completion"}` lines by id; an absent file is no references.
+    static func readReferences(_ file: URL) throws(TrainingError) -> [String: String] {
+        guard let data = FileManager.default.contents(atPath: file.path) else { return [:] }
+        var out: [String: String] = [:]
+        for (i, line) in String(decoding: data, as: UTF8.self).split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
+            let text = line.hasSuffix("\r") ? String(line.dropLast()) : String(line)
+            if text.allSatisfy(\.isWhitespace) { continue }
+            let value: Value
+            do { value = try JSON.parse(text) } catch { throw .data("\(file.path):\(i + 1): \(error)") }
+            guard case .dict(let entries) = value,
+                  case .string(let id)? = entries.first(where: { $0.key == .string("id") })?.value,
+                  case .string(let completion)? = entries.first(where: { $0.key == .string("completion") })?.value else {
+                throw .data("\(file.path):\(i + 1): expected {\"id\": string, \"completion\": string}")
+            }
+            out[id] = completion
+        }
+        return out
+    }
+}

@@ -1,0 +1,51 @@
+import ArgumentParser
+import EGPODistributed
+import Foundation
+import FunctionCalling
+import ShardedTensor
+
+/// Options every training command takes: the config file, the run folder and common overrides.
+struct RunOptions: ParsableArguments {
+    @Option(help: "Run config, YAML or JSON (sections run, data, model, rollout, egpo, optimizer, sft, eval); defaults apply to what it leaves out.")
+    var config: String?
+
+    @Option(help: "Run folder (default: runs/<UTC timestamp>).")
+    var runDir: String?
+
+    @Option(help: "Optimizer steps (run.steps for train, sft.steps for sft).")
+    var steps: Int?
+
+    @Option(help: "Save a checkpoint every N steps (run.saveEvery; 0: only final.h5).")
+    var saveEvery: Int?
+
+    @Option(help: "Seed of sampling, data order and initialisation (run.seed).")
+    var seed: Int?
+
+    @Option(name: .customLong("set"), help: ArgumentHelp("Override any config field, e.g. --set egpo.lambda=0 --set rollout.groupSize=4 (repeatable).", valueName: "key=value"))
+    var overrides: [String] = []
+
+    /// The overrides in the order they apply: --set values, then the named flags.
+    func resolvedOverrides(stepsKey: String) throws -> [TrainerConfig.Override] {
+        var out = try overrides.map { try TrainerConfig.Override(parsing: $0) }
+        if let runDir { out.append(.init(key: "run.runDir", value: JSON.quoted(runDir))) }
+        if let steps { out.append(.init(key: stepsKey, value: "\(steps)")) }
+        if let saveEvery { out.append(.init(key: "run.saveEvery", value: "\(saveEvery)")) }
+        if let seed { out.append(.init(key: "run.seed", value: "\(seed)")) }
+        return out
+    }
+}
+
+/// Runs `body` on every rank of the job. A failure on any rank is printed by that rank, naming
+/// itself, and ends the whole job through the communicator's abort, so no peer hangs in its next
+/// collective. On a single rank the error is simply thrown.
+func onEveryRank(_ body: (MPICommunicator) throws -> Void) throws {
+    let comm = try MPICommunicator.world()
+    do {
+        try body(comm)
+    } catch {
+        guard comm.size > 1 else { throw error }
+        if let exit = error as? ExitCode, exit == .success { return }
+        Console.err("rank \(comm.rank) of \(comm.size) on \(comm.processorName) failed: \(error)")
+        comm.abort(errorCode: 1)
+    }
+}

@@ -1,0 +1,47 @@
+import EGPODistributed
+import Foundation
+import ShardedTensor
+
+/// What every training command sets up first: the resolved config (the same on all ranks), the
+/// run folder and metrics log (rank 0), and rank-0 printing.
+struct RunSetup {
+    let comm: MPICommunicator
+    let config: TrainerConfig
+    /// Set on rank 0 only.
+    let folder: RunFolder?
+    let log: MetricsLog?
+
+    var isRoot: Bool { comm.rank == 0 }
+
+    /// Resolves the config, picks the run folder on rank 0 (its name is broadcast so every rank
+    /// records the same), writes `config.json` and prints the resolved config as a table.
+    static func start(_ options: RunOptions, comm: MPICommunicator, stepsKey: String, purpose: TrainerConfig.Purpose,
+                      title: String, extra: [TrainerConfig.Override] = []) throws -> RunSetup {
+        var config = try TrainerConfig.resolve(file: options.config, overrides: extra + options.resolvedOverrides(stepsKey: stepsKey),
+                                               worldSize: comm.size, purpose: purpose)
+        let chosen = config.run.runDir.isEmpty ? "runs/" + RunFolder.timestamp(Date()) : config.run.runDir
+        config.run.runDir = try comm.broadcast(chosen, root: 0)
+        var folder: RunFolder?, log: MetricsLog?
+        if comm.rank == 0 {
+            let f = try RunFolder.create(config.run.runDir)
+            try f.write(config.json() + "\n", to: "config.json")
+            log = try MetricsLog(url: f.metricsFile)
+            folder = f
+            Console.out("\(title): \(comm.size) rank(s), run folder \(f.root.path)")
+            Console.out("config (resolved; * = changed from the default):")
+            Console.out(config.table())
+        }
+        return RunSetup(comm: comm, config: config, folder: folder, log: log)
+    }
+
+    /// Prints on rank 0 only.
+    func say(_ line: String) {
+        if isRoot { Console.out(line) }
+    }
+}
+
+/// `12m05s`, `45s`.
+func formatDuration(_ seconds: Double) -> String {
+    let s = max(0, Int(seconds.rounded()))
+    return s >= 3600 ? "\(s / 3600)h\(String(format: "%02d", s % 3600 / 60))m" : s >= 60 ? "\(s / 60)m\(String(format: "%02d", s % 60))s" : "\(s)s"
+}

@@ -1,0 +1,59 @@
+import ArgumentParser
+import EGPODistributed
+import Foundation
+import FunctionCalling
+
+/// `launcher sft`: supervised fine-tuning on reference completions, data-parallel over mpirun ranks.
+struct SFTCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "sft",
+        abstract: "Supervised fine-tuning on reference completions (cross-entropy on completion tokens only).",
+        discussion: """
+        Starts from model.checkpoint, or from a fresh model of model.architecture with a BPE tokenizer \
+        learnt from the training text. Writes config.json, metrics.jsonl and checkpoints/final.h5 into \
+        the run folder. Run under mpirun to split each batch over ranks.
+        """
+    )
+
+    @OptionGroup var options: RunOptions
+
+    func run() throws {
+        try onEveryRank { comm in
+            let setup = try RunSetup.start(options, comm: comm, stepsKey: "sft.steps", purpose: .supervised, title: "sft")
+            let policy = try SupervisedRun.train(setup)
+            if let folder = setup.folder {
+                setup.say("sft: wrote \(folder.finalCheckpoint.path) (\(policy.model.config.parameterCount) parameters)")
+            }
+        }
+    }
+}
+
+/// The SFT phase, shared by `launcher sft` and `launcher train --from-scratch`.
+enum SupervisedRun {
+    static func train(_ setup: RunSetup) throws -> LoadedModel {
+        let config = setup.config
+        let tasks = try TaskSource.load(spec: config.data.train, count: config.data.trainTasks, seed: config.data.trainSeed, split: .train)
+        let policy = config.model.checkpoint.isEmpty
+            ? try PolicyFactory.fromScratch(architecture: config.model.architecture, vocabulary: config.model.tokenizerVocabulary,
+                                            tasks: tasks, seed: config.run.seed)
+            : try ModelFile.read(from: config.model.checkpoint)
+        let codec = try TaskCodec(tokenizer: policy.tokenizer)
+        let o = config.sft.optimizer
+        let step = OptimizerStep(layout: policy.model.layout, hyperparameters: o.adamW, maxGradNorm: o.maxGradNorm,
+                                 schedule: o.schedule(totalSteps: config.sft.steps))
+        let replica = PolicyReplica(model: policy.model, tokenizer: policy.tokenizer, communicator: setup.comm, optimizer: step)
+        let trainer = try SFTTrainer(config: config, replica: replica, tasks: tasks, codec: codec)
+        setup.say("sft: \(trainer.examples.count) examples (\(trainer.droppedTooLong) longer than \(policy.model.config.maxPositionEmbeddings) positions left out), \(config.sft.batchSize) per step, \(config.sft.steps) steps")
+        let loop = TrainingLoop(steps: config.sft.steps, saveEvery: config.run.saveEvery, folder: setup.folder, log: setup.log) { p in
+            guard setup.isRoot, p.step % config.run.logEvery == 0 || p.step == p.totalSteps else { return }
+            let m = p.metrics
+            Console.out(String(format: "sft %d/%d  loss %.4f  lr %.2e  grad %.3f  %.0f tok/s", p.step, p.totalSteps,
+                               m["loss"] ?? .nan, m["lr"] ?? .nan, m["grad_norm"] ?? .nan, m["tokens_per_second"] ?? .nan)
+                        + "  ETA \(formatDuration(p.eta))")
+        }
+        try loop.run({ try trainer.step($0) }, save: { url in
+            try ModelFile.write(policy.model, tokenizer: policy.tokenizer, to: url.path)
+        })
+        return policy
+    }
+}
