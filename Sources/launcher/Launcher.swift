@@ -17,6 +17,7 @@ struct Launcher: ParsableCommand {
             TokenizerCommand.self,
             BFCLCommand.self,
             DataCommand.self,
+            EvalCommand.self,
         ]
     )
 }
