@@ -12,7 +12,7 @@ import ShardedTensor
 ///
 /// A task whose prompt does not fit (prompt tokens + 1 > max_position_embeddings) is not
 /// sampled: it fails with `prompt_too_long` (see `EvalOutcome.promptTooLong`).
-public struct Evaluator {
+public struct Evaluator: Sendable {
     public let model: Transformer
     public let codec: TaskCodec
     public var options: EvalOptions
