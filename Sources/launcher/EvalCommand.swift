@@ -29,28 +29,28 @@ struct EvalCommand: ParsableCommand {
             """
     )
 
-    @Option(help: "The model file or checkpoint to evaluate (HDF5).")
+    @Option(help: ArgumentHelp("The model file or checkpoint to evaluate (HDF5).", valueName: "file"))
     var checkpoint: String
 
-    @Option(help: "The tasks: bfcl:CATEGORY, bfcl:all, or a folder with data/BFCL_v4_<category>.json files.")
+    @Option(help: ArgumentHelp("The tasks: bfcl:CATEGORY, bfcl:all, or a folder with data/BFCL_v4_<category>.json files.", valueName: "spec"))
     var data: String
 
-    @Option(help: "Folder for the result files, scores.json and outcomes.jsonl (created if missing; must not be a file).")
+    @Option(help: ArgumentHelp("Folder for the result files, scores.json and outcomes.jsonl (created if missing; must not be a file).", valueName: "dir"))
     var out: String
 
-    @Option(help: "Most tokens to generate per task (<|eos|> included).")
+    @Option(help: ArgumentHelp("Most tokens to generate per task (<|eos|> included).", valueName: "n"))
     var maxTokens: Int = 256
 
-    @Option(help: "Sample at this temperature (> 0) instead of decoding greedily.")
+    @Option(help: ArgumentHelp("Sample at this temperature (> 0) instead of decoding greedily (the default).", valueName: "t"))
     var temperature: Float?
 
     @Option(help: "Seed of the per-task random streams (used only with --temperature).")
     var seed: UInt64 = 0
 
-    @Option(help: "Evaluate only the first N tasks of each category (quick runs).")
+    @Option(help: ArgumentHelp("Evaluate only the first n tasks of each category (quick runs).", valueName: "n"))
     var limit: Int?
 
-    @Option(help: "Prompts per sampler call on each rank (memory bound; scores do not depend on it).")
+    @Option(help: ArgumentHelp("Prompts per sampler call on each rank (bounds memory; scores do not depend on it).", valueName: "n"))
     var batch: Int = 16
 
     func validate() throws {
