@@ -99,7 +99,7 @@ public struct FunctionCall: Sendable, Equatable, Hashable {
 }
 
 /// BFCL's Python-syntax single-turn categories (v4 names). Java and JavaScript are out of scope.
-public enum TaskCategory: String, Sendable, CaseIterable, Hashable, CustomStringConvertible {
+public enum TaskCategory: String, Sendable, CaseIterable, Hashable, Codable, CustomStringConvertible {
     case simplePython = "simple_python"
     case multiple
     case parallel

@@ -18,6 +18,7 @@ struct Launcher: ParsableCommand {
             TokenizerCommand.self,
             BFCLCommand.self,
             DataCommand.self,
+            EvalCommand.self,
         ]
     )
 }

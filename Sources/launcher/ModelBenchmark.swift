@@ -89,9 +89,9 @@ struct ModelBenchmark {
                             firstSequenceId: UInt64($0 * group))
         }
         let options = SamplingOptions(temperature: 1, maxNewTokens: newTokens, seed: 7)
-        _ = sampler.sample(Array(requests.prefix(1)), options: SamplingOptions(maxNewTokens: 2))   // warm-up
+        _ = try sampler.sample(Array(requests.prefix(1)), options: SamplingOptions(maxNewTokens: 2))   // warm-up
         let t0 = Self.now()
-        let completions = sampler.sample(requests, options: options)
+        let completions = try sampler.sample(requests, options: options)
         let elapsed = Self.now() - t0
         let produced = completions.reduce(0) { $0 + $1.tokens.count }
         let timings = sampler.lastTimings

@@ -37,7 +37,7 @@ struct SampleCommand: ParsableCommand {
         }
         let options = SamplingOptions(temperature: temperature, topK: topK, topP: topP, maxNewTokens: maxTokens,
                                       stopTokens: Set([loaded.tokenizer.eosID].compactMap { $0 }), seed: seed)
-        let completions = Sampler(model: loaded.model).sample(
+        let completions = try Sampler(model: loaded.model).sample(
             [SamplingRequest(prompt: tokens, completionCount: count, firstSequenceId: 0)], options: options)
         for completion in completions {
             let text = loaded.tokenizer.decode(completion.tokens)

@@ -117,17 +117,17 @@ let testSequences: [[Int32]] = [[1, 4, 9, 2, 7, 3], [5, 0, 10], [8], [2, 2, 6, 1
         let model = try Transformer(config: config, parameters: FloatBuffer(testParameters(config, seed: 9).map { Float($0) }))
         let batch = TokenBatch(testSequences)
         let w = testValues(batch.predictionCount, seed: 10).map { Float($0) }
-        func run(_ workers: Int) -> (TokenScores, [Float], [Completion]) {
-            Parallel.withWorkers(workers) {
+        func run(_ workers: Int) throws -> (TokenScores, [Float], [Completion]) {
+            try Parallel.withWorkers(workers) {
                 let ws = TrainingWorkspace(config: config), grads = model.makeGradientBuffer()
                 let scores = model.forward(batch, workspace: ws)
                 model.backward(batch, logProbWeights: w, gradients: grads, workspace: ws)
-                let samples = Sampler(model: model).sample([SamplingRequest(prompt: [1, 2, 3], completionCount: 4, firstSequenceId: 0)],
-                                                           options: SamplingOptions(maxNewTokens: 6, seed: 2))
+                let samples = try Sampler(model: model).sample([SamplingRequest(prompt: [1, 2, 3], completionCount: 4, firstSequenceId: 0)],
+                                                               options: SamplingOptions(maxNewTokens: 6, seed: 2))
                 return (scores, grads.toArray(), samples)
             }
         }
-        let one = run(1), three = run(3)
+        let one = try run(1), three = try run(3)
         #expect(one.0 == three.0)
         #expect(one.1 == three.1)
         #expect(one.2 == three.2)

@@ -34,11 +34,14 @@ public final class Sampler {
 
     /// Draws `completionCount` completions for every request.
     /// - Returns: completions grouped by request, in order (request 0's G, then request 1's, ...).
-    public func sample(_ requests: [SamplingRequest], options: SamplingOptions) -> [Completion] {
+    /// - Throws: `SamplerError.promptTooLong` for the first request whose prompt leaves no room
+    ///   under max_position_embeddings, before any work.
+    public func sample(_ requests: [SamplingRequest], options: SamplingOptions) throws(SamplerError) -> [Completion] {
         let config = model.config, v = config.vocabularySize
+        if let index = requests.firstIndex(where: { $0.prompt.count >= config.maxPositionEmbeddings }) {
+            throw .promptTooLong(index: index, length: requests[index].prompt.count, limit: config.maxPositionEmbeddings)
+        }
         let maxPrompt = requests.map { $0.prompt.count }.max() ?? 0
-        precondition(maxPrompt < config.maxPositionEmbeddings,
-                     "Sampler: prompt of \(maxPrompt) tokens leaves no room under max_position_embeddings \(config.maxPositionEmbeddings)")
         // Completion c belongs to request promptOf[c]; new tokens stop at the position limit.
         var completions: [Completion] = [], promptOf: [Int] = [], limit: [Int] = []
         for (r, req) in requests.enumerated() {

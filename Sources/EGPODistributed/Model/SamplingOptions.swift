@@ -3,6 +3,10 @@ import ShardedTensor
 
 /// How the sampler draws tokens.
 public struct SamplingOptions: Sendable, Equatable {
+    /// Take the most probable token (ties to the lowest id) instead of drawing one. Temperature,
+    /// top-k, top-p and seed are then ignored, and a token's log-probability and entropy are those
+    /// of softmax(logits) at temperature 1: the policy's own distribution, as `score` reports it.
+    public var greedy: Bool
     /// Logits are divided by this before the softmax (> 0).
     public var temperature: Float
     /// Keep only the k most probable tokens (nil: all).
@@ -17,7 +21,7 @@ public struct SamplingOptions: Sendable, Equatable {
     public var seed: UInt64
 
     public init(temperature: Float = 1, topK: Int? = nil, topP: Float? = nil, maxNewTokens: Int = 64,
-                stopTokens: Set<Int32> = [], seed: UInt64 = 0) {
+                stopTokens: Set<Int32> = [], seed: UInt64 = 0, greedy: Bool = false) {
         precondition(temperature > 0, "SamplingOptions: temperature \(temperature) must be positive")
         precondition(topK.map { $0 >= 1 } ?? true, "SamplingOptions: topK \(topK!) must be at least 1")
         precondition(topP.map { $0 > 0 && $0 <= 1 } ?? true, "SamplingOptions: topP \(topP!) must be in (0, 1]")
@@ -27,6 +31,12 @@ public struct SamplingOptions: Sendable, Equatable {
         self.maxNewTokens = maxNewTokens
         self.stopTokens = stopTokens
         self.seed = seed
+        self.greedy = greedy
+    }
+
+    /// Greedy decoding (argmax, ties to the lowest id); see `greedy`.
+    public static func greedy(maxNewTokens: Int = 64, stopTokens: Set<Int32> = []) -> SamplingOptions {
+        SamplingOptions(maxNewTokens: maxNewTokens, stopTokens: stopTokens, greedy: true)
     }
 }
 
@@ -57,9 +67,10 @@ public struct Completion: Sendable, Equatable {
     /// Sampled tokens (prompt not included).
     public var tokens: [Int32]
     /// log-probability of each token under the distribution it was drawn from (temperature,
-    /// and top-k/top-p renormalised when set).
+    /// and top-k/top-p renormalised when set; softmax(logits) at temperature 1 when greedy).
     public var logProbs: [Float]
-    /// Full-vocabulary entropy of softmax(logits / temperature) at each token (before top-k/p).
+    /// Full-vocabulary entropy of softmax(logits / temperature) at each token (before top-k/p;
+    /// temperature 1 when greedy).
     public var entropies: [Float]
     /// True when it ended on a stop token, false when it hit the length limit.
     public var stopped: Bool
@@ -72,6 +83,7 @@ enum TokenSampler {
     /// `order` V ints of scratch.
     static func draw(logits z: UnsafePointer<Float>, vocabulary v: Int, options: SamplingOptions, u: Double,
                      work p: UnsafeMutablePointer<Float>, order: UnsafeMutablePointer<Int32>) -> (token: Int32, logProb: Float, entropy: Float) {
+        if options.greedy { return argmax(logits: z, vocabulary: v) }
         let invT = 1 / options.temperature
         let (lse, entropy, s) = TokenDistribution.rowStatistics(z, count: v, inverseTemperature: invT, exps: p)
         let truncated = (options.topK.map { $0 < v } ?? false) || (options.topP.map { $0 < 1 } ?? false)
@@ -114,5 +126,14 @@ enum TokenSampler {
             if acc > target { pick = Int(order[j]); break }
         }
         return (Int32(pick), logf(p[pick] / mass), entropy)
+    }
+
+    /// The most probable token in one O(V) pass (the first maximum, so ties go to the lowest id),
+    /// with its log-probability and the entropy under softmax(logits) at temperature 1.
+    static func argmax(logits z: UnsafePointer<Float>, vocabulary v: Int) -> (token: Int32, logProb: Float, entropy: Float) {
+        var best = 0
+        for i in 1..<v where z[i] > z[best] { best = i }
+        let row = TokenDistribution.rowStatistics(z, count: v, inverseTemperature: 1)
+        return (Int32(best), z[best] - row.logSumExp, row.entropy)
     }
 }

@@ -1,0 +1,45 @@
+import FunctionCalling
+
+/// What can go wrong around an evaluation: the data spec, the output folder, the gather.
+public enum EvalError: Error, Sendable, Equatable, CustomStringConvertible {
+    /// `bfcl:NAME` where NAME is not a Python-syntax BFCL category.
+    case unknownCategory(spec: String, name: String)
+    /// A spec that is neither `bfcl:...` nor an existing folder.
+    case missingFolder(spec: String)
+    /// A folder without any `data/BFCL_v4_<category>.json`.
+    case noBFCLFiles(spec: String)
+    /// The output path is an existing regular file.
+    case outputIsAFile(path: String)
+    /// The output path is the checkpoint being evaluated.
+    case outputIsTheCheckpoint(path: String)
+    case cannotCreateDirectory(path: String, reason: String)
+    case cannotWrite(path: String, reason: String)
+    /// A rank's gathered outcomes did not decode (a bug, or ranks running different builds).
+    case undecodableOutcomes(rank: Int, bytes: Int, reason: String)
+
+    /// The accepted forms of `--data`.
+    public static let expectedDataForms =
+        "expected bfcl:CATEGORY (one of \(TaskCategory.allCases.map(\.rawValue).joined(separator: ", "))), bfcl:all, "
+        + "or a folder with data/BFCL_v4_<category>.json files (as `launcher data generate` writes)"
+
+    public var description: String {
+        switch self {
+        case let .unknownCategory(spec, name):
+            "--data \(spec.debugDescription): \(name.debugDescription) is not a BFCL category; \(Self.expectedDataForms)"
+        case let .missingFolder(spec):
+            "--data \(spec.debugDescription) is not bfcl:... and no such folder exists; \(Self.expectedDataForms)"
+        case let .noBFCLFiles(spec):
+            "--data \(spec.debugDescription) is a folder without data/BFCL_v4_<category>.json files; \(Self.expectedDataForms)"
+        case let .outputIsAFile(path):
+            "--out \(path.debugDescription) is an existing file; give a folder (it is created if missing)"
+        case let .outputIsTheCheckpoint(path):
+            "--out \(path.debugDescription) is the checkpoint itself; give a folder for the results"
+        case let .cannotCreateDirectory(path, reason):
+            "cannot create directory \(path): \(reason)"
+        case let .cannotWrite(path, reason):
+            "cannot write \(path): \(reason)"
+        case let .undecodableOutcomes(rank, bytes, reason):
+            "the \(bytes) bytes of outcomes gathered from rank \(rank) do not decode: \(reason)"
+        }
+    }
+}

@@ -1,0 +1,89 @@
+import Foundation
+import FunctionCalling
+import ShardedTensor
+
+/// Scores a policy on tasks across the ranks of a communicator.
+///
+/// The ranks split the tasks into contiguous shards by index (`ShardLayout`: as even as possible,
+/// the remainder on the first ranks, a rank may get none). Each rank samples its shard in batches
+/// with its own sampler and scores every completion with the reward; then the outcomes are
+/// gathered so every rank holds all of them, in task order. Task i samples with sequence id i,
+/// so outcomes do not depend on the number of ranks or the batch size.
+///
+/// A task whose prompt does not fit (prompt tokens + 1 > max_position_embeddings) is not
+/// sampled: it fails with `prompt_too_long` (see `EvalOutcome.promptTooLong`).
+public struct Evaluator: Sendable {
+    public let model: Transformer
+    public let codec: TaskCodec
+    public var options: EvalOptions
+
+    public init(model: Transformer, codec: TaskCodec, options: EvalOptions = EvalOptions()) {
+        self.model = model
+        self.codec = codec
+        self.options = options
+    }
+
+    /// Evaluates `tasks` (the same array on every rank) and returns every task's outcome, in
+    /// task order, on every rank.
+    public func evaluate(_ tasks: [FunctionTask], on comm: any Communicator) throws -> [EvalOutcome] {
+        let shard = ShardLayout(count: tasks.count, worldSize: comm.size).range(rank: comm.rank)
+        let local = try evaluate(tasks, range: shard)
+        return try Self.gather(local, on: comm)
+    }
+
+    /// Samples and scores `tasks[range]` in this process; task i uses sequence id i.
+    public func evaluate(_ tasks: [FunctionTask], range: Range<Int>) throws(SamplerError) -> [EvalOutcome] {
+        let limit = model.config.maxPositionEmbeddings
+        let sampler = Sampler(model: model)
+        let sampling = options.samplingOptions(endOfSequence: codec.endOfSequence)
+        var outcomes: [EvalOutcome?] = Array(repeating: nil, count: range.count)
+        var pending: [(index: Int, prompt: [Int32])] = []
+
+        func flush() throws(SamplerError) {
+            guard !pending.isEmpty else { return }
+            let requests = pending.map { SamplingRequest(prompt: $0.prompt, completionCount: 1, firstSequenceId: UInt64($0.index)) }
+            let completions = try sampler.sample(requests, options: sampling)
+            for (p, completion) in zip(pending, completions) {
+                outcomes[p.index - range.lowerBound] = EvalOutcome.scored(
+                    task: tasks[p.index], completion: codec.completionText(completion.tokens),
+                    completionTokens: completion.tokens.count, stopped: completion.stopped, format: codec.format)
+            }
+            pending.removeAll(keepingCapacity: true)
+        }
+
+        for i in range {
+            let prompt = codec.promptTokens(tasks[i])
+            guard prompt.count + 1 <= limit else {
+                outcomes[i - range.lowerBound] = .promptTooLong(task: tasks[i])
+                continue
+            }
+            pending.append((i, prompt))
+            if pending.count == options.batchSize { try flush() }
+        }
+        try flush()
+        return outcomes.map { $0! }
+    }
+
+    /// Every rank's `local` outcomes concatenated in rank order, on every rank. The communicator
+    /// moves numbers only, so each rank's outcomes travel as the UTF-8 bytes of their JSON
+    /// (lengths all-gathered first, then the bytes with all-gather-v).
+    public static func gather(_ local: [EvalOutcome], on comm: any Communicator) throws -> [EvalOutcome] {
+        let bytes = Array(try JSONEncoder().encode(local))
+        let counts = try comm.allGather(Int64(bytes.count)).map { Int($0) }
+        var all = [UInt8](repeating: 0, count: counts.reduce(0, +))
+        try bytes.withUnsafeBufferPointer { send in
+            try all.withUnsafeMutableBufferPointer { try comm.allGatherV(send, into: $0, counts: counts) }
+        }
+        var outcomes: [EvalOutcome] = []
+        var offset = 0
+        for (rank, count) in counts.enumerated() {
+            do {
+                outcomes += try JSONDecoder().decode([EvalOutcome].self, from: Data(all[offset ..< offset + count]))
+            } catch {
+                throw EvalError.undecodableOutcomes(rank: rank, bytes: count, reason: "\(error)")
+            }
+            offset += count
+        }
+        return outcomes
+    }
+}

@@ -1,0 +1,96 @@
+import ArgumentParser
+import EGPODistributed
+import Foundation
+import FunctionCalling
+import ShardedTensor
+
+/// `launcher eval`: a model file's accuracy on BFCL-format tasks, with BFCL result files.
+struct EvalCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "eval",
+        abstract: "Score a model file on BFCL-format tasks and write BFCL result files (runs under mpirun or alone).",
+        discussion: """
+            Each task's prompt is decoded (greedily unless --temperature is given) until <|eos|> or \
+            --max-tokens; the reward is 1 when the completion is exactly <think>…</think><answer>…</answer> \
+            and the answer passes BFCL's AST check. Ranks split the tasks and gather the outcomes; \
+            the scores do not depend on the number of ranks. A task whose prompt does not fit under \
+            max_position_embeddings is not sampled and counts as failed (prompt_too_long).
+
+            --data takes bfcl:CATEGORY (a Python-syntax BFCL category: \
+            \(TaskCategory.allCases.map(\.rawValue).joined(separator: ", "))), bfcl:all (every category), \
+            both from the BFCL copy shipped with the project, or a folder in BFCL's layout as \
+            `launcher data generate` writes it (data/BFCL_v4_<category>.json, possible_answer/...; \
+            every category file present is used).
+
+            Rank 0 writes into --out: BFCL_v4_<category>_result.json ({"id", "result"} per line, for \
+            `launcher bfcl check`), scores.json (n, correct, accuracy, binomial standard error, \
+            truncated and prompt_too_long counts, per category and overall) and outcomes.jsonl \
+            (every task's completion and verdict), and prints one line per category and an overall line.
+            """
+    )
+
+    @Option(help: ArgumentHelp("The model file or checkpoint to evaluate (HDF5).", valueName: "file"))
+    var checkpoint: String
+
+    @Option(help: ArgumentHelp("The tasks: bfcl:CATEGORY, bfcl:all, or a folder with data/BFCL_v4_<category>.json files.", valueName: "spec"))
+    var data: String
+
+    @Option(help: ArgumentHelp("Folder for the result files, scores.json and outcomes.jsonl (created if missing; must not be a file).", valueName: "dir"))
+    var out: String
+
+    @Option(help: ArgumentHelp("Most tokens to generate per task (<|eos|> included).", valueName: "n"))
+    var maxTokens: Int = 256
+
+    @Option(help: ArgumentHelp("Sample at this temperature (> 0) instead of decoding greedily (the default).", valueName: "t"))
+    var temperature: Float?
+
+    @Option(help: "Seed of the per-task random streams (used only with --temperature).")
+    var seed: UInt64 = 0
+
+    @Option(help: ArgumentHelp("Evaluate only the first n tasks of each category (quick runs).", valueName: "n"))
+    var limit: Int?
+
+    @Option(help: ArgumentHelp("Prompts per sampler call on each rank (bounds memory; scores do not depend on it).", valueName: "n"))
+    var batch: Int = 16
+
+    func validate() throws {
+        guard maxTokens >= 1 else { throw ValidationError("--max-tokens \(maxTokens) must be at least 1") }
+        if let temperature, !(temperature > 0 && temperature.isFinite) {
+            throw ValidationError("--temperature \(temperature) must be positive (leave it out for greedy decoding)")
+        }
+        if let limit, limit < 1 { throw ValidationError("--limit \(limit) must be at least 1") }
+        guard batch >= 1 else { throw ValidationError("--batch \(batch) must be at least 1") }
+    }
+
+    func run() throws {
+        let comm = try MPICommunicator.world()
+        do {
+            try evaluate(on: comm)
+        } catch {
+            guard comm.rank == 0 else {
+                Console.err("eval: rank \(comm.rank) of \(comm.size) on \(comm.processorName): \(error)")
+                throw ExitCode.failure
+            }
+            throw error
+        }
+    }
+
+    private func evaluate(on comm: MPICommunicator) throws {
+        let spec = try EvalDataSpec(parsing: data)
+        let folder = try EvalOutputFolder(path: out, checkpoint: checkpoint)
+        let loaded = try ModelFile.read(from: checkpoint)
+        let codec = try TaskCodec(tokenizer: loaded.tokenizer)
+        let tasks = try spec.loadTasks(limit: limit)
+        let options = EvalOptions(temperature: temperature, seed: seed, maxNewTokens: maxTokens, batchSize: batch)
+        let clock = ContinuousClock(), started = clock.now
+        let outcomes = try Evaluator(model: loaded.model, codec: codec, options: options).evaluate(tasks, on: comm)
+        let elapsed = clock.now - started
+        guard comm.rank == 0 else { return }
+        let report = EvalReport(outcomes: outcomes)
+        let written = try folder.write(outcomes, report: report)
+        Console.out(report.table)
+        let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) * 1e-18
+        Console.out("eval: \(tasks.count) tasks on \(comm.size) rank(s) in \(String(format: "%.1f", seconds)) s, "
+                    + "\(temperature.map { "temperature \($0), seed \(seed)" } ?? "greedy"); wrote \(written.count) files under \(out)")
+    }
+}
