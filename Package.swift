@@ -31,7 +31,8 @@ let package = Package(
         // The task world: BFCL data, decoders, the AST checker, synthetic tasks. No training.
         .target(name: "FunctionCalling", resources: [.copy("Resources/bfcl")]),
         // The policy and the algorithm.
-        .target(name: "EGPODistributed", dependencies: ["ShardedTensor", "HDF5", "FunctionCalling", "Yams"]),
+        .target(name: "EGPODistributed", dependencies: ["ShardedTensor", "HDF5", "FunctionCalling", "Yams"],
+                resources: [.copy("Resources")]),
         .executableTarget(
             name: "launcher",
             dependencies: [

@@ -72,9 +72,8 @@ def parse_args():
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     p.add_argument("--config", required=True, help="model config JSON with HF LlamaConfig keys")
     p.add_argument("--tokenizer", required=True, help="HF tokenizer.json (byte-level BPE)")
-    src = p.add_mutually_exclusive_group()
-    src.add_argument("--prompts", help="JSONL of {\"id\", \"prompt\"}; the first --num-prompts lines are used")
-    src.add_argument("--tasks", help="FunctionWorld/BFCL directory with data/BFCL_v4_*.json (used when --prompts is absent)")
+    p.add_argument("--prompts", help="JSONL of {\"id\", \"prompt\"}; the first --num-prompts lines are used")
+    p.add_argument("--tasks", help="FunctionWorld/BFCL directory with data/BFCL_v4_*.json (used when --prompts is absent)")
     p.add_argument("--steps", type=int, default=3, help="timed trainer steps (default 3)")
     p.add_argument("--warmup", type=int, default=1, help="untimed steps first (default 1)")
     p.add_argument("--threads", type=int, default=1, help="torch intra-op threads (default 1)")
@@ -91,6 +90,7 @@ def parse_args():
     if args.prompts is not None and not os.path.exists(args.prompts):
         if args.tasks is None:
             p.error(f"--prompts {args.prompts} does not exist and no --tasks DIR to render from")
+        print(f"bench_trl: {args.prompts} absent; rendering prompts from {args.tasks}", file=sys.stderr)
         args.prompts = None
     if args.steps < 1 or args.warmup < 0 or args.threads < 1:
         p.error("--steps must be >= 1, --warmup >= 0, --threads >= 1")
@@ -236,9 +236,11 @@ def load_prompts(args):
 class Timers:
     def __init__(self):
         self.total = {}
+        self.calls = {}
 
     def add(self, key, seconds):
         self.total[key] = self.total.get(key, 0.0) + seconds
+        self.calls[key] = self.calls.get(key, 0) + 1
 
     def wrap(self, key_or_fn, fn):
         """Wrap fn so each call's wall time is added to a key (a string, or a function of the
@@ -338,6 +340,7 @@ def main():
     dataset = Dataset.from_list([{"prompt": text, "id": pid} for pid, text in prompts])
     timers = Timers()
     step_ends = []
+    step_cpu = []  # process CPU time (all threads) at the same instants: CPU/wall shows contention
 
     class StepClock(TrainerCallback):
         def __init__(self):
@@ -347,6 +350,7 @@ def main():
         def on_step_begin(self, a, state, control, **kw):
             if not step_ends:
                 step_ends.append(time.perf_counter())  # start of the first step
+                step_cpu.append(time.process_time())
                 self.snapshots.append(timers.snapshot())
 
         def on_pre_optimizer_step(self, a, state, control, **kw):
@@ -357,6 +361,7 @@ def main():
 
         def on_step_end(self, a, state, control, **kw):
             step_ends.append(time.perf_counter())
+            step_cpu.append(time.process_time())
             self.snapshots.append(timers.snapshot())
 
     clock = StepClock()
@@ -393,6 +398,10 @@ def main():
 
     if len(step_ends) != total_steps + 1:
         sys.exit(f"bench_trl: saw {len(step_ends) - 1} steps, expected {total_steps}")
+    # One trainer step must be one generation round, one reference pass and one update.
+    for key in ("generation", "reference_forward", "policy_backward", "optimizer_step"):
+        if timers.calls.get(key, 0) != total_steps:
+            sys.exit(f"bench_trl: {key} ran {timers.calls.get(key, 0)} times in {total_steps} steps")
     snaps = clock.snapshots
     steps, per_phase = [], {k: [] for k in ("generation", "reference_forward", "policy_forward_backward",
                                             "optimizer", "other")}
@@ -431,6 +440,7 @@ def main():
         "max_completion_tokens": args.max_completion_tokens,
         "step_seconds_median": round(median_step, 4),
         "step_seconds": [round(s, 4) for s in steps],
+        "step_cpu_seconds": [round(step_cpu[i + 1] - step_cpu[i], 4) for i in range(args.warmup, total_steps)],
         "phases": phases,
         "phase_fractions": {k: round(v / median_step, 4) for k, v in phases.items()},
         "phases_per_step": {k: [round(x, 4) for x in v] for k, v in per_phase.items()},
@@ -461,7 +471,8 @@ def main():
     print(f"{args.num_prompts} prompts x {args.group} completions, max {args.max_completion_tokens} new tokens; "
           f"prompts {prompt_source}: {min(prompt_lengths)}-{max(prompt_lengths)} tokens, padded to "
           f"{result['prompt_tokens_padded']}; completions mean {result['completion_tokens_mean']} tokens")
-    print(f"steps (s): {', '.join(f'{s:.2f}' for s in steps)}  (after {args.warmup} warm-up)")
+    print(f"steps (s): {', '.join(f'{s:.2f}' for s in steps)}  (after {args.warmup} warm-up); "
+          f"process CPU s: {', '.join(f'{s:.2f}' for s in result['step_cpu_seconds'])}")
     print(f"{'phase':<26}{'seconds':>10}{'share':>9}")
     for k, v in phases.items():
         print(f"{k:<26}{v:>10.3f}{v / median_step:>8.1%}")

@@ -63,16 +63,7 @@ struct EvalCommand: ParsableCommand {
     }
 
     func run() throws {
-        let comm = try MPICommunicator.world()
-        do {
-            try evaluate(on: comm)
-        } catch {
-            guard comm.rank == 0 else {
-                Console.err("eval: rank \(comm.rank) of \(comm.size) on \(comm.processorName): \(error)")
-                throw ExitCode.failure
-            }
-            throw error
-        }
+        try onEveryRank { comm in try evaluate(on: comm) }
     }
 
     private func evaluate(on comm: MPICommunicator) throws {

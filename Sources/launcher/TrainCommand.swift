@@ -1,13 +1,134 @@
 import ArgumentParser
+import EGPODistributed
+import Foundation
+import FunctionCalling
 
-/// `launcher train`: the whole pipeline on the embedded default (not built yet).
+/// `launcher train`: EGPO from the shipped SFT checkpoint (or SFT first with --from-scratch),
+/// held-out evaluation before and after, and the run folder.
 struct TrainCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "train",
-        abstract: "Train a policy with SFT warm-up and EGPO (not built yet)."
+        abstract: "Train a function-calling policy with EGPO (the embedded default needs no arguments).",
+        discussion: """
+        With no arguments: FunctionWorld tasks are generated, EGPO starts from the SFT checkpoint \
+        shipped in the repository, held-out tasks are evaluated before and after, and the run folder \
+        (runs/<timestamp>/) gets config.json, metrics.jsonl, checkpoints/, eval/before and eval/after \
+        (BFCL result files and scores.json), summary.md, summary.json and plot.svg. \
+        Run under mpirun to spread each batch over ranks: mpirun -n 8 launcher train.
+        """
     )
 
+    @OptionGroup var options: RunOptions
+
+    @Flag(help: "Run SFT from a fresh model first (into <run>/sft), then EGPO from its result.")
+    var fromScratch = false
+
     func run() throws {
-        throw LauncherError("the EGPO trainer is not built yet: `launcher train` will run SFT warm-up, EGPO and evaluation once it lands")
+        try onEveryRank { comm in
+            let setup = try RunSetup.start(options, comm: comm, stepsKey: "run.steps", purpose: .reinforcement, title: "train")
+            let policy: LoadedModel
+            if fromScratch {
+                try setup.config.validate(worldSize: comm.size, purpose: .supervised)
+                var config = setup.config
+                config.model.checkpoint = ""
+                let sftFolder = setup.isRoot ? try RunFolder.create(setup.folder!.root.appendingPathComponent("sft").path) : nil
+                let sftSetup = RunSetup(comm: comm, config: config, folder: sftFolder,
+                                        log: try sftFolder.map { try MetricsLog(url: $0.metricsFile) })
+                policy = try SupervisedRun.train(sftSetup)
+                setup.say("train: SFT done; EGPO starts from \(sftFolder?.finalCheckpoint.path ?? "the SFT result")")
+            } else {
+                let path = setup.config.model.checkpoint.isEmpty ? DemoAssets.sftCheckpoint.path : setup.config.model.checkpoint
+                guard FileManager.default.fileExists(atPath: path) else {
+                    throw LauncherError("the starting checkpoint \(path) does not exist; run `make sft-checkpoint`, pass --set model.checkpoint=FILE, or use --from-scratch")
+                }
+                policy = try ModelFile.read(from: path)
+                setup.say("train: starting from \(path)")
+            }
+            try ReinforcementRun.train(setup, policy: policy)
+        }
+    }
+}
+
+/// The EGPO phase: evaluation before, the step loop, evaluation after, the summary.
+enum ReinforcementRun {
+    static func train(_ setup: RunSetup, policy: LoadedModel) throws {
+        let config = setup.config, comm = setup.comm
+        let started = Date()
+        let codec = try TaskCodec(tokenizer: policy.tokenizer)
+        let tasks = try TaskSource.load(spec: config.data.train, count: config.data.trainTasks, seed: config.data.trainSeed, split: .train)
+        let heldOut = Array(try TaskSource.load(spec: config.data.heldOut, count: config.eval.tasks, seed: config.data.heldOutSeed,
+                                                split: .heldout).prefix(config.eval.tasks)).map(\.task)
+        let o = config.optimizer
+        let step = OptimizerStep(layout: policy.model.layout, hyperparameters: o.adamW, maxGradNorm: o.maxGradNorm,
+                                 schedule: o.schedule(totalSteps: config.run.steps))
+        let replica = PolicyReplica(model: policy.model, tokenizer: policy.tokenizer, communicator: comm, optimizer: step)
+        let trainer = try EGPOTrainer(config: config, replica: replica, tasks: tasks, codec: codec)
+        setup.say("train: \(trainer.tasks.count) training tasks (\(trainer.droppedTooLong) too long), \(heldOut.count) held-out tasks; \(config.rollout.prompts) prompts x \(config.rollout.groupSize) completions per step, \(config.run.steps) steps")
+
+        let evaluator = Evaluator(model: policy.model, codec: codec, options: EvalOptions(maxNewTokens: config.eval.maxNewTokens))
+        var evaluations: [RunSummary.Evaluation] = []
+        func evaluate(_ phase: String, step: Int, tasks: [FunctionTask], write: Bool) throws -> RunSummary.Evaluation {
+            let t0 = Date()
+            let outcomes = try evaluator.evaluate(tasks, on: comm)
+            let e = RunSummary.Evaluation(phase: phase, step: step, report: EvalReport(outcomes: outcomes), outcomes: outcomes)
+            if write, let folder = setup.folder {
+                _ = try EvalOutputFolder(path: folder.evalFolder(phase).path).write(outcomes, report: e.report)
+            }
+            let s = e.report.overall
+            setup.say("eval \(phase) (step \(step)): " + String(format: "accuracy %.3f ± %.3f on %d held-out tasks (%.0f s)",
+                                                                 s.accuracy, s.stderr, s.n, Date().timeIntervalSince(t0)))
+            return e
+        }
+        if config.eval.before, !heldOut.isEmpty {
+            let e = try evaluate("before", step: 0, tasks: heldOut, write: true)
+            setup.say(e.report.table)
+            evaluations.append(e)
+        }
+
+        var records: [MetricsRecord] = []
+        var lastAccuracy: Double?
+        let subset = Array(heldOut.prefix(config.eval.subset))
+        let loop = TrainingLoop(steps: config.run.steps, saveEvery: config.run.saveEvery, folder: setup.folder, log: setup.log) { p in
+            records.append(p.metrics)
+            guard setup.isRoot else { return }
+            let m = p.metrics
+            if let gap = m["logp_gap_max"], gap > 1e-3 {
+                Console.out(String(format: "warning: step %d: sampler and trainer log-probs differ by up to %.2e (expected below 1e-3)", p.step, gap))
+            }
+            guard p.step % config.run.logEvery == 0 || p.step == p.totalSteps else { return }
+            let accuracy = lastAccuracy.map { String(format: "%.3f", $0) } ?? "-"
+            Console.out(String(format: "egpo %d/%d  reward %.3f", p.step, p.totalSteps, m["reward_mean"] ?? .nan) + "  acc \(accuracy)"
+                        + String(format: "  kl %.2e  H %.3f (think %.3f)  %.0f tok/s", m["kl"] ?? .nan, m["entropy"] ?? .nan,
+                                 m["entropy_think"] ?? .nan, m["tokens_per_second"] ?? .nan) + "  ETA \(formatDuration(p.eta))")
+        }
+        try loop.run({ s in
+            var record = try trainer.step(s)
+            if config.eval.every > 0, (s + 1) % config.eval.every == 0, s + 1 < config.run.steps, !subset.isEmpty {
+                let e = try evaluate("step-\(s + 1)", step: s + 1, tasks: subset, write: false)
+                evaluations.append(e)
+                lastAccuracy = e.report.overall.accuracy
+                record.set("heldout_accuracy", e.report.overall.accuracy)
+            }
+            return record
+        }, save: { url in
+            try ModelFile.write(policy.model, tokenizer: policy.tokenizer, to: url.path)
+        })
+        if config.eval.after, !heldOut.isEmpty {
+            let e = try evaluate("after", step: config.run.steps, tasks: heldOut, write: true)
+            setup.say(e.report.table)
+            evaluations.append(e)
+        }
+
+        guard let folder = setup.folder else { return }
+        let summary = RunSummary(title: "EGPO, lambda \(config.egpo.lambda), seed \(config.run.seed)", steps: config.run.steps,
+                                 seconds: Date().timeIntervalSince(started), worldSize: comm.size, metrics: records, evaluations: evaluations)
+        try folder.write(summary.json(), to: "summary.json")
+        try folder.write(summary.markdown(), to: "summary.md")
+        try folder.write(summary.plot(), to: "plot.svg")
+        if let g = summary.gain {
+            Console.out(String(format: "train: held-out accuracy changed by %+.3f (%.2f standard errors)", g.delta, g.standardErrors)
+                        + "; see \(folder.root.path)/summary.md")
+        }
+        Console.out("train: wrote \(folder.root.path) (config.json, metrics.jsonl, checkpoints/final.h5, eval/, summary.md, summary.json, plot.svg)")
     }
 }

@@ -1,0 +1,9 @@
+import Foundation
+
+/// Files the embedded default run ships with (Sources/EGPODistributed/Resources).
+public enum DemoAssets {
+    /// The SFT checkpoint `launcher train` starts from when `model.checkpoint` is empty.
+    public static var sftCheckpoint: URL {
+        Bundle.module.resourceURL!.appendingPathComponent("Resources").appendingPathComponent("sft-demo.h5")
+    }
+}

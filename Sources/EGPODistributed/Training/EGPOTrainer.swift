@@ -1,0 +1,143 @@
+import Foundation
+import FunctionCalling
+import ShardedTensor
+
+/// EGPO (../shared/docs/EGPO.md): each step samples G completions for each of P prompts across
+/// the ranks, rewards them strictly, forms group-relative advantages over the global batch,
+/// adds the clipped think-entropy bonus, and takes `mu` PPO-clip steps on the batch.
+///
+/// Per rank, one step reads top to bottom: the batch's task indices from the shared cursor;
+/// `Rollout.sample` (this rank's slice); an all-reduce of the batch's rewards; advantages (the
+/// same on every rank); the reference log-probs (beta > 0); then per pass a training forward
+/// (pass 0's log-probs are logp_old and are compared with the sampler's), the loss's per-token
+/// gradient into `Transformer.backward`, and the shared all-reduce + clip + AdamW step.
+public final class EGPOTrainer {
+    public let config: TrainerConfig
+    public let replica: PolicyReplica
+    public let codec: TaskCodec
+    public let tasks: [TrainingTask]
+    /// Prompt tokens of every task.
+    let prompts: [[Int32]]
+    /// The frozen initial policy (beta > 0 only).
+    let reference: Transformer?
+    let referenceWorkspace: TrainingWorkspace?
+    public let sampler: Sampler
+    public private(set) var cursor: DataCursor
+    /// Tasks left out because prompt + maxCompletionTokens exceed max_position_embeddings.
+    public let droppedTooLong: Int
+
+    public init(config: TrainerConfig, replica: PolicyReplica, tasks allTasks: [TrainingTask], codec: TaskCodec) throws(TrainingError) {
+        self.config = config
+        self.replica = replica
+        self.codec = codec
+        let limit = replica.model.config.maxPositionEmbeddings
+        var kept: [TrainingTask] = [], prompts: [[Int32]] = []
+        for t in allTasks {
+            let p = codec.promptTokens(t.task)
+            if p.count + config.rollout.maxCompletionTokens > limit { continue }
+            kept.append(t)
+            prompts.append(p)
+        }
+        guard !kept.isEmpty else {
+            throw .noTasks(source: "training data (no prompt leaves room for \(config.rollout.maxCompletionTokens) completion tokens under \(limit) positions)")
+        }
+        droppedTooLong = allTasks.count - kept.count
+        tasks = kept
+        self.prompts = prompts
+        if config.egpo.beta > 0 {
+            let copy = FloatBuffer(count: replica.model.parameters.count)
+            copy.copy(from: replica.model.parameters)
+            // Same config as a live model, so this cannot fail.
+            reference = try! Transformer(config: replica.model.config, parameters: copy)
+            referenceWorkspace = TrainingWorkspace(config: replica.model.config)
+        } else {
+            reference = nil
+            referenceWorkspace = nil
+        }
+        sampler = Sampler(model: replica.model)
+        cursor = DataCursor(shuffleSeed: UInt64(config.run.seed) &* 0x9E37 &+ 3)
+    }
+
+    /// One rollout batch and its `mu` updates; returns the step's metrics (the same on every rank).
+    public func step(_ step: Int) throws -> MetricsRecord {
+        let comm = replica.communicator, model = replica.model, o = config.egpo, r = config.rollout
+        let started = ContinuousClock.now
+        var clock = PhaseClock()
+        let batch = cursor.next(r.prompts, of: tasks.count)
+        let rollout = try Rollout.sample(step: step, batch: batch, tasks: tasks, prompts: prompts, sampler: sampler, codec: codec,
+                                         rollout: r, seed: config.run.seed, communicator: comm, clock: &clock)
+
+        // Every reward of the global batch on every rank, then the same advantages everywhere.
+        var globalRewards = [Float](repeating: 0, count: r.prompts * r.groupSize)
+        for (i, c) in rollout.completionRange.enumerated() { globalRewards[c] = rollout.rewards[i].value }
+        try clock.measure(.communication) { try comm.allReduce(&globalRewards, op: .sum) }
+        let advantages = GroupAdvantage.compute(rewards: globalRewards, groupSize: r.groupSize, scale: o.scaleRewards,
+                                                skipZeroStdGroups: o.skipZeroStdGroups)
+
+        var experiences: [Experience] = []
+        for (i, c) in rollout.completionRange.enumerated() {
+            let tokens = rollout.completions[i].tokens
+            let think = ThinkBlock.mask(tokens, open: codec.thinkOpen, close: codec.thinkClose)
+            experiences.append(Experience(promptTokens: prompts[rollout.taskIndices[i]], completionTokens: tokens, thinkMask: think.mask,
+                                          hasClosedThink: think.closed, logpOld: rollout.completions[i].logProbs, logpRef: nil,
+                                          entropies: rollout.completions[i].entropies, reward: globalRewards[c],
+                                          advantage: advantages.advantages[c], skipped: advantages.skipped[c]))
+        }
+        let local = experiences.filter { !$0.skipped }
+        var counts = [Double(local.count), Double(local.reduce(0) { $0 + $1.tokenCount })]
+        try comm.allReduce(&counts, op: .sum)
+        let normalizer = PolicyLoss.Normalizer(completions: Int(counts[0]), tokens: Int(counts[1]), maxCompletionTokens: r.maxCompletionTokens)
+        let shaped = experiences.map { EntropyBonus.shape($0, objective: o) }
+        let micro = stride(from: 0, to: experiences.count, by: r.microBatch).map { $0 ..< min($0 + r.microBatch, experiences.count) }
+
+        if let reference, let referenceWorkspace {
+            clock.measure(.reference) {
+                for range in micro {
+                    let tb = TokenBatch(range.map { experiences[$0].promptTokens + experiences[$0].completionTokens })
+                    let scores = reference.forward(tb, temperature: r.temperature, workspace: referenceWorkspace)
+                    for (s, i) in range.enumerated() {
+                        experiences[i].logpRef = Array(scores.logProbs[tb.completionRange(of: s, promptLength: experiences[i].promptTokens.count)])
+                    }
+                }
+            }
+        }
+
+        var stats = PolicyLoss.Statistics(), gapMax: Float = 0
+        var reports: [OptimizerStep.Report] = []
+        var gradient: [Float] = []
+        for pass in 0..<o.mu {
+            replica.gradients.zero()
+            var passStats = PolicyLoss.Statistics()
+            for range in micro {
+                let tb = TokenBatch(range.map { experiences[$0].promptTokens + experiences[$0].completionTokens })
+                let scores = clock.measure(.scoring) { model.forward(tb, temperature: r.temperature, workspace: replica.workspace) }
+                var weights = [Float](repeating: 0, count: tb.predictionCount)
+                for (s, i) in range.enumerated() {
+                    let rows = tb.completionRange(of: s, promptLength: experiences[i].promptTokens.count)
+                    let logp = Array(scores.logProbs[rows])
+                    if pass == 0 {
+                        // logp_old is the training forward's (so the first ratio is exactly 1);
+                        // the sampler's values must agree with it to rounding.
+                        for t in logp.indices { gapMax = max(gapMax, abs(logp[t] - experiences[i].logpOld[t])) }
+                        experiences[i].logpOld = logp
+                    }
+                    passStats.add(PolicyLoss.evaluate(logp: logp, experience: experiences[i], advantages: shaped[i].advantages,
+                                                      objective: o, normalizer: normalizer, gradient: &gradient))
+                    for (t, row) in rows.enumerated() { weights[row] = gradient[t] }
+                }
+                clock.measure(.backward) {
+                    model.backward(tb, logProbWeights: weights, gradients: replica.gradients, workspace: replica.workspace)
+                }
+            }
+            if pass == 0 { stats = passStats }
+            reports.append(try replica.synchronizeAndStep(clock: &clock))
+        }
+
+        let statistics = try EGPOStepStatistics.reduce(rollout: rollout, experiences: experiences, shaped: shaped, loss: stats,
+                                                       zeroStdGroups: advantages.zeroStdGroups, gapMax: gapMax, config: config,
+                                                       communicator: comm)
+        guard statistics.loss.isFinite else { throw TrainingError.nonFiniteLoss(step: step + 1, value: statistics.loss) }
+        return statistics.record(step: step + 1, epoch: cursor.epoch, optimizer: reports.last!, clock: clock,
+                                 seconds: (ContinuousClock.now - started).seconds)
+    }
+}

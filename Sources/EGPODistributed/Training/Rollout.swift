@@ -1,0 +1,42 @@
+import FunctionCalling
+import ShardedTensor
+
+/// This rank's share of one step's rollouts: sampled completions of its slice of the global
+/// batch, with their rewards.
+///
+/// The global batch is P prompts x G completions, completion c = p * G + g; rank r takes the
+/// contiguous slice `shareRange(P * G, r, W)`, so a group may span ranks. Completion c draws its
+/// randomness from sequence id `step * P * G + c`, so what is sampled does not depend on the
+/// number of ranks or on batching.
+public struct Rollout {
+    /// Global completion indices this rank sampled.
+    public var completionRange: Range<Int>
+    /// Global task index of each of this rank's completions.
+    public var taskIndices: [Int]
+    public var completions: [Completion]
+    public var rewards: [Reward]
+
+    /// Samples this rank's completions of the global batch `batch` (task indices, one per prompt).
+    public static func sample(step: Int, batch: [Int], tasks: [TrainingTask], prompts: [[Int32]], sampler: Sampler,
+                              codec: TaskCodec, rollout r: TrainerConfig.Rollout, seed: Int, communicator comm: any Communicator,
+                              clock: inout PhaseClock) throws -> Rollout {
+        let g = r.groupSize, total = batch.count * g
+        let mine = shareRange(count: total, rank: comm.rank, size: comm.size)
+        var requests: [SamplingRequest] = [], taskIndices: [Int] = []
+        var c = mine.lowerBound
+        while c < mine.upperBound {
+            let p = c / g, end = min(mine.upperBound, (p + 1) * g)
+            requests.append(SamplingRequest(prompt: prompts[batch[p]], completionCount: end - c,
+                                            firstSequenceId: UInt64(step) * UInt64(total) + UInt64(c)))
+            taskIndices += [Int](repeating: batch[p], count: end - c)
+            c = end
+        }
+        let options = SamplingOptions(temperature: r.temperature, maxNewTokens: r.maxCompletionTokens,
+                                      stopTokens: [codec.endOfSequence], seed: UInt64(seed))
+        let completions = try clock.measure(.sampling) { try sampler.sample(requests, options: options) }
+        let rewards = clock.measure(.reward) {
+            zip(completions, taskIndices).map { codec.reward($0.tokens, task: tasks[$1].task) }
+        }
+        return Rollout(completionRange: mine, taskIndices: taskIndices, completions: completions, rewards: rewards)
+    }
+}

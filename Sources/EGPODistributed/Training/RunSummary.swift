@@ -1,0 +1,144 @@
+import Foundation
+
+/// What a run reports at the end: `summary.json`, `summary.md` and `plot.svg` in its folder.
+public struct RunSummary {
+    /// A held-out evaluation at some step.
+    public struct Evaluation {
+        public var phase: String
+        public var step: Int
+        public var report: EvalReport
+        public var outcomes: [EvalOutcome]
+
+        public init(phase: String, step: Int, report: EvalReport, outcomes: [EvalOutcome]) {
+            self.phase = phase
+            self.step = step
+            self.report = report
+            self.outcomes = outcomes
+        }
+    }
+
+    /// Change in accuracy between two evaluations of the same tasks.
+    public struct Gain: Codable, Equatable {
+        public var delta: Double
+        /// sqrt(se_before^2 + se_after^2): treats the two as independent samples (conservative).
+        public var stderrUnpaired: Double
+        /// Standard error of the per-task difference (the same tasks before and after).
+        public var stderrPaired: Double
+        /// delta / stderrUnpaired.
+        public var standardErrors: Double
+
+        enum CodingKeys: String, CodingKey {
+            case delta, stderrUnpaired = "stderr_unpaired", stderrPaired = "stderr_paired", standardErrors = "standard_errors"
+        }
+
+        public init(before: Evaluation, after: Evaluation) {
+            delta = after.report.overall.accuracy - before.report.overall.accuracy
+            stderrUnpaired = (pow(before.report.overall.stderr, 2) + pow(after.report.overall.stderr, 2)).squareRoot()
+            let passedBefore = Dictionary(before.outcomes.map { ($0.id, $0.passed) }, uniquingKeysWith: { a, _ in a })
+            let d = after.outcomes.compactMap { o in passedBefore[o.id].map { Double(o.passed ? 1 : 0) - Double($0 ? 1 : 0) } }
+            if d.count > 1 {
+                let mean = d.reduce(0, +) / Double(d.count)
+                let variance = d.reduce(0) { $0 + ($1 - mean) * ($1 - mean) } / Double(d.count - 1)
+                stderrPaired = (variance / Double(d.count)).squareRoot()
+            } else {
+                stderrPaired = .nan
+            }
+            standardErrors = stderrUnpaired > 0 ? delta / stderrUnpaired : 0
+        }
+    }
+
+    public var title: String
+    public var steps: Int
+    public var seconds: Double
+    public var worldSize: Int
+    public var metrics: [MetricsRecord]
+    public var evaluations: [Evaluation]
+
+    public init(title: String, steps: Int, seconds: Double, worldSize: Int, metrics: [MetricsRecord], evaluations: [Evaluation]) {
+        self.title = title
+        self.steps = steps
+        self.seconds = seconds
+        self.worldSize = worldSize
+        self.metrics = metrics
+        self.evaluations = evaluations
+    }
+
+    var before: Evaluation? { evaluations.first { $0.phase == "before" } }
+    var after: Evaluation? { evaluations.first { $0.phase == "after" } }
+
+    public var gain: Gain? {
+        guard let before, let after else { return nil }
+        return Gain(before: before, after: after)
+    }
+
+    /// `summary.json`: steps, seconds, ranks, and each evaluation's overall and per-category scores, and the gain.
+    public func json() -> String {
+        struct Document: Encodable {
+            var title: String
+            var steps: Int
+            var seconds: Double
+            var ranks: Int
+            var eval: [String: EvalReport]
+            var evalSteps: [String: Int]
+            var gain: Gain?
+            enum CodingKeys: String, CodingKey { case title, steps, seconds, ranks, eval, evalSteps = "eval_steps", gain }
+        }
+        var eval: [String: EvalReport] = [:], evalSteps: [String: Int] = [:]
+        for e in evaluations where e.phase == "before" || e.phase == "after" {
+            eval[e.phase] = e.report
+            evalSteps[e.phase] = e.step
+        }
+        let doc = Document(title: title, steps: steps, seconds: (seconds * 10).rounded() / 10, ranks: worldSize, eval: eval,
+                           evalSteps: evalSteps, gain: gain)
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
+        return String(decoding: (try? encoder.encode(doc)) ?? Data("{}".utf8), as: UTF8.self) + "\n"
+    }
+
+    /// `summary.md`: a human-readable account of the same.
+    public func markdown() -> String {
+        var md = "# \(title)\n\n\(steps) steps in \(String(format: "%.1f", seconds)) s on \(worldSize) rank(s).\n\n"
+        if let before, let after {
+            md += "## Held-out accuracy\n\n| category | n | before | after | change |\n|---|---|---|---|---|\n"
+            let names = Set(before.report.categories.keys).union(after.report.categories.keys).sorted()
+            func cell(_ s: EvalReport.Score?) -> String {
+                s.map { String(format: "%.3f ± %.3f", $0.accuracy, $0.stderr) } ?? "-"
+            }
+            for name in names {
+                let b = before.report.categories[name], a = after.report.categories[name]
+                let change = (a?.accuracy ?? .nan) - (b?.accuracy ?? .nan)
+                md += "| \(name) | \(a?.n ?? b?.n ?? 0) | \(cell(b)) | \(cell(a)) | \(String(format: "%+.3f", change)) |\n"
+            }
+            md += "| **overall** | \(after.report.overall.n) | \(cell(before.report.overall)) | \(cell(after.report.overall)) | \(String(format: "%+.3f", after.report.overall.accuracy - before.report.overall.accuracy)) |\n\n"
+            if let g = gain {
+                md += String(format: "Change %+.3f: %.2f standard errors of the difference (unpaired SE %.3f; paired SE over the same tasks %.3f). ",
+                             g.delta, g.standardErrors, g.stderrUnpaired, g.stderrPaired)
+                md += g.standardErrors > 2 ? "More than two standard errors: a real gain at this budget.\n\n"
+                    : "Within two standard errors: not distinguishable from noise at this budget.\n\n"
+            }
+            md += "Standard errors are binomial, sqrt(p(1-p)/n).\n\n"
+        }
+        if let last = metrics.last {
+            md += "## Last step\n\n"
+            for key in ["reward_mean", "answer_pass", "format_pass", "entropy", "entropy_think", "bonus_mean", "kl", "loss", "completion_len_mean", "tokens_per_second", "seconds_step"] {
+                if let v = last[key] { md += "- \(key): \(String(format: "%.4g", v))\n" }
+            }
+        }
+        return md
+    }
+
+    /// `plot.svg`: reward, held-out accuracy, entropy and KL against the step.
+    public func plot() -> String {
+        func series(_ key: String, _ label: String) -> SVGPlot.Series {
+            SVGPlot.Series(label: label, points: metrics.compactMap { m in m[key].flatMap { v in m["step"].map { ($0, v) } } })
+        }
+        let accuracy = SVGPlot.Series(label: "held-out accuracy", points: evaluations.map { (Double($0.step), $0.report.overall.accuracy) },
+                                      markers: true)
+        return SVGPlot(title: title, panels: [
+            .init(title: "reward (batch mean)", series: [series("reward_mean", "reward"), series("answer_pass", "answer pass")]),
+            .init(title: "held-out accuracy", series: [accuracy]),
+            .init(title: "entropy (nats per token)", series: [series("entropy", "all completion tokens"), series("entropy_think", "think block")]),
+            .init(title: "KL to the reference (k3)", series: [series("kl", "kl")]),
+        ]).render()
+    }
+}
