@@ -37,6 +37,11 @@ public struct Reward: Sendable, Hashable {
     /// The answer's decoded calls, when it decoded.
     public var calls: [FunctionCall]?
 
+    public init(failure: RewardFailure?, calls: [FunctionCall]?) {
+        self.failure = failure
+        self.calls = calls
+    }
+
     /// 1 or 0.
     public var value: Float { failure == nil ? 1 : 0 }
     public var passed: Bool { failure == nil }

@@ -12,6 +12,9 @@ import ShardedTensor
 /// (pass 0's log-probs are logp_old and are compared with the sampler's), the loss's per-token
 /// gradient into `Transformer.backward`, and the shared all-reduce + clip + AdamW step.
 public final class EGPOTrainer {
+    /// Scores a sampled completion (its tokens) for a task.
+    public typealias RewardFunction = @Sendable (_ completionTokens: [Int32], _ task: TrainingTask) -> Reward
+
     public let config: TrainerConfig
     public let replica: PolicyReplica
     public let codec: TaskCodec
@@ -23,6 +26,9 @@ public final class EGPOTrainer {
     let referenceWorkspace: TrainingWorkspace?
     public let sampler: Sampler
     public private(set) var cursor: DataCursor
+    /// The reward: by default the strict one (format, then BFCL's AST check). Tests of the
+    /// distributed arithmetic swap in rewards an untrained model can earn.
+    public var reward: RewardFunction
     /// Tasks left out because prompt + maxCompletionTokens exceed max_position_embeddings.
     public let droppedTooLong: Int
 
@@ -55,6 +61,7 @@ public final class EGPOTrainer {
             referenceWorkspace = nil
         }
         sampler = Sampler(model: replica.model)
+        reward = { [codec] tokens, task in codec.reward(tokens, task: task.task) }
         cursor = DataCursor(shuffleSeed: UInt64(config.run.seed) &* 0x9E37 &+ 3)
     }
 
@@ -65,7 +72,7 @@ public final class EGPOTrainer {
         var clock = PhaseClock()
         let batch = cursor.next(r.prompts, of: tasks.count)
         let rollout = try Rollout.sample(step: step, batch: batch, tasks: tasks, prompts: prompts, sampler: sampler, codec: codec,
-                                         rollout: r, seed: config.run.seed, communicator: comm, clock: &clock)
+                                         reward: reward, rollout: r, seed: config.run.seed, communicator: comm, clock: &clock)
 
         // Every reward of the global batch on every rank, then the same advantages everywhere.
         var globalRewards = [Float](repeating: 0, count: r.prompts * r.groupSize)

@@ -18,8 +18,8 @@ public struct Rollout {
 
     /// Samples this rank's completions of the global batch `batch` (task indices, one per prompt).
     public static func sample(step: Int, batch: [Int], tasks: [TrainingTask], prompts: [[Int32]], sampler: Sampler,
-                              codec: TaskCodec, rollout r: TrainerConfig.Rollout, seed: Int, communicator comm: any Communicator,
-                              clock: inout PhaseClock) throws -> Rollout {
+                              codec: TaskCodec, reward: EGPOTrainer.RewardFunction, rollout r: TrainerConfig.Rollout, seed: Int,
+                              communicator comm: any Communicator, clock: inout PhaseClock) throws -> Rollout {
         let g = r.groupSize, total = batch.count * g
         let mine = shareRange(count: total, rank: comm.rank, size: comm.size)
         var requests: [SamplingRequest] = [], taskIndices: [Int] = []
@@ -35,7 +35,7 @@ public struct Rollout {
                                       stopTokens: [codec.endOfSequence], seed: UInt64(seed))
         let completions = try clock.measure(.sampling) { try sampler.sample(requests, options: options) }
         let rewards = clock.measure(.reward) {
-            zip(completions, taskIndices).map { codec.reward($0.tokens, task: tasks[$1].task) }
+            zip(completions, taskIndices).map { reward($0.tokens, tasks[$1]) }
         }
         return Rollout(completionRange: mine, taskIndices: taskIndices, completions: completions, rewards: rewards)
     }
