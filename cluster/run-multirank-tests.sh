@@ -22,6 +22,14 @@ for n in "$@"; do
         fi
     done
 done
+# Training checks compare several world sizes with each other, so they run once.
+echo "== multirank-training.sh (SFT and EGPO equality over 1, 2, 4 ranks; a failing rank)"
+out=$(MPIRUN="$MPIRUN" "$(dirname "$0")/multirank-training.sh" "$launcher" 2>&1)
+echo "$out"
+p=$(grep -c '^PASS' <<< "$out"); f=$(grep -c '^FAIL' <<< "$out")
+passed=$((passed + p)); failed=$((failed + f))
+while read -r line; do failures+=("$line"); done < <(grep '^FAIL' <<< "$out")
+
 for f in "${failures[@]+"${failures[@]}"}"; do echo "FAILED: mpirun $f"; done
 echo "multirank: $passed passed, $failed failed"
 [ "$failed" -eq 0 ]

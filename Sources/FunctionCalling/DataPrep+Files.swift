@@ -29,6 +29,18 @@ extension DataPrep {
         return written
     }
 
+    /// Writes `reference/BFCL_v4_<category>.json` under `directory`: `{"id", "completion"}` per
+    /// task that has a reference completion (`references` by task id), in task order.
+    @discardableResult
+    public static func writeReferences(_ tasks: [FunctionTask], references: [String: String], to directory: URL) throws(FileError) -> [String] {
+        var lines: [TaskCategory: [String]] = [:]
+        for t in tasks {
+            guard let r = references[t.id] else { continue }
+            lines[t.category, default: []].append(JSON.serialize(.object([("id", .string(t.id)), ("completion", .string(r))])))
+        }
+        return try writeLines(lines, to: directory.appendingPathComponent("reference"))
+    }
+
     /// Writes one JSON-lines file per category into `dir`, creating it.
     static func writeLines(_ files: [TaskCategory: [String]], to dir: URL) throws(FileError) -> [String] {
         do {

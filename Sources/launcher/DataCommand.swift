@@ -7,7 +7,7 @@ struct DataCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "data",
         abstract: "Generate FunctionWorld tasks, measure prompts, validate ground truth.",
-        subcommands: [Generate.self, Stats.self, Validate.self, Show.self]
+        subcommands: [Generate.self, Stats.self, Validate.self, Show.self, Filter.self]
     )
 
     /// `launcher data generate`: FunctionWorld tasks in BFCL's layout.

@@ -9,16 +9,17 @@ struct Launcher: ParsableCommand {
         subcommands: [
             TrainCommand.self,
             SFTCommand.self,
+            EvalCommand.self,
             InitCommand.self,
             ScoreCommand.self,
             SampleCommand.self,
             SelfTestCommand.self,
             BenchCommand.self,
             DebugAtomicWriteCommand.self,
+            CompareModelsCommand.self,
             TokenizerCommand.self,
             BFCLCommand.self,
             DataCommand.self,
-            EvalCommand.self,
         ]
     )
 }

@@ -24,6 +24,9 @@ struct RunOptions: ParsableArguments {
     @Option(name: .customLong("set"), help: ArgumentHelp("Override any config field, e.g. --set egpo.lambda=0 --set rollout.groupSize=4 (repeatable).", valueName: "key=value"))
     var overrides: [String] = []
 
+    @Option(help: .hidden) var failOnRank: Int?
+    @Option(help: .hidden) var failAtStep: Int = 1
+
     /// The overrides in the order they apply: --set values, then the named flags.
     func resolvedOverrides(stepsKey: String) throws -> [TrainerConfig.Override] {
         var out = try overrides.map { try TrainerConfig.Override(parsing: $0) }

@@ -10,6 +10,16 @@ struct RunSetup {
     /// Set on rank 0 only.
     let folder: RunFolder?
     let log: MetricsLog?
+    /// Test hook (hidden --fail-on-rank R --fail-at-step S): rank R throws at step S, to show
+    /// that a failing rank ends the whole job with its name instead of hanging its peers.
+    var injectedFault: (rank: Int, step: Int)? = nil
+
+    /// Throws the injected fault when this rank and step match it.
+    func checkInjectedFault(step: Int) throws {
+        if let f = injectedFault, f.rank == comm.rank, f.step == step {
+            throw LauncherError("injected failure at step \(step) (--fail-on-rank \(f.rank))")
+        }
+    }
 
     var isRoot: Bool { comm.rank == 0 }
 
@@ -31,7 +41,8 @@ struct RunSetup {
             Console.out("config (resolved; * = changed from the default):")
             Console.out(config.table())
         }
-        return RunSetup(comm: comm, config: config, folder: folder, log: log)
+        return RunSetup(comm: comm, config: config, folder: folder, log: log,
+                        injectedFault: options.failOnRank.map { ($0, options.failAtStep) })
     }
 
     /// Prints on rank 0 only.

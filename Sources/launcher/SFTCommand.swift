@@ -51,7 +51,10 @@ enum SupervisedRun {
                                m["loss"] ?? .nan, m["lr"] ?? .nan, m["grad_norm"] ?? .nan, m["tokens_per_second"] ?? .nan)
                         + "  ETA \(formatDuration(p.eta))")
         }
-        try loop.run({ try trainer.step($0) }, save: { url in
+        try loop.run({ s in
+            try setup.checkInjectedFault(step: s + 1)
+            return try trainer.step(s)
+        }, save: { url in
             try ModelFile.write(policy.model, tokenizer: policy.tokenizer, to: url.path)
         })
         return policy

@@ -33,7 +33,7 @@ struct TrainCommand: ParsableCommand {
                 config.model.checkpoint = ""
                 let sftFolder = setup.isRoot ? try RunFolder.create(setup.folder!.root.appendingPathComponent("sft").path) : nil
                 let sftSetup = RunSetup(comm: comm, config: config, folder: sftFolder,
-                                        log: try sftFolder.map { try MetricsLog(url: $0.metricsFile) })
+                                        log: try sftFolder.map { try MetricsLog(url: $0.metricsFile) }, injectedFault: setup.injectedFault)
                 policy = try SupervisedRun.train(sftSetup)
                 setup.say("train: SFT done; EGPO starts from \(sftFolder?.finalCheckpoint.path ?? "the SFT result")")
             } else {
@@ -102,6 +102,7 @@ enum ReinforcementRun {
                                  m["entropy_think"] ?? .nan, m["tokens_per_second"] ?? .nan) + "  ETA \(formatDuration(p.eta))")
         }
         try loop.run({ s in
+            try setup.checkInjectedFault(step: s + 1)
             var record = try trainer.step(s)
             if config.eval.every > 0, (s + 1) % config.eval.every == 0, s + 1 < config.run.steps, !subset.isEmpty {
                 let e = try evaluate("step-\(s + 1)", step: s + 1, tasks: subset, write: false)

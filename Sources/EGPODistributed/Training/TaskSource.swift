@@ -23,10 +23,14 @@ public enum TaskSource {
     /// `spec` is `functionworld` (generate `count` tasks of `split` from `seed`) or a folder.
     public static func load(spec: String, count: Int, seed: Int, split: WorldSplit) throws(TrainingError) -> [TrainingTask] {
         if spec == functionWorld {
-            return FunctionWorld(seed: UInt64(seed), split: split).generate(count: count)
-                .map { TrainingTask(task: $0.task, reference: $0.completion) }
+            return functionWorldTasks(count: count, seed: seed, split: split)
         }
         return try loadFolder(spec)
+    }
+
+    /// `count` generated FunctionWorld training tasks with their references.
+    public static func functionWorldTasks(count: Int, seed: Int, split: WorldSplit = .train) -> [TrainingTask] {
+        FunctionWorld(seed: UInt64(seed), split: split).generate(count: count).map { TrainingTask(task: $0.task, reference: $0.completion) }
     }
 
     /// Every category file under `folder/data`, in `TaskCategory` order, with references joined by id.

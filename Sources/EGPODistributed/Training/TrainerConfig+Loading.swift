@@ -79,10 +79,20 @@ extension TrainerConfig {
 
     // MARK: - Trees
 
+    /// Keys of the model file's config that follow from the others (head_dim = hidden / heads) or
+    /// are fixed (silu, llama, no MLP bias): not settings of a run.
+    static let derivedArchitectureKeys = ["head_dim", "hidden_act", "model_type", "mlp_bias"]
+
     func tree() throws(ConfigError) -> [String: Any] {
         do {
             let data = try JSONEncoder().encode(self)
-            return try JSONSerialization.jsonObject(with: data) as! [String: Any]
+            var tree = try JSONSerialization.jsonObject(with: data) as! [String: Any]
+            if var model = tree["model"] as? [String: Any], var architecture = model["architecture"] as? [String: Any] {
+                for key in Self.derivedArchitectureKeys { architecture[key] = nil }
+                model["architecture"] = architecture
+                tree["model"] = model
+            }
+            return tree
         } catch {
             throw .syntax(file: "defaults", message: "\(error)")
         }
@@ -110,8 +120,14 @@ extension TrainerConfig {
     }
 
     static func merge(_ value: Any, into tree: inout [String: Any], path: [String], source: String) throws(ConfigError) {
-        guard let object = value as? [String: Any] else {
+        guard var object = value as? [String: Any] else {
             throw .wrongKind(key: path.joined(separator: "."), expected: "a mapping of settings", got: describe(value), source: source)
+        }
+        // A config written by a run (or copied from a model file) may carry the derived keys.
+        if path.isEmpty, var model = object["model"] as? [String: Any], var architecture = model["architecture"] as? [String: Any] {
+            for key in derivedArchitectureKeys { architecture[key] = nil }
+            model["architecture"] = architecture
+            object["model"] = model
         }
         for (key, child) in object {
             try set(path: path + [key], to: child, in: &tree, source: source)
@@ -168,10 +184,35 @@ extension TrainerConfig {
         do {
             return try JSONDecoder().decode(TrainerConfig.self, from: data)
         } catch let error as DecodingError {
+            if case .dataCorrupted(let context) = error, context.codingPath.isEmpty,
+               let (path, value) = nonIntegerWhereIntegerExpected(tree) {
+                // Foundation on Linux reports a fraction for an Int as invalid JSON with no key.
+                throw .wrongKind(key: path.joined(separator: "."), expected: "an integer", got: "the non-integer number \(value)", source: source)
+            }
             throw ConfigError(decoding: error, tree: tree, source: source)
         } catch {
             throw .syntax(file: source, message: "\(error)")
         }
+    }
+
+    /// The first leaf holding a fractional number that makes decoding fail when put alone into
+    /// the defaults (that is, a field of integer type).
+    static func nonIntegerWhereIntegerExpected(_ tree: [String: Any]) -> ([String], Double)? {
+        guard let defaults = try? TrainerConfig().tree() else { return nil }
+        func leaves(_ node: [String: Any], _ prefix: [String]) -> [([String], Double)] {
+            node.keys.sorted().flatMap { key -> [([String], Double)] in
+                if let child = node[key] as? [String: Any] { return leaves(child, prefix + [key]) }
+                if let n = node[key] as? NSNumber, !(node[key] is Bool), n.doubleValue != n.doubleValue.rounded() { return [(prefix + [key], n.doubleValue)] }
+                return []
+            }
+        }
+        for (path, value) in leaves(tree, []) {
+            var probe = defaults
+            do { try set(path: path, to: value, in: &probe, source: "") } catch { continue }
+            guard let data = try? JSONSerialization.data(withJSONObject: probe) else { continue }
+            if (try? JSONDecoder().decode(TrainerConfig.self, from: data)) == nil { return (path, value) }
+        }
+        return nil
     }
 
     static func describe(_ value: Any) -> String {

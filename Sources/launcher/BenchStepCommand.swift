@@ -1,0 +1,126 @@
+import ArgumentParser
+import EGPODistributed
+import Foundation
+import FunctionCalling
+import ShardedTensor
+
+/// `launcher bench step`: one EGPO step of the demo policy, split into phases, on any number of
+/// ranks. With --export it also writes the model config, tokenizer and prompts that
+/// scripts/bench_trl.py needs to run TRL's GRPOTrainer on the same shape.
+struct BenchStepCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "step",
+        abstract: "Time one EGPO step of the demo model (sampling, reward, scoring, reference, backward, communication, optimizer).",
+        discussion: """
+        The policy is the demo architecture with random weights (seed 0) and a BPE tokenizer learnt from \
+        the FunctionWorld training text, so completions run to --max-tokens as in TRL's benchmark of a \
+        random model. The prompts are the first --prompts training tasks (the same every step). Under \
+        mpirun the global batch is split over the ranks; times are rank 0's.
+        """
+    )
+
+    @Option(help: "Prompts per step (global batch).")
+    var prompts = 8
+
+    @Option(help: "Completions per prompt (G).")
+    var group = 8
+
+    @Option(help: "Most completion tokens.")
+    var maxTokens = 128
+
+    @Option(help: "Timed steps (the median is reported) after one warm-up step.")
+    var steps = 3
+
+    @Option(help: "Threads for this process: OpenBLAS threads and kernel workers (1 under mpirun with one rank per core).")
+    var threads = 1
+
+    @Option(help: "KL weight (TRL's benchmark uses 0.001, which keeps a reference model).")
+    var beta: Float = 0.001
+
+    @Option(help: ArgumentHelp("Write config.json, tokenizer.json and prompts.jsonl for scripts/bench_trl.py into this folder.", valueName: "dir"))
+    var export: String?
+
+    @Flag(help: "Print one JSON object instead of a table.")
+    var json = false
+
+    func validate() throws {
+        guard prompts >= 1, group >= 1, steps >= 1, threads >= 1 else {
+            throw ValidationError("--prompts, --group, --steps and --threads must be at least 1")
+        }
+        guard (1..<ModelConfig.demo.maxPositionEmbeddings).contains(maxTokens) else {
+            throw ValidationError("--max-tokens \(maxTokens) must be 1 to \(ModelConfig.demo.maxPositionEmbeddings - 1)")
+        }
+    }
+
+    func run() throws {
+        try onEveryRank { comm in
+            Matmul.threads = threads
+            var config = TrainerConfig()
+            config.rollout.prompts = prompts
+            config.rollout.groupSize = group
+            config.rollout.maxCompletionTokens = maxTokens
+            config.rollout.microBatch = 64
+            config.egpo.beta = beta
+            try config.validate(worldSize: comm.size, purpose: .reinforcement)
+            let tasks = TaskSource.functionWorldTasks(count: 2000, seed: 1)
+            let policy = try PolicyFactory.fromScratch(architecture: .demo, vocabulary: 2048, tasks: tasks, seed: 0)
+            let benchTasks = Array(tasks.prefix(prompts))
+            if let export, comm.rank == 0 { try write(export: export, policy: policy, tasks: benchTasks) }
+            let o = config.optimizer
+            let step = OptimizerStep(layout: policy.model.layout, hyperparameters: o.adamW, maxGradNorm: o.maxGradNorm,
+                                     schedule: o.schedule(totalSteps: steps + 1))
+            let replica = PolicyReplica(model: policy.model, tokenizer: policy.tokenizer, communicator: comm, optimizer: step)
+            let trainer = try EGPOTrainer(config: config, replica: replica, tasks: benchTasks, codec: try TaskCodec(tokenizer: policy.tokenizer))
+            var records: [MetricsRecord] = []
+            for s in 0...steps {
+                let r = try trainer.step(s)
+                if s > 0 { records.append(r) }
+            }
+            guard comm.rank == 0 else { return }
+            report(records, ranks: comm.size, parameters: policy.model.config.parameterCount)
+        }
+    }
+
+    static let phases = ["sampling", "reward", "scoring", "reference", "backward", "communication", "optimizer"]
+
+    func report(_ records: [MetricsRecord], ranks: Int, parameters: Int) {
+        func median(_ key: String) -> Double {
+            let xs = records.compactMap { $0[key] }.sorted()
+            return xs.isEmpty ? .nan : xs[xs.count / 2]
+        }
+        let total = median("seconds_step")
+        if json {
+            var m = MetricsRecord()
+            m.set("ranks", ranks)
+            m.set("threads", threads)
+            m.set("params", parameters)
+            m.set("prompts", prompts)
+            m.set("group", group)
+            m.set("max_completion_tokens", maxTokens)
+            m.set("step_seconds_median", total)
+            for p in Self.phases { m.set("\(p)_seconds", median("seconds_\(p)")) }
+            m.set("completion_tokens_mean", median("completion_len_mean"))
+            m.set("tokens_per_second", median("tokens_per_second"))
+            m.set("logp_gap_max", records.compactMap { $0["logp_gap_max"] }.max() ?? .nan)
+            Console.out(m.jsonLine)
+            return
+        }
+        Console.out("bench step: \(prompts) prompts x \(group) completions, <= \(maxTokens) tokens, \(ranks) rank(s), \(threads) thread(s), median of \(records.count) steps")
+        Console.out("  " + "step".padding(toLength: 14, withPad: " ", startingAt: 0) + String(format: " %8.3f s", total))
+        for p in Self.phases {
+            let s = median("seconds_\(p)")
+            Console.out("  " + p.padding(toLength: 14, withPad: " ", startingAt: 0) + String(format: " %8.3f s  %5.1f%%", s, 100 * s / total))
+        }
+        Console.out(String(format: "  completion tokens %.1f mean, %.0f tok/s", median("completion_len_mean"), median("tokens_per_second")))
+    }
+
+    /// What scripts/bench_trl.py reads: HF config, tokenizer.json, and {"id", "prompt"} lines.
+    func write(export: String, policy: LoadedModel, tasks: [TrainingTask]) throws {
+        let dir = URL(fileURLWithPath: export)
+        try RunFolder.write(try ModelFile.configJSON(policy.model.config) + "\n", to: dir.appendingPathComponent("config.json"))
+        guard let tokenizer = policy.tokenizer.tokenizerJSON() else { throw LauncherError("bench step: the tokenizer has no tokenizer.json form") }
+        try RunFolder.write(tokenizer, to: dir.appendingPathComponent("tokenizer.json"))
+        let lines = tasks.map { JSON.serialize(.object([("id", .string($0.task.id)), ("prompt", .string(PromptFormat.prompt($0.task)))])) }
+        try RunFolder.write(lines.joined(separator: "\n") + "\n", to: dir.appendingPathComponent("prompts.jsonl"))
+    }
+}

@@ -1,0 +1,39 @@
+import ArgumentParser
+import EGPODistributed
+import Foundation
+
+/// `launcher compare-models A B`: how far two model files' parameters are apart, for checking
+/// that runs at different world sizes (or a resumed run) reach the same weights.
+struct CompareModelsCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "compare-models",
+        abstract: "Compare two model files tensor by tensor; exit non-zero past a tolerance.",
+        discussion: "The gap is max |a - b| over all parameters divided by max |a|, the largest parameter magnitude of A."
+    )
+
+    @Argument(help: "First model file.") var first: String
+    @Argument(help: "Second model file.") var second: String
+    @Option(help: "Largest accepted gap, relative to the largest parameter of the first model.") var tolerance: Double = 1e-5
+
+    func run() throws {
+        let a = try ModelFile.read(from: first), b = try ModelFile.read(from: second)
+        guard a.model.config == b.model.config else {
+            throw LauncherError("\(first) and \(second) have different architectures")
+        }
+        let pa = a.model.parameters.toArray(), pb = b.model.parameters.toArray()
+        var worstGap: Float = 0, worstName = "", scale: Float = 0
+        for e in a.model.layout.entries {
+            for i in e.offset ..< e.offset + e.count {
+                scale = max(scale, abs(pa[i]))
+                let d = abs(pa[i] - pb[i])
+                if d > worstGap { worstGap = d; worstName = e.name }
+            }
+        }
+        let relative = Double(worstGap) / Double(max(scale, .leastNormalMagnitude))
+        let identical = pa == pb
+        Console.out(identical ? "compare-models: identical (\(pa.count) parameters)"
+            : String(format: "compare-models: max |a - b| = %.3e in ", Double(worstGap)) + worstName
+                + String(format: ", %.3e of the largest parameter (%.3e); tolerance %.1e", relative, Double(scale), tolerance))
+        if relative > tolerance { throw ExitCode.failure }
+    }
+}

@@ -1,0 +1,73 @@
+import Foundation
+import Testing
+import TestSupport
+@testable import EGPODistributed
+
+@Suite struct TrainerConfigTests {
+    func write(_ text: String, _ name: String) throws -> String {
+        let dir = try Fixtures.temporaryDirectory("config")
+        let url = dir.appendingPathComponent(name)
+        try text.write(to: url, atomically: true, encoding: .utf8)
+        return url.path
+    }
+
+    func message(_ body: () throws -> Void) -> String {
+        do { try body(); return "no error" } catch { return "\(error)" }
+    }
+
+    @Test func defaultsRoundTripThroughJSON() throws {
+        let c = try TrainerConfig.resolve(file: nil, overrides: [])
+        #expect(c == TrainerConfig())
+        #expect(try TrainerConfig.read(json: c.json(), source: "x") == c)
+        #expect(!c.table().contains("*"), "nothing differs from the defaults")
+    }
+
+    @Test func yamlFileThenOverrides() throws {
+        let path = try write("""
+        egpo:
+          lambda: 0
+          aggregation: sequenceMeanTokenMean
+        rollout: {groupSize: 4}
+        optimizer:
+          learningRate: 1e-6
+        """, "run.yaml")
+        let c = try TrainerConfig.resolve(file: path, overrides: [.init(key: "rollout.prompts", value: "16"),
+                                                                  .init(key: "run.runDir", value: "123")])
+        #expect(c.egpo.lambda == 0 && c.egpo.aggregation == .sequenceMeanTokenMean)
+        #expect(c.rollout.groupSize == 4 && c.rollout.prompts == 16)
+        #expect(c.optimizer.learningRate == 1e-6)
+        #expect(c.run.runDir == "123")
+        #expect(c.table().contains("* egpo.lambda"))
+        #expect(c.changes(from: TrainerConfig()).contains { $0.hasPrefix("rollout.groupSize: 8 -> 4") })
+    }
+
+    @Test func jsonFileAndNestedArchitecture() throws {
+        let path = try write(#"{"model": {"architecture": {"hidden_size": 128}}, "run": {"steps": 5}}"#, "run.json")
+        let c = try TrainerConfig.resolve(file: path, overrides: [])
+        #expect(c.model.architecture.hiddenSize == 128 && c.run.steps == 5)
+    }
+
+    @Test func badValuesAreNamed() throws {
+        let typo = message { _ = try TrainerConfig.resolve(file: nil, overrides: [.init(key: "egpo.lamda", value: "0")]) }
+        #expect(typo.contains("unknown config key egpo.lamda") && typo.contains("egpo.lambda"), "\(typo)")
+        let float = message { _ = try TrainerConfig.resolve(file: nil, overrides: [.init(key: "rollout.groupSize", value: "2.5")]) }
+        #expect(float.contains("rollout.groupSize must be an integer") && float.contains("2.5"), "\(float)")
+        let kind = message { _ = try TrainerConfig.resolve(file: nil, overrides: [.init(key: "egpo.beta", value: "high")]) }
+        #expect(kind.contains("egpo.beta must be a number") && kind.contains("high"), "\(kind)")
+        let choice = message { _ = try TrainerConfig.resolve(file: nil, overrides: [.init(key: "egpo.scaleRewards", value: "grp")]) }
+        #expect(choice.contains("group, batch, none"), "\(choice)")
+        let range = message { _ = try TrainerConfig.resolve(file: nil, overrides: [.init(key: "egpo.alpha", value: "0.5")]) }
+        #expect(range.contains("egpo.alpha = 0.5") && range.contains("> 1"), "\(range)")
+        let topK = message { _ = try TrainerConfig.resolve(file: nil, overrides: [.init(key: "rollout.topK", value: "5")]) }
+        #expect(topK.contains("rollout.topK") && topK.contains("PPO ratio"), "\(topK)")
+        let divide = message { _ = try TrainerConfig.resolve(file: nil, overrides: [.init(key: "rollout.prompts", value: "3")], worldSize: 5) }
+        #expect(divide.contains("24 completions do not split over 5 ranks"), "\(divide)")
+        let section = message { _ = try TrainerConfig.resolve(file: nil, overrides: [.init(key: "egpo", value: "1")]) }
+        #expect(section.contains("egpo must be a section"), "\(section)")
+        #expect(throws: ConfigError.self) { try TrainerConfig.Override(parsing: "novalue") }
+        let missing = message { _ = try TrainerConfig.resolve(file: "/nonexistent.yaml", overrides: []) }
+        #expect(missing.contains("/nonexistent.yaml") && missing.contains("no such file"), "\(missing)")
+        let broken = try write("egpo: [1, 2", "broken.yaml")
+        #expect(message { _ = try TrainerConfig.resolve(file: broken, overrides: []) }.contains(broken))
+    }
+}

@@ -1,0 +1,81 @@
+#!/usr/bin/env bash
+# Multi-rank training checks, run by run-multirank-tests.sh. Each check prints "PASS name" or
+# "FAIL name: why"; the exit code is the number of failures.
+#   1. SFT from scratch (tiny model) on 1, 2 and 4 ranks reaches the same parameters after 3 steps.
+#   2. EGPO from the shipped SFT checkpoint on 1, 2 and 4 ranks, same global batch and seed, reaches
+#      the same parameters after 3 steps (and the parameters did move; rewards were mixed).
+#   3. A rank that fails mid-run ends the whole job within the timeout, and the message names it.
+# Tolerance: max |a - b| <= 1e-5 x the largest parameter (launcher compare-models).
+# Usage: multirank-training.sh LAUNCHER
+set -uo pipefail
+launcher=$(cd "$(dirname "$1")" && pwd)/$(basename "$1")
+MPIRUN=${MPIRUN:-mpirun --allow-run-as-root --oversubscribe}
+export OPENBLAS_NUM_THREADS=1
+tmp=$(mktemp -d /tmp/egpo-multirank.XXXXXX)
+trap 'rm -rf "$tmp"' EXIT
+failures=0
+pass() { echo "PASS $1"; }
+fail() { echo "FAIL $1: $2"; failures=$((failures + 1)); }
+
+tiny=(--set model.architecture.hidden_size=32 --set model.architecture.intermediate_size=64
+      --set model.architecture.num_hidden_layers=2 --set model.architecture.num_attention_heads=2
+      --set model.architecture.num_key_value_heads=1 --set model.architecture.vocab_size=300
+      --set model.tokenizerVocabulary=300 --set data.trainTasks=64 --set sft.batchSize=8
+      --set sft.optimizer.warmupSteps=0 --set rollout.microBatch=3)
+for n in 1 2 4; do
+    echo "== mpirun -n $n launcher sft (tiny, 3 steps)"
+    # shellcheck disable=SC2086
+    $MPIRUN -n $n "$launcher" sft --steps 3 --run-dir "$tmp/sft-$n" "${tiny[@]}" > "$tmp/sft-$n.log" 2>&1 \
+        || { fail "sft-$n-ranks" "exit $? ($(tail -1 "$tmp/sft-$n.log"))"; continue; }
+done
+for n in 2 4; do
+    if out=$("$launcher" compare-models "$tmp/sft-1/checkpoints/final.h5" "$tmp/sft-$n/checkpoints/final.h5" 2>&1); then
+        pass "sft-1-vs-$n-ranks ($out)"
+    else
+        fail "sft-1-vs-$n-ranks" "$out"
+    fi
+done
+
+start=$(dirname "$launcher")/EGPOTrainer_EGPODistributed.resources/Resources/sft-demo.h5
+if [ -f "$start" ]; then
+    egpo=(--set rollout.prompts=4 --set rollout.groupSize=4 --set rollout.maxCompletionTokens=160 --set rollout.microBatch=4
+          --set data.trainTasks=64 --set eval.before=false --set eval.after=false --set egpo.mu=2
+          --set optimizer.learningRate=1e-4)
+    for n in 1 2 4; do
+        echo "== mpirun -n $n launcher train (3 EGPO steps from the shipped SFT checkpoint)"
+        # shellcheck disable=SC2086
+        $MPIRUN -n $n "$launcher" train --steps 3 --run-dir "$tmp/egpo-$n" "${egpo[@]}" > "$tmp/egpo-$n.log" 2>&1 \
+            || fail "egpo-$n-ranks" "exit $? ($(tail -1 "$tmp/egpo-$n.log"))"
+    done
+    if "$launcher" compare-models "$start" "$tmp/egpo-1/checkpoints/final.h5" --tolerance 0 > /dev/null 2>&1; then
+        fail "egpo-moved" "3 EGPO steps left the parameters unchanged (a vacuous comparison)"
+    else
+        pass "egpo-moved (rewards: $(grep -o '"reward_mean": [0-9.e-]*' "$tmp/egpo-1/metrics.jsonl" | cut -d' ' -f2 | tr '\n' ' '))"
+    fi
+    for n in 2 4; do
+        if out=$("$launcher" compare-models "$tmp/egpo-1/checkpoints/final.h5" "$tmp/egpo-$n/checkpoints/final.h5" 2>&1); then
+            pass "egpo-1-vs-$n-ranks ($out)"
+        else
+            fail "egpo-1-vs-$n-ranks" "$out"
+        fi
+    done
+else
+    echo "SKIP egpo-equality: no shipped SFT checkpoint at $start (make sft-checkpoint)"
+fi
+
+echo "== mpirun -n 2 launcher sft with rank 1 failing at step 2"
+started=$(date +%s)
+# shellcheck disable=SC2086
+timeout 60 $MPIRUN -n 2 "$launcher" sft --steps 5 --run-dir "$tmp/fault" "${tiny[@]}" --fail-on-rank 1 --fail-at-step 2 > "$tmp/fault.log" 2>&1
+code=$?
+elapsed=$(( $(date +%s) - started ))
+if [ "$code" -eq 124 ]; then
+    fail "failing-rank-ends-job" "the job hung (killed by the 60 s timeout)"
+elif [ "$code" -eq 0 ]; then
+    fail "failing-rank-ends-job" "the job exited 0 although rank 1 failed"
+elif ! grep -q "rank 1 of 2.*injected failure" "$tmp/fault.log"; then
+    fail "failing-rank-ends-job" "no message naming rank 1: $(tail -3 "$tmp/fault.log")"
+else
+    pass "failing-rank-ends-job (exit $code after ${elapsed} s: $(grep -m1 'rank 1 of 2.*injected' "$tmp/fault.log"))"
+fi
+exit "$failures"
