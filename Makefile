@@ -6,7 +6,10 @@ SWIFT ?= swift
 MPIRUN ?= mpirun --allow-run-as-root --oversubscribe
 DEMO_RANKS ?= 8
 
-.PHONY: setup build release test test-single test-multirank demo bench clean
+# The shipped SFT checkpoint is made on this many ranks (the bytes depend on the world size).
+SFT_RANKS ?= 2
+
+.PHONY: setup build release test test-single test-multirank demo demo-full sft-checkpoint bench clean
 
 setup:
 	@./scripts/setup.sh
@@ -26,8 +29,20 @@ test: setup
 test-multirank:
 	MPIRUN="$(MPIRUN)" ./cluster/run-multirank-tests.sh .build/debug/launcher 2 4
 
+# The embedded default: EGPO from the shipped SFT checkpoint, held-out evaluation before and
+# after, the run folder under runs/.
 demo: release
 	OPENBLAS_NUM_THREADS=1 $(MPIRUN) -n $(DEMO_RANKS) .build/release/launcher train
+
+# The same with SFT from a fresh model first (into <run>/sft).
+demo-full: release
+	OPENBLAS_NUM_THREADS=1 $(MPIRUN) -n $(DEMO_RANKS) .build/release/launcher train --from-scratch
+
+# Rebuilds the shipped SFT checkpoint from its one seeded command (configs/sft-demo.yaml).
+sft-checkpoint: release
+	OPENBLAS_NUM_THREADS=1 $(MPIRUN) -n $(SFT_RANKS) .build/release/launcher sft --config configs/sft-demo.yaml --run-dir runs/sft-demo
+	cp runs/sft-demo/checkpoints/final.h5 Sources/EGPODistributed/Resources/sft-demo.h5
+	@echo "sft-checkpoint: Sources/EGPODistributed/Resources/sft-demo.h5 updated; rebuild (make release) to ship it"
 
 bench: release
 	MPIRUN="$(MPIRUN)" ./scripts/bench.sh

@@ -1,4 +1,5 @@
 import Foundation
+import FunctionCalling
 
 extension TrainerConfig {
     /// What the config will drive; some settings only matter (or are only refused) for one.
@@ -21,6 +22,7 @@ extension TrainerConfig {
         try need(!data.train.isEmpty, "data.train", data.train, "functionworld or a folder of BFCL-format files")
         try need(!data.heldOut.isEmpty, "data.heldOut", data.heldOut, "functionworld or a folder of BFCL-format files")
         try need(data.trainSeed >= 0, "data.trainSeed", data.trainSeed, ">= 0")
+        try need(WorldSplit(rawValue: data.heldOutSplit) != nil, "data.heldOutSplit", data.heldOutSplit.debugDescription, "train or heldout")
         try need(data.heldOutSeed >= 0, "data.heldOutSeed", data.heldOutSeed, ">= 0")
         do { try model.architecture.validate() } catch { throw .model(error) }
         try need((268...65_536).contains(model.tokenizerVocabulary), "model.tokenizerVocabulary", model.tokenizerVocabulary,

