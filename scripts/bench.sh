@@ -75,4 +75,46 @@ if [ -n "$ours" ] && [ -n "$theirs" ]; then
 else
     echo "skipped: needs both the model bench and the PyTorch bench"
 fi
+echo "== EGPO step (bench step): 8 prompts x 8 completions, <= 128 tokens, demo model"
+step1=""; step2=""; step8=""
+if has bench step; then
+    OPENBLAS_NUM_THREADS=1 "$launcher" bench step --json --threads 1 --export "$out/trl-shape" | tee "$out/step-1rank.json" && step1="$out/step-1rank.json"
+    echo "-- 2 ranks, twice the global batch (16 prompts)"
+    OPENBLAS_NUM_THREADS=1 $mpirun -n 2 "$launcher" bench step --json --prompts 16 | tee "$out/step-2ranks.json" && step2="$out/step-2ranks.json"
+    echo "-- 8 ranks on the demo batch (gradient communication share)"
+    OPENBLAS_NUM_THREADS=1 $mpirun -n 8 "$launcher" bench step --json | tee "$out/step-8ranks.json" && step8="$out/step-8ranks.json"
+else
+    echo "skipped: 'launcher bench step' is not built yet"
+fi
+
+echo "== TRL GRPOTrainer on the same shape (scripts/bench_trl.py, 1 thread)"
+trl=""
+if [ -n "$step1" ] && [ -n "${python:-}" ]; then
+    "$python" scripts/bench_trl.py --config "$out/trl-shape/config.json" --tokenizer "$out/trl-shape/tokenizer.json" \
+        --prompts "$out/trl-shape/prompts.jsonl" --threads 1 --steps 3 --json | tee "$out/trl.json" && trl="$out/trl.json"
+else
+    echo "skipped: needs bench step's exported shape and the Python environment"
+fi
+
+echo "== EGPO step ratios"
+if [ -n "$step1" ]; then
+    "${python:-python3}" - "$step1" "${step2:-}" "${step8:-}" "${trl:-}" <<'PY'
+import json, sys
+load = lambda p: json.loads(open(p).read().strip().splitlines()[-1]) if p else None
+one, two, eight, trl = (load(p) for p in sys.argv[1:5])
+s1 = one["step_seconds_median"]
+print(f"ours, 1 rank, 1 thread: {s1:.2f} s per step (sampling {one['sampling_seconds']:.2f}, scoring {one['scoring_seconds']:.2f}, "
+      f"reference {one['reference_seconds']:.2f}, backward {one['backward_seconds']:.2f}, optimizer {one['optimizer_seconds']:.3f})")
+if trl:
+    t = trl["step_seconds_median"]
+    verdict = "met" if t / s1 >= 3 else "MISSED"
+    print(f"TRL {trl.get('trl')}, 1 thread: {t:.2f} s per step; ours is {t / s1:.2f}x faster (target >= 3x: {verdict})")
+if two:
+    r = two["step_seconds_median"] / s1
+    print(f"2 ranks, 16 prompts: {two['step_seconds_median']:.2f} s = {r:.2f}x the 1-rank 8-prompt step (target <= 1.15x: {'met' if r <= 1.15 else 'MISSED'})")
+if eight:
+    c = eight["communication_seconds"] / eight["step_seconds_median"]
+    print(f"8 ranks, 8 prompts: {eight['step_seconds_median']:.2f} s per step, gradient communication {eight['communication_seconds']:.3f} s = {100 * c:.1f}% (target <= 10%: {'met' if c <= 0.10 else 'MISSED'})")
+PY
+fi
 echo "raw outputs in $out"

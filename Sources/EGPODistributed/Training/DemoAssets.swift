@@ -4,6 +4,7 @@ import Foundation
 public enum DemoAssets {
     /// The SFT checkpoint `launcher train` starts from when `model.checkpoint` is empty.
     public static var sftCheckpoint: URL {
-        Bundle.module.resourceURL!.appendingPathComponent("Resources").appendingPathComponent("sft-demo.h5")
+        // The folder is copied whole (`.copy("Resources")`) into the bundle directory.
+        Bundle.module.bundleURL.appendingPathComponent("Resources").appendingPathComponent("sft-demo.h5")
     }
 }
