@@ -22,7 +22,7 @@ release: setup
 
 test: setup
 	$(SWIFT) build --build-tests
-	$(SWIFT) test
+	OPENBLAS_NUM_THREADS=1 $(SWIFT) test
 	$(MAKE) --no-print-directory test-multirank
 
 # Multi-rank checks: each runs under mpirun with 2 and 4 ranks, one BLAS thread per rank.

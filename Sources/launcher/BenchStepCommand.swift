@@ -81,7 +81,7 @@ struct BenchStepCommand: ParsableCommand {
         }
     }
 
-    static let phases = ["sampling", "reward", "scoring", "reference", "backward", "communication", "optimizer"]
+    static let phases = ["sampling", "reward", "scoring", "reference", "backward", "waiting", "communication", "optimizer"]
 
     func report(_ records: [MetricsRecord], ranks: Int, parameters: Int) {
         func median(_ key: String) -> Double {

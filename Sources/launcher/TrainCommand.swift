@@ -126,7 +126,7 @@ enum ReinforcementRun {
         try folder.write(summary.markdown(), to: "summary.md")
         try folder.write(summary.plot(), to: "plot.svg")
         if let g = summary.gain {
-            Console.out(String(format: "train: held-out accuracy changed by %+.3f (%.2f standard errors)", g.delta, g.standardErrors)
+            Console.out(String(format: "train: held-out accuracy changed by %+.3f (%.2f standard errors of the paired difference, SE %.3f; unpaired SE %.3f)", g.delta, g.standardErrors, g.stderrPaired, g.stderrUnpaired)
                         + "; see \(folder.root.path)/summary.md")
         }
         Console.out("train: wrote \(folder.root.path) (config.json, metrics.jsonl, checkpoints/final.h5, eval/, summary.md, summary.json, plot.svg)")

@@ -31,7 +31,7 @@ import TestSupport
 
     static let tasks: [TrainingTask] = FunctionWorld(seed: 3, split: .train).generate(count: 24)
         .map { TrainingTask(task: $0.task, reference: $0.completion) }
-        .filter { PromptFormat.prompt($0.task).utf8.count < 700 }
+        .filter { PromptFormat.prompt($0.task).utf8.count < 420 }
 
     /// An untrained model earns this reward about half the time: more even than odd token ids.
     static let parityReward: EGPOTrainer.RewardFunction = { tokens, _ in

@@ -97,7 +97,7 @@ struct EGPOStepStatistics {
         m.set("grad_norm", optimizer.gradNorm)
         m.set("lr", Double(optimizer.learningRate))
         m.set("logp_gap_max", gapMax)
-        for phase in [PhaseClock.Phase.sampling, .reward, .scoring, .reference, .backward, .communication, .optimizer] {
+        for phase in [PhaseClock.Phase.sampling, .reward, .scoring, .reference, .backward, .waiting, .communication, .optimizer] {
             m.set("seconds_\(phase.rawValue)", clock[phase])
         }
         m.set("seconds_step", seconds)

@@ -22,9 +22,11 @@ public final class PolicyReplica {
     }
 
     /// Sums the gradients over all ranks (the communicator chunks large buffers), then clips and
-    /// steps. `clock` gets the all-reduce as `communication` and the update as `optimizer`.
+    /// steps. `clock` gets the time spent waiting for the slowest rank to finish its backward as
+    /// `waiting` (a barrier), the all-reduce itself as `communication`, the update as `optimizer`.
     public func synchronizeAndStep(clock: inout PhaseClock) throws -> OptimizerStep.Report {
         if communicator.size > 1 {
+            try clock.measure(.waiting) { try communicator.barrier() }
             try clock.measure(.communication) { try communicator.allReduce(gradients.bufferPointer, op: .sum) }
         }
         return try clock.measure(.optimizer) { try optimizer.apply(parameters: model.parameters, gradients: gradients) }
@@ -34,7 +36,7 @@ public final class PolicyReplica {
 /// Wall-clock seconds per phase of a step.
 public struct PhaseClock: Sendable {
     public enum Phase: String, CaseIterable, Sendable {
-        case sampling, reward, scoring, reference, backward, communication, optimizer, evaluation, checkpoint
+        case sampling, reward, scoring, reference, backward, waiting, communication, optimizer, evaluation, checkpoint
     }
 
     public private(set) var seconds: [Phase: Double] = [:]

@@ -24,7 +24,9 @@ public struct RunSummary {
         public var stderrUnpaired: Double
         /// Standard error of the per-task difference (the same tasks before and after).
         public var stderrPaired: Double
-        /// delta / stderrUnpaired.
+        /// delta / stderrPaired: the change in units of its own standard error (the same tasks
+        /// are evaluated before and after, so the paired error is the right one; the unpaired one
+        /// is reported beside it as a conservative bound).
         public var standardErrors: Double
 
         enum CodingKeys: String, CodingKey {
@@ -43,7 +45,7 @@ public struct RunSummary {
             } else {
                 stderrPaired = .nan
             }
-            standardErrors = stderrUnpaired > 0 ? delta / stderrUnpaired : 0
+            standardErrors = stderrPaired > 0 ? delta / stderrPaired : 0
         }
     }
 
@@ -111,8 +113,8 @@ public struct RunSummary {
             }
             md += "| **overall** | \(after.report.overall.n) | \(cell(before.report.overall)) | \(cell(after.report.overall)) | \(String(format: "%+.3f", after.report.overall.accuracy - before.report.overall.accuracy)) |\n\n"
             if let g = gain {
-                md += String(format: "Change %+.3f: %.2f standard errors of the difference (unpaired SE %.3f; paired SE over the same tasks %.3f). ",
-                             g.delta, g.standardErrors, g.stderrUnpaired, g.stderrPaired)
+                md += String(format: "Change %+.3f: %.2f standard errors of the paired difference (SE %.3f over the same tasks; treating before and after as independent samples, SE %.3f, %.2f SE). ",
+                             g.delta, g.standardErrors, g.stderrPaired, g.stderrUnpaired, g.stderrUnpaired > 0 ? g.delta / g.stderrUnpaired : 0)
                 md += g.standardErrors > 2 ? "More than two standard errors: a real gain at this budget.\n\n"
                     : "Within two standard errors: not distinguishable from noise at this budget.\n\n"
             }

@@ -82,7 +82,7 @@ public final class SFTTrainer {
         m.set("grad_norm", report.gradNorm)
         m.set("lr", Double(report.learningRate))
         m.set("epoch", cursor.epoch)
-        for phase in [PhaseClock.Phase.scoring, .backward, .communication, .optimizer] {
+        for phase in [PhaseClock.Phase.scoring, .backward, .waiting, .communication, .optimizer] {
             m.set("seconds_\(phase.rawValue)", clock[phase])
         }
         m.set("seconds_step", seconds)

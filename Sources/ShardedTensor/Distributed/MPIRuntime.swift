@@ -35,6 +35,13 @@ enum MPIRuntime {
         for (key, value) in defaults where getenv(key) == nil {
             setenv(key, value, 0)
         }
+        // Started without mpirun (a singleton: swift test, a one-rank run), OpenMPI would fork an
+        // orted helper inside MPI_Init. Forking a process whose OpenBLAS thread pool is busy on
+        // another thread deadlocks in OpenBLAS's fork handler (seen in swift test: MPI_Init of the
+        // singleton test waited forever on a BLAS worker). An isolated singleton forks nothing.
+        if getenv("OMPI_COMM_WORLD_SIZE") == nil, getenv("OMPI_MCA_ess_singleton_isolated") == nil {
+            setenv("OMPI_MCA_ess_singleton_isolated", "1", 0)
+        }
     }
 
     /// Finalizes MPI if this process initialised it and nobody finalized it yet.
