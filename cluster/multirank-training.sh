@@ -22,43 +22,44 @@ tiny=(--set model.architecture.hidden_size=32 --set model.architecture.intermedi
       --set model.architecture.num_key_value_heads=1 --set model.architecture.vocab_size=300
       --set model.tokenizerVocabulary=300 --set data.trainTasks=64 --set sft.batchSize=8
       --set sft.optimizer.warmupSteps=0 --set rollout.microBatch=3)
-for n in 1 2 4; do
-    echo "== mpirun -n $n launcher sft (tiny, 3 steps)"
-    # shellcheck disable=SC2086
-    $MPIRUN -n $n "$launcher" sft --steps 3 --run-dir "$tmp/sft-$n" "${tiny[@]}" > "$tmp/sft-$n.log" 2>&1 \
-        || { fail "sft-$n-ranks" "exit $? ($(tail -1 "$tmp/sft-$n.log"))"; continue; }
-done
-for n in 2 4; do
-    if out=$("$launcher" compare-models "$tmp/sft-1/checkpoints/final.h5" "$tmp/sft-$n/checkpoints/final.h5" 2>&1); then
-        pass "sft-1-vs-$n-ranks ($out)"
-    else
-        fail "sft-1-vs-$n-ranks" "$out"
-    fi
-done
+# run_on_1_2_4 NAME SUBCOMMAND ARGS...: the same run on 1, 2 and 4 ranks, into $tmp/NAME-<n>.
+run_on_1_2_4() {
+    local name=$1 n; shift
+    for n in 1 2 4; do
+        echo "== mpirun -n $n launcher $1 ($name, 3 steps)"
+        # shellcheck disable=SC2086
+        $MPIRUN -n $n "$launcher" "$@" --steps 3 --run-dir "$tmp/$name-$n" > "$tmp/$name-$n.log" 2>&1 \
+            || fail "$name-$n-ranks" "exit $? ($(tail -1 "$tmp/$name-$n.log"))"
+    done
+}
+
+# compare_to_one NAME: the 2- and 4-rank results against the 1-rank one.
+compare_to_one() {
+    local name=$1 n out
+    for n in 2 4; do
+        if out=$("$launcher" compare-models "$tmp/$name-1/checkpoints/final.h5" "$tmp/$name-$n/checkpoints/final.h5" 2>&1); then
+            pass "$name-1-vs-$n-ranks ($out)"
+        else
+            fail "$name-1-vs-$n-ranks" "$out"
+        fi
+    done
+}
+
+run_on_1_2_4 sft sft "${tiny[@]}"
+compare_to_one sft
 
 start=$(dirname "$launcher")/EGPOTrainer_EGPODistributed.resources/Resources/sft-demo.h5
 if [ -f "$start" ]; then
     egpo=(--set rollout.prompts=4 --set rollout.groupSize=4 --set rollout.maxCompletionTokens=160 --set rollout.microBatch=4
           --set data.trainTasks=64 --set eval.before=false --set eval.after=false --set egpo.mu=2
           --set optimizer.learningRate=1e-4)
-    for n in 1 2 4; do
-        echo "== mpirun -n $n launcher train (3 EGPO steps from the shipped SFT checkpoint)"
-        # shellcheck disable=SC2086
-        $MPIRUN -n $n "$launcher" train --steps 3 --run-dir "$tmp/egpo-$n" "${egpo[@]}" > "$tmp/egpo-$n.log" 2>&1 \
-            || fail "egpo-$n-ranks" "exit $? ($(tail -1 "$tmp/egpo-$n.log"))"
-    done
+    run_on_1_2_4 egpo train "${egpo[@]}"
     if "$launcher" compare-models "$start" "$tmp/egpo-1/checkpoints/final.h5" --tolerance 0 > /dev/null 2>&1; then
         fail "egpo-moved" "3 EGPO steps left the parameters unchanged (a vacuous comparison)"
     else
         pass "egpo-moved (rewards: $(grep -o '"reward_mean": [0-9.e-]*' "$tmp/egpo-1/metrics.jsonl" | cut -d' ' -f2 | tr '\n' ' '))"
     fi
-    for n in 2 4; do
-        if out=$("$launcher" compare-models "$tmp/egpo-1/checkpoints/final.h5" "$tmp/egpo-$n/checkpoints/final.h5" 2>&1); then
-            pass "egpo-1-vs-$n-ranks ($out)"
-        else
-            fail "egpo-1-vs-$n-ranks" "$out"
-        fi
-    done
+    compare_to_one egpo
 else
     echo "SKIP egpo-equality: no shipped SFT checkpoint at $start (make sft-checkpoint)"
 fi
