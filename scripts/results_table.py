@@ -31,7 +31,16 @@ def metrics(run):
 
 
 before = load(os.path.join(out, "egpo-seed1", "eval", "before", "scores.json"))
-after = {(m, s): load(os.path.join(out, f"{m}-seed{s}", "eval", "after", "scores.json")) for m in methods for s in seeds}
+# Runs that finished (a run folder without eval/after is left out and named).
+after = {}
+for m in methods:
+    for s in seeds:
+        path = os.path.join(out, f"{m}-seed{s}", "eval", "after", "scores.json")
+        if os.path.exists(path):
+            after[(m, s)] = load(path)
+        else:
+            print(f"(missing: {m}-seed{s} has no eval/after/scores.json)")
+done = lambda m: [s for s in seeds if (m, s) in after]
 categories = sorted(before["categories"].keys())
 
 
@@ -39,21 +48,21 @@ def cell(score):
     return f"{score['accuracy']:.3f}"
 
 
-print("| category | n | SFT alone | " + " | ".join(f"{m.upper()} seeds 1 / 2 / 3 (mean)" for m in methods) + " |")
+print("| category | n | SFT alone | " + " | ".join(f"{m.upper()} seeds {' / '.join(map(str, done(m)))} (mean)" for m in methods) + " |")
 print("|---|---|---|" + "---|" * len(methods))
 for c in categories + ["overall"]:
     b = before["overall"] if c == "overall" else before["categories"][c]
     row = [c if c != "overall" else "**overall**", str(b["n"]), f"{b['accuracy']:.3f} ± {b['stderr']:.3f}"]
     for m in methods:
-        accs = [(after[(m, s)]["overall"] if c == "overall" else after[(m, s)]["categories"][c])["accuracy"] for s in seeds]
-        row.append(" / ".join(f"{a:.3f}" for a in accs) + f" ({sum(accs) / len(accs):.3f})")
+        accs = [(after[(m, s)]["overall"] if c == "overall" else after[(m, s)]["categories"][c])["accuracy"] for s in done(m)]
+        row.append(" / ".join(f"{a:.3f}" for a in accs) + f" ({sum(accs) / len(accs):.3f})" if accs else "-")
     print("| " + " | ".join(row) + " |")
 
 print()
 print("| run | held-out accuracy after | change vs SFT | paired SE of the change | final KL | think entropy (first / last 10 steps) | seconds |")
 print("|---|---|---|---|---|---|---|")
 for m in methods:
-    for s in seeds:
+    for s in done(m):
         run = f"{m}-seed{s}"
         summ = load(os.path.join(out, run, "summary.json"))
         rows = metrics(run)
@@ -109,12 +118,12 @@ def svg(panels, path):
 
 
 def mean_curve(method, key):
-    runs = [metrics(f"{method}-seed{s}") for s in seeds]
+    runs = [metrics(f"{method}-seed{s}") for s in done(method)]
     n = min(len(r) for r in runs)
     return [(i + 1, sum(r[i][key] for r in runs) / len(runs)) for i in range(n)]
 
 
-svg([(t, {m: mean_curve(m, k) for m in methods}) for t, k in
+svg([(t, {m: mean_curve(m, k) for m in methods if done(m)}) for t, k in
      [("batch reward", "reward_mean"), ("think-token entropy (nats)", "entropy_think"), ("KL to the reference (k3)", "kl")]],
     os.path.join(out, "curves.svg"))
 print(f"\nwrote {os.path.join(out, 'curves.svg')}")
