@@ -36,6 +36,12 @@ import TestSupport
                     "seconds_sampling", "tokens_per_second"] {
             #expect(metrics[0].contains("\"\(key)\""), "metrics lack \(key)")
         }
+        // The sampler's log-probs and the training forward's agree to rounding on every token.
+        for line in metrics {
+            let m = try JSONSerialization.jsonObject(with: Data(line.utf8)) as! [String: Any]
+            let gap = (m["logp_gap_max"] as! NSNumber).doubleValue
+            #expect(gap < 1e-4, "logp_gap_max \(gap)")
+        }
     }
 
     @Test func badSettingsAreOneLineErrors() throws {
