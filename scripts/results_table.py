@@ -109,8 +109,8 @@ def svg(panels, path):
             xv = xl + (xh - xl) * k / 4
             parts.append(f'<text x="{px(xv)}" y="{y0 + ph + 14}" text-anchor="middle">{xv:.0f}</text>')
         for j, (label, pts) in enumerate(series.items()):
-            path = " ".join(f"{px(x):.1f},{py(y):.1f}" for x, y in pts)
-            parts.append(f'<polyline fill="none" stroke="{colors[label]}" stroke-width="1.5" points="{path}"/>')
+            points = " ".join(f"{px(x):.1f},{py(y):.1f}" for x, y in pts)
+            parts.append(f'<polyline fill="none" stroke="{colors[label]}" stroke-width="1.5" points="{points}"/>')
             parts.append(f'<text x="{x0 + 10}" y="{y0 + 14 + 13 * j}" fill="{colors[label]}">{label.upper()}</text>')
     parts.append("</svg>")
     with open(path, "w") as f:
