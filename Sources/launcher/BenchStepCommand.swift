@@ -67,8 +67,7 @@ struct BenchStepCommand: ParsableCommand {
             let benchTasks = Array(tasks.prefix(prompts))
             if let export, comm.rank == 0 { try write(export: export, policy: policy, tasks: benchTasks) }
             let o = config.optimizer
-            let step = OptimizerStep(layout: policy.model.layout, hyperparameters: o.adamW, maxGradNorm: o.maxGradNorm,
-                                     schedule: o.schedule(totalSteps: steps + 1))
+            let step = o.step(layout: policy.model.layout, totalSteps: steps + 1)
             let replica = PolicyReplica(model: policy.model, tokenizer: policy.tokenizer, communicator: comm, optimizer: step)
             let trainer = try EGPOTrainer(config: config, replica: replica, tasks: benchTasks, codec: try TaskCodec(tokenizer: policy.tokenizer))
             var records: [MetricsRecord] = []

@@ -26,11 +26,10 @@ struct RunSetup {
     /// Resolves the config, picks the run folder on rank 0 (its name is broadcast so every rank
     /// records the same), writes `config.json` and prints the resolved config as a table.
     static func start(_ options: RunOptions, comm: MPICommunicator, stepsKey: String, purpose: TrainerConfig.Purpose,
-                      title: String, extra: [TrainerConfig.Override] = []) throws -> RunSetup {
-        var config = try TrainerConfig.resolve(file: options.config, overrides: extra + options.resolvedOverrides(stepsKey: stepsKey),
+                      title: String) throws -> RunSetup {
+        var config = try TrainerConfig.resolve(file: options.config, overrides: options.resolvedOverrides(stepsKey: stepsKey),
                                                worldSize: comm.size, purpose: purpose)
-        let chosen = config.run.runDir.isEmpty ? "runs/" + RunFolder.timestamp(Date()) : config.run.runDir
-        config.run.runDir = try comm.broadcast(chosen, root: 0)
+        config.run.runDir = try comm.broadcast(RunFolder.path(config.run.runDir), root: 0)
         var folder: RunFolder?, log: MetricsLog?
         if comm.rank == 0 {
             let f = try RunFolder.create(config.run.runDir)

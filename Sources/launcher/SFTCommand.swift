@@ -39,8 +39,7 @@ enum SupervisedRun {
             : try ModelFile.read(from: config.model.checkpoint)
         let codec = try TaskCodec(tokenizer: policy.tokenizer)
         let o = config.sft.optimizer
-        let step = OptimizerStep(layout: policy.model.layout, hyperparameters: o.adamW, maxGradNorm: o.maxGradNorm,
-                                 schedule: o.schedule(totalSteps: config.sft.steps))
+        let step = o.step(layout: policy.model.layout, totalSteps: config.sft.steps)
         let replica = PolicyReplica(model: policy.model, tokenizer: policy.tokenizer, communicator: setup.comm, optimizer: step)
         let trainer = try SFTTrainer(config: config, replica: replica, tasks: tasks, codec: codec)
         setup.say("sft: \(trainer.examples.count) examples (\(trainer.droppedTooLong) longer than \(policy.model.config.maxPositionEmbeddings) positions left out), \(config.sft.batchSize) per step, \(config.sft.steps) steps")

@@ -49,8 +49,7 @@ import TestSupport
         return try LocalCommunicator.run(size: worldSize) { comm in
             let model = try Transformer(config: architecture, seed: 11)
             let o = supervised ? config.sft.optimizer : config.optimizer
-            let step = OptimizerStep(layout: model.layout, hyperparameters: o.adamW, maxGradNorm: o.maxGradNorm,
-                                     schedule: o.schedule(totalSteps: steps))
+            let step = o.step(layout: model.layout, totalSteps: steps)
             let replica = PolicyReplica(model: model, tokenizer: ByteTokenizer(), communicator: comm, optimizer: step)
             let codec = try TaskCodec(tokenizer: ByteTokenizer())
             var metrics: [[String: Double]] = []

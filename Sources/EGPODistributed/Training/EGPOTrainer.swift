@@ -96,11 +96,11 @@ public final class EGPOTrainer {
         let normalizer = PolicyLoss.Normalizer(completions: Int(counts[0]), tokens: Int(counts[1]), maxCompletionTokens: r.maxCompletionTokens)
         let shaped = experiences.map { EntropyBonus.shape($0, objective: o) }
         let micro = stride(from: 0, to: experiences.count, by: r.microBatch).map { $0 ..< min($0 + r.microBatch, experiences.count) }
+        let batches = micro.map { range in TokenBatch(range.map { experiences[$0].promptTokens + experiences[$0].completionTokens }) }
 
         if let reference, let referenceWorkspace {
             clock.measure(.reference) {
-                for range in micro {
-                    let tb = TokenBatch(range.map { experiences[$0].promptTokens + experiences[$0].completionTokens })
+                for (range, tb) in zip(micro, batches) {
                     let scores = reference.forward(tb, temperature: r.temperature, workspace: referenceWorkspace)
                     for (s, i) in range.enumerated() {
                         experiences[i].logpRef = Array(scores.logProbs[tb.completionRange(of: s, promptLength: experiences[i].promptTokens.count)])
@@ -115,8 +115,7 @@ public final class EGPOTrainer {
         for pass in 0..<o.mu {
             replica.gradients.zero()
             var passStats = PolicyLoss.Statistics()
-            for range in micro {
-                let tb = TokenBatch(range.map { experiences[$0].promptTokens + experiences[$0].completionTokens })
+            for (range, tb) in zip(micro, batches) {
                 let scores = clock.measure(.scoring) { model.forward(tb, temperature: r.temperature, workspace: replica.workspace) }
                 var weights = [Float](repeating: 0, count: tb.predictionCount)
                 for (s, i) in range.enumerated() {

@@ -16,7 +16,7 @@ public struct RunFolder: Sendable {
     /// `path`, or `runs/<UTC timestamp>` when it is empty; created with `checkpoints/` inside.
     /// Refuses a path that exists as a file.
     public static func create(_ path: String, now: Date = Date()) throws(TrainingError) -> RunFolder {
-        let chosen = path.isEmpty ? "runs/" + timestamp(now) : path
+        let chosen = Self.path(path, now: now)
         var isDirectory: ObjCBool = false
         if FileManager.default.fileExists(atPath: chosen, isDirectory: &isDirectory), !isDirectory.boolValue {
             throw .data("run folder \(chosen) exists and is not a folder")
@@ -28,6 +28,11 @@ public struct RunFolder: Sendable {
             throw .data("run folder \(chosen): cannot create it: \(error.localizedDescription)")
         }
         return folder
+    }
+
+    /// `path`, or `runs/<UTC timestamp>` when it is empty.
+    public static func path(_ path: String, now: Date = Date()) -> String {
+        path.isEmpty ? "runs/" + timestamp(now) : path
     }
 
     /// `YYYYMMDD-HHMMSS` in UTC.

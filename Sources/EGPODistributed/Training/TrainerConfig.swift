@@ -1,3 +1,5 @@
+import ShardedTensor
+
 /// Everything a run needs, as plain values with a comment on each default: read from YAML or
 /// JSON (`TrainerConfig.resolve`), overridden from the command line (`--set rollout.groupSize=4`),
 /// checked by `validate`, written resolved into the run folder's `config.json`.
@@ -169,6 +171,11 @@ extension TrainerConfig.Optimizer {
             return WarmupCosineSchedule(peak: learningRate, floor: learningRate * minLearningRateRatio,
                                         warmupSteps: warmupSteps, totalSteps: max(totalSteps, warmupSteps + 1))
         }
+    }
+
+    /// The clip + AdamW step these settings describe, for the tensors of `layout`.
+    public func step(layout: ParameterLayout, totalSteps: Int) -> OptimizerStep {
+        OptimizerStep(layout: layout, hyperparameters: adamW, maxGradNorm: maxGradNorm, schedule: schedule(totalSteps: totalSteps))
     }
 
     /// AdamW's fixed hyper-parameters.
