@@ -110,21 +110,77 @@ let testSequences: [[Int32]] = [[1, 4, 9, 2, 7, 3], [5, 0, 10], [8], [2, 2, 6, 1
     }
 }
 
+/// A group's prompt run once for its G completions computes what G copies of it compute.
+@Suite struct SharedPromptBatchTests {
+    let groups: [(prompt: [Int32], completions: [[Int32]])] = [
+        ([1, 4, 9, 2, 7], [[3, 5, 6], [10], [0, 0, 8, 2, 1, 4]]),
+        ([6], [[2, 9], [7, 7, 7]]),                       // a one-token prompt has no prefix rows
+        ([5, 0, 10, 3], [[1, 2, 3, 4, 5, 6, 7, 8]]),
+    ]
+
+    @Test(arguments: [false, true])
+    func logProbsEntropiesAndGradientsEqualTheUnsharedBatch(bias: Bool) throws {
+        let config = tinyConfig(bias: bias)
+        let model = try Transformer(config: config, parameters: FloatBuffer(testParameters(config, seed: 12).map { Float($0) }))
+        let shared = TokenBatch(sharedPrompts: groups)
+        let pairs = groups.flatMap { g in g.completions.map { (g.prompt, $0) } }
+        let plain = TokenBatch(pairs.map { $0.0 + $0.1 })
+        #expect(shared.predictionCount < plain.predictionCount)
+        let wsShared = TrainingWorkspace(config: config), wsPlain = TrainingWorkspace(config: config)
+        let a = model.forward(shared, temperature: 0.9, workspace: wsShared)
+        let b = model.forward(plain, temperature: 0.9, workspace: wsPlain)
+        let weights = testValues(pairs.count * 8, seed: 13).map { Float($0) }
+        var wShared = [Float](repeating: 0, count: shared.predictionCount), wPlain = [Float](repeating: 0, count: plain.predictionCount)
+        for (s, (prompt, completion)) in pairs.enumerated() {
+            let rs = shared.completionRange(of: s, promptLength: prompt.count), rp = plain.completionRange(of: s, promptLength: prompt.count)
+            #expect(rs.count == completion.count && rp.count == completion.count)
+            for label in ["logp", "entropy"] {
+                let x = label == "logp" ? a.logProbs : a.entropies, y = label == "logp" ? b.logProbs : b.entropies
+                let c = closeness(Array(x[rs]), Array(y[rp]), atol: 1e-5, rtol: 1e-5, label: "\(label) of sequence \(s)")
+                #expect(c.ok, "\(c)")
+            }
+            for (t, (i, j)) in zip(rs, rp).enumerated() { wShared[i] = weights[s * 8 + t]; wPlain[j] = weights[s * 8 + t] }
+        }
+        let gShared = model.makeGradientBuffer(), gPlain = model.makeGradientBuffer()
+        model.backward(shared, logProbWeights: wShared, entropyWeights: wShared, gradients: gShared, workspace: wsShared)
+        model.backward(plain, logProbWeights: wPlain, entropyWeights: wPlain, gradients: gPlain, workspace: wsPlain)
+        let c = closeness(gShared.toArray(), gPlain.toArray(), atol: 1e-5, rtol: 1e-4, label: "gradient, shared vs unshared prompts")
+        #expect(c.ok, "\(c)")
+    }
+
+    @Test func promptRowsAreThePromptsOwnPredictions() {
+        let batch = TokenBatch(sharedPrompts: [([1, 2, 3], [[4, 5], [6]])])
+        // Rows: prompt 1->2, 2->3; completion A: 3->4, 4->5; completion B: 3->6.
+        #expect(batch.inputs == [1, 2, 3, 4, 3])
+        #expect(batch.targets == [2, 3, 4, 5, 6])
+        #expect(batch.positions == [0, 1, 2, 3, 2])
+        #expect(batch.segments == [AttentionSegment(start: 0, length: 2), AttentionSegment(start: 2, length: 2, prefixStart: 0, prefixLength: 2),
+                                   AttentionSegment(start: 4, length: 1, prefixStart: 0, prefixLength: 2)])
+        #expect(batch.completionRange(of: 0, promptLength: 3) == 2 ..< 4)
+        #expect(batch.completionRange(of: 1, promptLength: 3) == 4 ..< 5)
+        #expect(batch.maxLength == 5)
+    }
+}
+
 @Suite struct ParallelWorkerTests {
     /// Work is split by index, so any worker count gives the same bits.
     @Test func severalWorkersGiveIdenticalResults() throws {
         let config = tinyConfig(bias: true)
         let model = try Transformer(config: config, parameters: FloatBuffer(testParameters(config, seed: 9).map { Float($0) }))
         let batch = TokenBatch(testSequences)
+        let shared = TokenBatch(sharedPrompts: [([1, 4, 9, 2], [[7, 3], [5, 0, 10], [8]]), ([2, 2], [[6, 1], [1]])])
         let w = testValues(batch.predictionCount, seed: 10).map { Float($0) }
-        func run(_ workers: Int) throws -> (TokenScores, [Float], [Completion]) {
+        let ws2 = testValues(shared.predictionCount, seed: 11).map { Float($0) }
+        func run(_ workers: Int) throws -> ([TokenScores], [Float], [Completion]) {
             try Parallel.withWorkers(workers) {
                 let ws = TrainingWorkspace(config: config), grads = model.makeGradientBuffer()
                 let scores = model.forward(batch, workspace: ws)
                 model.backward(batch, logProbWeights: w, gradients: grads, workspace: ws)
+                let sharedScores = model.forward(shared, workspace: ws)
+                model.backward(shared, logProbWeights: ws2, gradients: grads, workspace: ws)
                 let samples = try Sampler(model: model).sample([SamplingRequest(prompt: [1, 2, 3], completionCount: 4, firstSequenceId: 0)],
                                                                options: SamplingOptions(maxNewTokens: 6, seed: 2))
-                return (scores, grads.toArray(), samples)
+                return ([scores, sharedScores], grads.toArray(), samples)
             }
         }
         let one = try run(1), three = try run(3)

@@ -61,6 +61,77 @@ import TestSupport
     }
 }
 
+@Suite struct SharedPrefixAttentionTests {
+    // Rows: a 5-row prompt (its own causal segment), then two completions of 4 and 3 rows that
+    // both see it, with a padding row between them.
+    let shape = AttentionShape(heads: 4, kvHeads: 2, headDim: 3)
+    let rows = 13, qc = 12, kc = 6
+    var segments: [AttentionSegment] {
+        [AttentionSegment(start: 0, length: 5), AttentionSegment(start: 5, length: 4, prefixStart: 0, prefixLength: 5),
+         AttentionSegment(start: 10, length: 3, prefixStart: 0, prefixLength: 5)]
+    }
+
+    func run(_ q: [Double], _ k: [Double], _ v: [Double], _ dy: [Double], segments: [AttentionSegment], rows: Int, blockRows: Int)
+        -> (out: [Float], dq: [Float], dk: [Float], dv: [Float]) {
+        let fq = floats(q), fk = floats(k), fv = floats(v), up = floats(dy)
+        let out = FloatBuffer(count: rows * qc), lse = FloatBuffer(count: rows * shape.heads)
+        let span = segments.map(\.span).max()!
+        let scratch = FloatBuffer(count: 2 * blockRows * span)
+        let mq = fq.matrix(rows: rows, cols: qc), mk = fk.matrix(rows: rows, cols: kc), mv = fv.matrix(rows: rows, cols: kc)
+        CausalAttention.forward(q: mq, k: mk, v: mv, into: out.matrix(rows: rows, cols: qc), logSumExp: lse.base, segments: segments,
+                                shape: shape, scratch: scratch.bufferPointer, blockRows: blockRows)
+        let dq = FloatBuffer(count: rows * qc), dk = FloatBuffer(count: rows * kc), dv = FloatBuffer(count: rows * kc)
+        CausalAttention.backward(up.matrix(rows: rows, cols: qc), q: mq, k: mk, v: mv, logSumExp: lse.base, segments: segments,
+                                 shape: shape, dq: dq.matrix(rows: rows, cols: qc), dk: dk.matrix(rows: rows, cols: kc),
+                                 dv: dv.matrix(rows: rows, cols: kc), scratch: scratch.bufferPointer, blockRows: blockRows)
+        return (out.toArray(), dq.toArray(), dk.toArray(), dv.toArray())
+    }
+
+    @Test(arguments: [2, 64])
+    func forwardAndBackwardMatchTheNaiveTwinAndFiniteDifferences(blockRows: Int) {
+        let q = randomValues(rows * qc, seed: 90), k = randomValues(rows * kc, seed: 91), v = randomValues(rows * kc, seed: 92)
+        let dy = randomValues(rows * qc, seed: 93)
+        let got = run(q, k, v, dy, segments: segments, rows: rows, blockRows: blockRows)
+        let naive = { (q: [Double], k: [Double], v: [Double]) in
+            NaiveKernels.causalAttention(q: q, k: k, v: v, rows: rows, segments: segments, shape: shape)
+        }
+        let cf = closeness(got.out, naive(q, k, v), atol: 1e-5, rtol: 1e-4, label: "shared-prefix forward")
+        #expect(cf.ok, "\(cf)")
+        let fd = [fdGradient(q, upstream: dy) { naive($0, k, v) }, fdGradient(k, upstream: dy) { naive(q, $0, v) },
+                  fdGradient(v, upstream: dy) { naive(q, k, $0) }]
+        for (label, g, want) in [("dq", got.dq, fd[0]), ("dk", got.dk, fd[1]), ("dv", got.dv, fd[2])] {
+            let c = closeness(g, want, atol: 1e-4, rtol: 1e-3, label: "shared-prefix \(label)")
+            #expect(c.ok, "\(c)")
+        }
+    }
+
+    /// The independent check: each completion of the shared layout computes what rows 5... of
+    /// its own prompt + completion sequence compute, and the prompt's key/value gradients are the
+    /// sum of the two sequences' (the prompt's own query rows counted once, as it runs once).
+    @Test func equalsEachCompletionRunWithItsOwnCopyOfThePrompt() {
+        let q = randomValues(rows * qc, seed: 94), k = randomValues(rows * kc, seed: 95), v = randomValues(rows * kc, seed: 96)
+        let dy = randomValues(rows * qc, seed: 97)
+        let shared = run(q, k, v, dy, segments: segments, rows: rows, blockRows: 3)
+        // Unshared: [prompt, completion A] then [prompt, completion B]; the second copy of the
+        // prompt's upstream gradient is zero, so its own queries are not counted twice.
+        func pick<T>(_ x: [T], _ rs: [Int], _ w: Int) -> [T] { rs.flatMap { x[$0 * w ..< ($0 + 1) * w] } }
+        let order = Array(0..<9) + Array(0..<5) + Array(10..<13)
+        let zeroRows = Set(9..<14)
+        let dyU = pick(dy, order, qc).enumerated().map { zeroRows.contains($0.offset / qc) ? 0 : $0.element }
+        let plain = run(pick(q, order, qc), pick(k, order, kc), pick(v, order, kc), dyU,
+                        segments: [AttentionSegment(start: 0, length: 9), AttentionSegment(start: 9, length: 8)], rows: 17, blockRows: 3)
+        let child = Array(5..<9) + Array(10..<13), childInPlain = Array(5..<9) + Array(14..<17)
+        let co = closeness(pick(shared.out, child, qc), pick(plain.out, childInPlain, qc).map(Double.init), atol: 1e-6, rtol: 1e-5,
+                           label: "completion rows")
+        #expect(co.ok, "\(co)")
+        for (label, s, p) in [("dk", shared.dk, plain.dk), ("dv", shared.dv, plain.dv)] {
+            let prompt = (0..<5 * kc).map { Double(p[$0]) + Double(p[9 * kc + $0]) }
+            let c = closeness(Array(s[0 ..< 5 * kc]), prompt, atol: 1e-6, rtol: 1e-5, label: "prompt \(label) summed over completions")
+            #expect(c.ok, "\(c)")
+        }
+    }
+}
+
 @Suite struct CachedAttentionTests {
     @Test(arguments: [0, 5, 9])
     func equalsTheLastRowOfCausalAttention(prefixLength: Int) {

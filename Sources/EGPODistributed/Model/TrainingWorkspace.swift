@@ -86,22 +86,13 @@ public final class TrainingWorkspace {
         if scratchNeed > scratch.count { scratch = FloatBuffer(count: scratchNeed) }
     }
 
-    /// Fills the row metadata for `batch`: inputs are each sequence's tokens but the last.
+    /// Takes the row metadata of `batch` (arrays are shared, not copied).
     func load(_ batch: TokenBatch) {
-        inputTokens.removeAll(keepingCapacity: true)
-        targets.removeAll(keepingCapacity: true)
-        positions.removeAll(keepingCapacity: true)
-        segments.removeAll(keepingCapacity: true)
-        for s in 0..<batch.sequenceCount {
-            let start = batch.sequenceStarts[s], end = batch.sequenceStarts[s + 1]
-            segments.append(AttentionSegment(start: inputTokens.count, length: end - start - 1))
-            for i in start ..< end - 1 {
-                inputTokens.append(batch.tokens[i])
-                targets.append(batch.tokens[i + 1])
-                positions.append(Int32(i - start))
-            }
-        }
-        rows = inputTokens.count
+        inputTokens = batch.inputs
+        targets = batch.targets
+        positions = batch.positions
+        segments = batch.segments
+        rows = batch.predictionCount
         lastBatch = batch
     }
 }

@@ -7,7 +7,7 @@ extension Transformer {
     /// micro-batches accumulate). SFT cross-entropy is weights -1/count; a policy-gradient
     /// surrogate is weights -advantage/count.
     /// - Parameters:
-    ///   - logProbWeights: one weight per prediction, in `batch.predictionStarts` order.
+    ///   - logProbWeights: one weight per prediction, in the row order of `batch`.
     ///   - entropyWeights: one per prediction, or nil when the entropy is not differentiated.
     public func backward(_ batch: TokenBatch, logProbWeights: [Float], entropyWeights: [Float]? = nil,
                          gradients: FloatBuffer, workspace ws: TrainingWorkspace) {

@@ -1,6 +1,6 @@
 import ShardedTensor
 
-/// Per-prediction outputs of a training forward, in `TokenBatch.predictionStarts` order.
+/// Per-prediction outputs of a training forward, in the row order of `TokenBatch`.
 public struct TokenScores: Sendable, Equatable {
     /// log p_T(target) for each prediction, at the forward's temperature.
     public var logProbs: [Float]

@@ -10,7 +10,9 @@ import ShardedTensor
 /// `Rollout.sample` (this rank's slice); an all-reduce of the batch's rewards; advantages (the
 /// same on every rank); the reference log-probs (beta > 0); then per pass a training forward
 /// (pass 0's log-probs are logp_old and are compared with the sampler's), the loss's per-token
-/// gradient into `Transformer.backward`, and the shared all-reduce + clip + AdamW step.
+/// gradient into `Transformer.backward`, and the shared all-reduce + clip + AdamW step. The
+/// forwards run each group's prompt once for its completions in a micro-batch, as the sampler's
+/// prefill does; the prompt's key/value gradients sum over them.
 public final class EGPOTrainer {
     /// Scores a sampled completion (its tokens) for a task.
     public typealias RewardFunction = @Sendable (_ completionTokens: [Int32], _ task: TrainingTask) -> Reward
@@ -65,6 +67,17 @@ public final class EGPOTrainer {
         cursor = DataCursor(shuffleSeed: UInt64(config.run.seed) &* 0x9E37 &+ 3)
     }
 
+    /// `range` cut into runs of consecutive completions of one task: each run's prompt is run
+    /// once in the training and reference forwards (`TokenBatch(sharedPrompts:)`).
+    static func groups(_ range: Range<Int>, taskIndices: [Int]) -> [Range<Int>] {
+        var runs: [Range<Int>] = [], start = range.lowerBound
+        for i in range where i + 1 == range.upperBound || taskIndices[i + 1] != taskIndices[i] {
+            runs.append(start ..< i + 1)
+            start = i + 1
+        }
+        return runs
+    }
+
     /// One rollout batch and its `mu` updates; returns the step's metrics (the same on every rank).
     public func step(_ step: Int) throws -> MetricsRecord {
         let comm = replica.communicator, model = replica.model, o = config.egpo, r = config.rollout
@@ -96,7 +109,11 @@ public final class EGPOTrainer {
         let normalizer = PolicyLoss.Normalizer(completions: Int(counts[0]), tokens: Int(counts[1]), maxCompletionTokens: r.maxCompletionTokens)
         let shaped = experiences.map { EntropyBonus.shape($0, objective: o) }
         let micro = stride(from: 0, to: experiences.count, by: r.microBatch).map { $0 ..< min($0 + r.microBatch, experiences.count) }
-        let batches = micro.map { range in TokenBatch(range.map { experiences[$0].promptTokens + experiences[$0].completionTokens }) }
+        let batches = micro.map { range in
+            TokenBatch(sharedPrompts: Self.groups(range, taskIndices: rollout.taskIndices).map { g in
+                (prompt: experiences[g.lowerBound].promptTokens, completions: g.map { experiences[$0].completionTokens })
+            })
+        }
 
         if let reference, let referenceWorkspace {
             clock.measure(.reference) {

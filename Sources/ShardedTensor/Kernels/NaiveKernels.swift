@@ -76,20 +76,22 @@ public enum NaiveKernels {
         let d = shape.headDim, qc = shape.heads * d, kc = shape.kvHeads * d
         var out = [Double](repeating: 0, count: rows * qc)
         for seg in segments {
+            // Keys row i of the segment sees: the whole prefix, then its own rows 0...i.
+            let keyRows = Array(seg.prefixRows) + Array(seg.rows)
             for h in 0..<shape.heads {
                 let g = h / shape.groupSize
                 for i in 0..<seg.length {
                     let qi = seg.start + i
+                    let visible = keyRows[0 ..< seg.prefixLength + i + 1]
                     var scores = [Double]()
-                    for j in 0...i {
-                        let kj = seg.start + j
+                    for kj in visible {
                         var s = 0.0
                         for c in 0..<d { s += q[qi * qc + h * d + c] * k[kj * kc + g * d + c] }
                         scores.append(s / Double(d).squareRoot())
                     }
                     let p = softmax(scores)
-                    for j in 0...i {
-                        for c in 0..<d { out[qi * qc + h * d + c] += p[j] * v[(seg.start + j) * kc + g * d + c] }
+                    for (j, vj) in visible.enumerated() {
+                        for c in 0..<d { out[qi * qc + h * d + c] += p[j] * v[vj * kc + g * d + c] }
                     }
                 }
             }
