@@ -37,6 +37,12 @@ struct BenchStepCommand: ParsableCommand {
     @Option(help: "KL weight (TRL's benchmark uses 0.001, which keeps a reference model).")
     var beta: Float = 0.001
 
+    @Option(help: "1: ZeRO-1 (optimizer state sharded over the ranks); 0: replicated.")
+    var zero = 0
+
+    @Option(help: "ZeRO-1's gradient collective: allreduce, reducescatter or auto.")
+    var gradientPath: TrainerConfig.GradientPath = .auto
+
     @Option(help: ArgumentHelp("Write config.json, tokenizer.json and prompts.jsonl for scripts/bench_trl.py into this folder.", valueName: "dir"))
     var export: String?
 
@@ -61,14 +67,14 @@ struct BenchStepCommand: ParsableCommand {
             config.rollout.maxCompletionTokens = maxTokens
             config.rollout.microBatch = 64
             config.egpo.beta = beta
+            config.optimizer.zero = zero
+            config.optimizer.gradientPath = gradientPath
             try config.validate(worldSize: comm.size, purpose: .reinforcement)
             let tasks = TaskSource.functionWorldTasks(count: 2000, seed: 1)
             let policy = try PolicyFactory.fromScratch(architecture: .demo, vocabulary: 2048, tasks: tasks, seed: 0)
             let benchTasks = Array(tasks.prefix(prompts))
             if let export, comm.rank == 0 { try write(export: export, policy: policy, tasks: benchTasks) }
-            let o = config.optimizer
-            let step = o.step(layout: policy.model.layout, totalSteps: steps + 1)
-            let replica = PolicyReplica(model: policy.model, tokenizer: policy.tokenizer, communicator: comm, optimizer: step)
+            let replica = try PolicyReplica(policy: policy, optimizer: config.optimizer, totalSteps: steps + 1, communicator: comm)
             let trainer = try EGPOTrainer(config: config, replica: replica, tasks: benchTasks, codec: try TaskCodec(tokenizer: policy.tokenizer))
             var records: [MetricsRecord] = []
             for s in 0...steps {
@@ -76,13 +82,19 @@ struct BenchStepCommand: ParsableCommand {
                 if s > 0 { records.append(r) }
             }
             guard comm.rank == 0 else { return }
-            report(records, ranks: comm.size, parameters: policy.model.config.parameterCount)
+            report(records, ranks: comm.size, parameters: policy.model.config.parameterCount, replica: replica)
         }
     }
 
     static let phases = ["sampling", "reward", "scoring", "reference", "backward", "waiting", "communication", "optimizer"]
 
-    func report(_ records: [MetricsRecord], ranks: Int, parameters: Int) {
+    func report(_ records: [MetricsRecord], ranks: Int, parameters: Int, replica: PolicyReplica) {
+        let path: String
+        switch replica.update {
+        case .replicated: path = "replicated"
+        case .zero1(let p): path = "zero1-\(p.rawValue)"
+        }
+        let memory = replica.optimizerMemory
         func median(_ key: String) -> Double {
             let xs = records.compactMap { $0[key] }.sorted()
             return xs.isEmpty ? .nan : xs[xs.count / 2]
@@ -101,6 +113,9 @@ struct BenchStepCommand: ParsableCommand {
             m.set("completion_tokens_mean", median("completion_len_mean"))
             m.set("tokens_per_second", median("tokens_per_second"))
             m.set("logp_gap_max", records.compactMap { $0["logp_gap_max"] }.max() ?? .nan)
+            m.set("update", path)
+            m.set("optimizer_bytes_per_rank", memory.perRank)
+            m.set("optimizer_bytes_replicated", memory.replicated)
             Console.out(m.jsonLine)
             return
         }
@@ -111,6 +126,8 @@ struct BenchStepCommand: ParsableCommand {
             Console.out("  " + p.padding(toLength: 14, withPad: " ", startingAt: 0) + String(format: " %8.3f s  %5.1f%%", s, 100 * s / total))
         }
         Console.out(String(format: "  completion tokens %.1f mean, %.0f tok/s", median("completion_len_mean"), median("tokens_per_second")))
+        Console.out("  update \(path), " + String(format: "optimizer state %.1f MB per rank (%.1f MB replicated)",
+                                                  Double(memory.perRank) / 1e6, Double(memory.replicated) / 1e6))
     }
 
     /// What scripts/bench_trl.py reads: HF config, tokenizer.json, and {"id", "prompt"} lines.
@@ -123,3 +140,4 @@ struct BenchStepCommand: ParsableCommand {
         try RunFolder.write(lines.joined(separator: "\n") + "\n", to: dir.appendingPathComponent("prompts.jsonl"))
     }
 }
+extension TrainerConfig.GradientPath: ExpressibleByArgument {}

@@ -38,9 +38,7 @@ enum SupervisedRun {
                                             tasks: tasks, seed: config.run.seed)
             : try ModelFile.read(from: config.model.checkpoint)
         let codec = try TaskCodec(tokenizer: policy.tokenizer)
-        let o = config.sft.optimizer
-        let step = o.step(layout: policy.model.layout, totalSteps: config.sft.steps)
-        let replica = PolicyReplica(model: policy.model, tokenizer: policy.tokenizer, communicator: setup.comm, optimizer: step)
+        let replica = try PolicyReplica(policy: policy, optimizer: config.sft.optimizer, totalSteps: config.sft.steps, communicator: setup.comm)
         let trainer = try SFTTrainer(config: config, replica: replica, tasks: tasks, codec: codec)
         setup.say("sft: \(trainer.examples.count) examples (\(trainer.droppedTooLong) longer than \(policy.model.config.maxPositionEmbeddings) positions left out), \(config.sft.batchSize) per step, \(config.sft.steps) steps")
         let loop = TrainingLoop(steps: config.sft.steps, saveEvery: config.run.saveEvery, folder: setup.folder, log: setup.log) { p in

@@ -57,9 +57,7 @@ enum ReinforcementRun {
         let codec = try TaskCodec(tokenizer: policy.tokenizer)
         let tasks = try TaskSource.load(spec: config.data.train, count: config.data.trainTasks, seed: config.data.trainSeed, split: .train)
         let heldOut = try EvaluationTasks.load(config, excluding: tasks)
-        let o = config.optimizer
-        let step = o.step(layout: policy.model.layout, totalSteps: config.run.steps)
-        let replica = PolicyReplica(model: policy.model, tokenizer: policy.tokenizer, communicator: comm, optimizer: step)
+        let replica = try PolicyReplica(policy: policy, optimizer: config.optimizer, totalSteps: config.run.steps, communicator: comm)
         let trainer = try EGPOTrainer(config: config, replica: replica, tasks: tasks, codec: codec)
         setup.say("train: \(trainer.tasks.count) training tasks (\(trainer.droppedTooLong) too long), \(heldOut.count) held-out tasks (unseen in training, \(config.data.heldOut) \(config.data.heldOutSplit) split, seed \(config.data.heldOutSeed)); \(config.rollout.prompts) prompts x \(config.rollout.groupSize) completions per step, \(config.run.steps) steps")
 

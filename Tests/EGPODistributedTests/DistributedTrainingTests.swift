@@ -44,13 +44,19 @@ import TestSupport
         var metrics: [[String: Double]]
     }
 
-    static func train(worldSize: Int, supervised: Bool, steps: Int = 3) throws -> [RankResult] {
-        let config = config(), tasks = tasks
+    static func train(worldSize: Int, supervised: Bool, steps: Int = 3, zero: Int = 0,
+                      gradientPath: TrainerConfig.GradientPath = .allreduce, weightDecay: Float? = nil) throws -> [RankResult] {
+        var base = config()
+        let tasks = tasks
+        if let weightDecay { base.optimizer.weightDecay = weightDecay; base.sft.optimizer.weightDecay = weightDecay }
+        let config = base
         return try LocalCommunicator.run(size: worldSize) { comm in
             let model = try Transformer(config: architecture, seed: 11)
-            let o = supervised ? config.sft.optimizer : config.optimizer
-            let step = o.step(layout: model.layout, totalSteps: steps)
-            let replica = PolicyReplica(model: model, tokenizer: ByteTokenizer(), communicator: comm, optimizer: step)
+            var o = supervised ? config.sft.optimizer : config.optimizer
+            o.zero = zero
+            o.gradientPath = gradientPath
+            let replica = try PolicyReplica(policy: LoadedModel(model: model, tokenizer: ByteTokenizer()), optimizer: o, totalSteps: steps,
+                                            communicator: comm)
             let codec = try TaskCodec(tokenizer: ByteTokenizer())
             var metrics: [[String: Double]] = []
             func keep(_ m: MetricsRecord) {
@@ -98,6 +104,22 @@ import TestSupport
                     #expect(abs(a[key]! - b[key]!) <= 1e-4 * max(1, abs(a[key]!)), "\(key): \(a[key]!) on 1 rank, \(b[key]!) on \(size)")
                 }
             }
+        }
+    }
+
+    /// ZeRO-1 with the all-reduce path computes exactly what replicated training computes; with
+    /// reduce-scatter the sums may round differently. Weight decay is on, so a shard that cuts
+    /// through a norm weight must still leave that part undecayed.
+    @Test(arguments: [true, false])
+    func zeroOneAgreesWithReplicatedTraining(supervised: Bool) throws {
+        for size in [2, 4] {
+            let plain = try Self.train(worldSize: size, supervised: supervised, weightDecay: 0.1)[0]
+            let viaAllReduce = try Self.train(worldSize: size, supervised: supervised, zero: 1, gradientPath: .allreduce, weightDecay: 0.1)
+            for r in viaAllReduce { #expect(r.parameters == plain.parameters, "ZeRO-1 (all-reduce) on \(size) ranks differs from replicated") }
+            let viaReduceScatter = try Self.train(worldSize: size, supervised: supervised, zero: 1, gradientPath: .reducescatter, weightDecay: 0.1)
+            for r in viaReduceScatter { #expect(r.parameters == viaReduceScatter[0].parameters, "ZeRO-1 ranks diverged") }
+            let gap = Self.relativeGap(plain.parameters, viaReduceScatter[0].parameters)
+            #expect(gap <= 1e-5, "ZeRO-1 (reduce-scatter) on \(size) ranks vs replicated: \(gap) of the largest parameter")
         }
     }
 

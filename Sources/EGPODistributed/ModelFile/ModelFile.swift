@@ -6,12 +6,18 @@ import ShardedTensor
 public struct LoadedModel: Sendable {
     public let model: Transformer
     public let tokenizer: any Tokenizer
+
+    public init(model: Transformer, tokenizer: any Tokenizer) {
+        self.model = model
+        self.tokenizer = tokenizer
+    }
 }
 
 /// Model files: HDF5, one Float32 dataset per parameter under its Hugging Face name and shape,
 /// a root attribute `config` holding the config as JSON with HF key names, and a root attribute
 /// `tokenizer` holding the tokenizer's `tokenizer.json` text (absent: the plain 256-byte
-/// tokenizer). h5py reads them directly; checkpoints are model files with more groups.
+/// tokenizer). Parameters are written with HDF5's Fletcher-32 checksum, so a corrupted file fails
+/// to load naming the tensor. h5py reads them directly; checkpoints are model files with more groups.
 public enum ModelFile {
     /// Written as the root attribute `format_version`; readers refuse newer versions.
     public static let formatVersion: Int64 = 1
@@ -28,7 +34,7 @@ public enum ModelFile {
     public static func write(_ model: Transformer, tokenizer: any Tokenizer, into group: HDF5Group) throws {
         for entry in model.layout.entries {
             let values = UnsafeBufferPointer(start: model.parameters.base + entry.offset, count: entry.count)
-            try group.writeDataset(entry.name, shape: entry.shape, from: values)
+            try group.writeDataset(entry.name, shape: entry.shape, from: values, checksum: true)
         }
         try group.setAttribute("config", try configJSON(model.config))
         try group.setAttribute("format_version", formatVersion)

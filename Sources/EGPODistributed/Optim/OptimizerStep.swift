@@ -5,13 +5,18 @@ import ShardedTensor
 /// found through the parameter layout, never decay). The trainer, SFT and `bench model` all call
 /// this one step.
 ///
-/// The gradients must already be the global ones (summed over ranks); every rank then applies
-/// the same update to its replica, so replicas stay bit-identical without a broadcast.
+/// Under ZeRO-1 a rank owns `shard`, a contiguous range of the flat buffer that may cut across
+/// tensors: its moments cover that range only, and each tensor's decay rule applies to the part
+/// of the tensor inside it. Without ZeRO-1 the shard is everything.
+///
+/// The gradients must already be the global ones (summed over ranks), at least on `shard`.
 public struct OptimizerStep {
     public private(set) var adam: AdamW
-    /// Adam's m and v, as big as the parameters.
+    /// The elements this rank steps.
+    public let shard: Range<Int>
+    /// Adam's m and v for `shard` (element i of the shard at index i - shard.lowerBound).
     public let firstMoment: FloatBuffer, secondMoment: FloatBuffer
-    /// Layout ranges and whether each decays.
+    /// Each tensor's part of the shard, and whether it decays.
     let ranges: [(range: Range<Int>, decays: Bool)]
     public let maxGradNorm: Float
     public let schedule: any LearningRateSchedule
@@ -29,26 +34,39 @@ public struct OptimizerStep {
     /// - Parameters:
     ///   - layout: the parameters' tensors (weight-decay rule per tensor).
     ///   - maxGradNorm: clip threshold (0: no clipping).
+    ///   - shard: the range this rank steps (nil: the whole layout).
     ///   - state: AdamW's step count, for a resumed run.
     public init(layout: ParameterLayout, hyperparameters: AdamW.Hyperparameters, maxGradNorm: Float,
-                schedule: any LearningRateSchedule, state: AdamW.State = .init(step: 0)) {
+                schedule: any LearningRateSchedule, shard: Range<Int>? = nil, state: AdamW.State = .init(step: 0)) {
+        let shard = shard ?? 0 ..< layout.totalCount
+        precondition(shard.lowerBound >= 0 && shard.upperBound <= layout.totalCount, "OptimizerStep: shard \(shard) of \(layout.totalCount)")
         adam = AdamW(hyperparameters, state: state)
-        firstMoment = FloatBuffer(count: layout.totalCount)
-        secondMoment = FloatBuffer(count: layout.totalCount)
-        ranges = layout.entries.map { e in
-            (e.offset ..< e.offset + e.count, !(e.name.hasSuffix("norm.weight") || e.name.hasSuffix(".bias")))
+        self.shard = shard
+        firstMoment = FloatBuffer(count: shard.count)
+        secondMoment = FloatBuffer(count: shard.count)
+        ranges = layout.entries.compactMap { e in
+            let lo = max(e.offset, shard.lowerBound), hi = min(e.offset + e.count, shard.upperBound)
+            return lo >= hi ? nil : (lo ..< hi, !(e.name.hasSuffix("norm.weight") || e.name.hasSuffix(".bias")))
         }
         self.maxGradNorm = maxGradNorm
         self.schedule = schedule
     }
 
-    /// Clips `gradients` by their global norm and applies one AdamW update to `parameters`.
-    /// Throws when the gradient norm is not finite (nothing is changed then).
-    public mutating func apply(parameters: FloatBuffer, gradients: FloatBuffer) throws(TrainingError) -> Report {
-        precondition(parameters.count == firstMoment.count && gradients.count == firstMoment.count,
-                     "OptimizerStep: parameters \(parameters.count), gradients \(gradients.count), moments \(firstMoment.count)")
-        let everything = 0..<gradients.count
-        let norm = GradientClipping.sumOfSquares(UnsafeBufferPointer(gradients.bufferPointer), range: everything).squareRoot()
+    /// Bytes of optimizer state this rank holds (m and v).
+    public var stateBytes: Int { 2 * shard.count * MemoryLayout<Float>.stride }
+
+    /// Sets AdamW's step count (a resumed run; the moments are restored into the buffers).
+    public mutating func restore(_ state: AdamW.State) { adam = AdamW(adam.hyperparameters, state: state) }
+
+    /// Clips `gradients` by their global norm and applies one AdamW update to `parameters` on
+    /// `shard`. Throws when the gradient norm is not finite (nothing is changed then).
+    /// - Parameter sumOfSquares: the global gradient's squared L2 norm, when this rank holds only
+    ///   its shard of the summed gradient (ZeRO-1 reduce-scatter); nil: computed from `gradients`.
+    public mutating func apply(parameters: FloatBuffer, gradients: FloatBuffer, sumOfSquares: Double? = nil) throws(TrainingError) -> Report {
+        precondition(parameters.count == gradients.count && shard.upperBound <= gradients.count && firstMoment.count == shard.count,
+                     "OptimizerStep: parameters \(parameters.count), gradients \(gradients.count), shard \(shard)")
+        let norm = (sumOfSquares ?? GradientClipping.sumOfSquares(UnsafeBufferPointer(gradients.bufferPointer), range: 0..<gradients.count))
+            .squareRoot()
         guard norm.isFinite else { throw .nonFiniteGradient(step: adam.step + 1, norm: norm) }
         let coefficient = maxGradNorm > 0 ? GradientClipping.clipCoefficient(globalNorm: norm, maxNorm: Double(maxGradNorm)) : 1
         let lr = schedule(adam.step)
@@ -56,7 +74,8 @@ public struct OptimizerStep {
         for (range, decays) in ranges {
             adam.update(parameters: parameters.bufferPointer, gradients: UnsafeBufferPointer(gradients.bufferPointer),
                         firstMoment: firstMoment.bufferPointer, secondMoment: secondMoment.bufferPointer, range: range,
-                        learningRate: lr, gradientScale: coefficient, weightDecay: decays ? nil : 0)
+                        momentOffset: range.lowerBound - shard.lowerBound, learningRate: lr, gradientScale: coefficient,
+                        weightDecay: decays ? nil : 0)
         }
         return Report(gradNorm: norm, clipCoefficient: coefficient, learningRate: lr)
     }

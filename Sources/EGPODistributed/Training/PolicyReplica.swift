@@ -3,7 +3,21 @@ import ShardedTensor
 /// This rank's copy of the policy with everything a data-parallel update needs: the flat
 /// gradient buffer, the training workspace and the optimizer. Replicas on all ranks apply the
 /// same update to the same summed gradients, so they stay bit-identical.
+///
+/// With ZeRO-1 (`optimizer.zero: 1`) the optimizer holds only this rank's shard of Adam's
+/// moments and steps only that shard of the parameters, which are then all-gathered. The shard's
+/// gradient sum comes from an all-reduce of the whole buffer (the same numbers as plain data
+/// parallelism, so the same parameters bit for bit) or a reduce-scatter (less traffic; the sum
+/// may round differently).
 public final class PolicyReplica {
+    /// How the gradients become global and the update is applied.
+    public enum Update: Equatable, Sendable {
+        /// Every rank steps every parameter.
+        case replicated
+        /// ZeRO-1 with its gradient collective.
+        case zero1(TrainerConfig.GradientPath)
+    }
+
     public let model: Transformer
     public let tokenizer: any Tokenizer
     public let communicator: any Communicator
@@ -11,25 +25,106 @@ public final class PolicyReplica {
     public let gradients: FloatBuffer
     public let workspace: TrainingWorkspace
     public var optimizer: OptimizerStep
+    /// `.zero1(.allreduce)` or `.zero1(.reducescatter)` after `auto` is decided.
+    public let update: Update
+    /// The parameters and gradients split into the ranks' shards (ZeRO-1 only).
+    let parameterShards: ShardedBuffer?
+    let gradientShards: ShardedBuffer?
 
-    public init(model: Transformer, tokenizer: any Tokenizer, communicator: any Communicator, optimizer: OptimizerStep) {
+    /// - Parameter optimizer: built for `shardRange(...)` of this rank under ZeRO-1 (see
+    ///   `PolicyReplica.shard(count:communicator:)`), for everything otherwise.
+    public init(model: Transformer, tokenizer: any Tokenizer, communicator: any Communicator, optimizer: OptimizerStep,
+                update: Update = .replicated) throws {
         self.model = model
         self.tokenizer = tokenizer
         self.communicator = communicator
         gradients = model.makeGradientBuffer()
         workspace = TrainingWorkspace(config: model.config)
         self.optimizer = optimizer
+        if case .zero1(let path) = update {
+            let params = ShardedBuffer(wrapping: model.parameters, rank: communicator.rank, worldSize: communicator.size)
+            precondition(optimizer.shard == params.shardRange, "PolicyReplica: optimizer shard \(optimizer.shard) vs \(params.shardRange)")
+            parameterShards = params
+            gradientShards = ShardedBuffer(wrapping: gradients, rank: communicator.rank, worldSize: communicator.size)
+            self.update = .zero1(path == .auto ? try Self.fasterPath(gradientShards!, parameters: params, communicator: communicator) : path)
+        } else {
+            precondition(optimizer.shard == 0 ..< model.parameters.count, "PolicyReplica: a replicated update steps every parameter")
+            parameterShards = nil
+            gradientShards = nil
+            self.update = .replicated
+        }
+    }
+
+    /// A replica of `policy` with the optimizer `o` describes (ZeRO-1 or not) for a run of
+    /// `totalSteps` updates.
+    public convenience init(policy: LoadedModel, optimizer o: TrainerConfig.Optimizer, totalSteps: Int,
+                            communicator: any Communicator) throws {
+        let count = policy.model.parameters.count
+        let zero = o.zero == 1
+        try self.init(model: policy.model, tokenizer: policy.tokenizer, communicator: communicator,
+                      optimizer: o.step(layout: policy.model.layout, totalSteps: totalSteps,
+                                        shard: zero ? Self.shard(count: count, communicator: communicator) : nil),
+                      update: zero ? .zero1(o.gradientPath) : .replicated)
+    }
+
+    /// Bytes of optimizer state per rank, and what it would be without ZeRO-1.
+    public var optimizerMemory: (perRank: Int, replicated: Int) {
+        (optimizer.stateBytes, 2 * model.parameters.count * MemoryLayout<Float>.stride)
+    }
+
+    /// The range of the flat parameters rank `communicator.rank` steps under ZeRO-1.
+    public static func shard(count: Int, communicator: any Communicator) -> Range<Int> {
+        ShardLayout(count: count, worldSize: communicator.size).range(rank: communicator.rank)
     }
 
     /// Sums the gradients over all ranks (the communicator chunks large buffers), then clips and
     /// steps. `clock` gets the time spent waiting for the slowest rank to finish its backward as
-    /// `waiting` (a barrier), the all-reduce itself as `communication`, the update as `optimizer`.
+    /// `waiting` (a barrier), the collectives as `communication`, the update as `optimizer`.
     public func synchronizeAndStep(clock: inout PhaseClock) throws -> OptimizerStep.Report {
-        if communicator.size > 1 {
-            try clock.measure(.waiting) { try communicator.barrier() }
-            try clock.measure(.communication) { try communicator.allReduce(gradients.bufferPointer, op: .sum) }
+        let comm = communicator
+        if comm.size > 1 { try clock.measure(.waiting) { try comm.barrier() } }
+        switch update {
+        case .replicated, .zero1(.allreduce), .zero1(.auto):
+            if comm.size > 1 { try clock.measure(.communication) { try comm.allReduce(gradients.bufferPointer, op: .sum) } }
+            let report = try clock.measure(.optimizer) { try optimizer.apply(parameters: model.parameters, gradients: gradients) }
+            if let parameterShards { try clock.measure(.communication) { try parameterShards.allGather(comm) } }
+            return report
+        case .zero1(.reducescatter):
+            let shards = gradientShards!, range = shards.shardRange
+            try clock.measure(.communication) { try shards.reduceScatter(comm) }
+            var squares = GradientClipping.sumOfSquares(UnsafeBufferPointer(gradients.bufferPointer), range: range)
+            try clock.measure(.communication) { squares = try comm.allReduce(squares, op: .sum) }
+            let report = try clock.measure(.optimizer) {
+                try optimizer.apply(parameters: model.parameters, gradients: gradients, sumOfSquares: squares)
+            }
+            try clock.measure(.communication) { try parameterShards!.allGather(comm) }
+            return report
         }
-        return try clock.measure(.optimizer) { try optimizer.apply(parameters: model.parameters, gradients: gradients) }
+    }
+
+    /// Times two rounds of each ZeRO-1 path on the real buffers (their contents are restored
+    /// untouched: the parameters are all-gathered from identical shards, the gradients are zero
+    /// before the first backward) and returns the faster; every rank decides on the slowest
+    /// rank's times, so all pick the same.
+    static func fasterPath(_ gradients: ShardedBuffer, parameters: ShardedBuffer, communicator comm: any Communicator) throws
+        -> TrainerConfig.GradientPath {
+        guard comm.size > 1 else { return .allreduce }
+        func time(_ body: () throws -> Void) throws -> Double {
+            try comm.barrier()
+            let start = ContinuousClock.now
+            for _ in 0..<2 { try body() }
+            return try comm.allReduce((ContinuousClock.now - start).seconds, op: .max)
+        }
+        let allReduce = try time {
+            try comm.allReduce(gradients.full, op: .sum)
+            try parameters.allGather(comm)
+        }
+        let reduceScatter = try time {
+            try gradients.reduceScatter(comm)
+            try parameters.allGather(comm)
+        }
+        gradients.storage.zero()
+        return reduceScatter < allReduce ? .reducescatter : .allreduce
     }
 }
 

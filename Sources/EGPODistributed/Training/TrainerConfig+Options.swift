@@ -60,4 +60,14 @@ extension TrainerConfig {
         case constant
         case cosine
     }
+
+    /// ZeRO-1's gradient collective.
+    public enum GradientPath: String, ConfigChoice {
+        /// All-reduce the whole gradient (chunked), then step the local shard.
+        case allreduce
+        /// Reduce-scatter: each rank receives only its shard's sum.
+        case reducescatter
+        /// Time both on the job's gradient buffer at start and take the faster.
+        case auto
+    }
 }

@@ -17,6 +17,7 @@ extension TrainerConfig {
         try need(run.seed >= 0, "run.seed", run.seed, ">= 0")
         try need((0...bigCount).contains(run.steps), "run.steps", run.steps, "0 to \(bigCount)")
         try need(run.saveEvery >= 0, "run.saveEvery", run.saveEvery, ">= 0 (0: final checkpoint only)")
+        try need(run.keepCheckpoints >= 0, "run.keepCheckpoints", run.keepCheckpoints, ">= 0 (0: keep all)")
         try need(run.logEvery >= 1, "run.logEvery", run.logEvery, ">= 1")
         try need((1...1_000_000).contains(data.trainTasks), "data.trainTasks", data.trainTasks, "1 to 1000000")
         try need(!data.train.isEmpty, "data.train", data.train, "functionworld or a folder of BFCL-format files")
@@ -95,6 +96,7 @@ extension TrainerConfig {
         try need(o.eps > 0 && o.eps.isFinite, "eps", o.eps, "> 0")
         try need(o.weightDecay >= 0 && o.weightDecay < 1, "weightDecay", o.weightDecay, "[0, 1)")
         try need(o.maxGradNorm >= 0 && o.maxGradNorm.isFinite, "maxGradNorm", o.maxGradNorm, ">= 0 (0: no clipping)")
+        try need(o.zero == 0 || o.zero == 1, "zero", o.zero, "0 or 1 (ZeRO-1 shards the optimizer state)")
     }
 }
 

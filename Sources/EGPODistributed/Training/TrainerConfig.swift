@@ -29,6 +29,9 @@ public struct TrainerConfig: Codable, Sendable, Equatable {
         public var steps = 60
         /// Write `checkpoints/step-NNNNNN.h5` every this many steps (0: only `final.h5`).
         public var saveEvery = 0
+        /// Keep the newest this many `step-NNNNNN.h5` checkpoints (0: all); an older one is removed
+        /// only after a newer one is complete.
+        public var keepCheckpoints = 3
         /// The run folder ("": `runs/<UTC timestamp>`).
         public var runDir = ""
         /// Print a progress line every this many steps (rank 0).
@@ -130,6 +133,12 @@ public struct TrainerConfig: Codable, Sendable, Equatable {
         public var weightDecay: Float = 0
         /// Clip the global gradient norm to this (0: no clipping).
         public var maxGradNorm: Float = 1
+        /// 1: ZeRO-1, each rank keeps Adam's moments for its shard of the parameters only, steps
+        /// that shard and all-gathers the parameters; 0: every rank keeps and steps everything.
+        public var zero = 0
+        /// How ZeRO-1 gets each shard's summed gradient: a chunked all-reduce of the whole buffer,
+        /// a reduce-scatter, or `auto` (whichever is faster on this job, timed at start).
+        public var gradientPath = GradientPath.auto
     }
 
     /// Supervised fine-tuning on reference completions (`launcher sft`, and the warm-up of
@@ -174,8 +183,10 @@ extension TrainerConfig.Optimizer {
     }
 
     /// The clip + AdamW step these settings describe, for the tensors of `layout`.
-    public func step(layout: ParameterLayout, totalSteps: Int) -> OptimizerStep {
-        OptimizerStep(layout: layout, hyperparameters: adamW, maxGradNorm: maxGradNorm, schedule: schedule(totalSteps: totalSteps))
+    /// - Parameter shard: the elements this rank steps (ZeRO-1); nil: all of them.
+    public func step(layout: ParameterLayout, totalSteps: Int, shard: Range<Int>? = nil) -> OptimizerStep {
+        OptimizerStep(layout: layout, hyperparameters: adamW, maxGradNorm: maxGradNorm, schedule: schedule(totalSteps: totalSteps),
+                      shard: shard)
     }
 
     /// AdamW's fixed hyper-parameters.

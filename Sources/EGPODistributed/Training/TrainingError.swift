@@ -5,6 +5,10 @@ public enum TrainingError: Error, Equatable, CustomStringConvertible {
     case promptTooLong(task: String, tokens: Int, completionRoom: Int, limit: Int)
     case noTasks(source: String)
     case data(String)
+    /// A training checkpoint that cannot be resumed from, and why.
+    case checkpoint(path: String, problem: String)
+    /// A `--resume` that cannot go ahead (a setting that must not change, a wrong kind).
+    case resume(String)
 
     public var description: String {
         switch self {
@@ -14,6 +18,8 @@ public enum TrainingError: Error, Equatable, CustomStringConvertible {
             "task \(task): its prompt has \(tokens) tokens, and with \(room) completion tokens it exceeds max_position_embeddings \(limit)"
         case let .noTasks(source): "no tasks in \(source)"
         case let .data(message): message
+        case let .checkpoint(path, problem): "checkpoint \(path): \(problem)"
+        case let .resume(message): "resume: \(message)"
         }
     }
 }

@@ -1,0 +1,195 @@
+import Foundation
+import HDF5
+import ShardedTensor
+
+/// What a run needs besides the model to continue exactly where it stopped.
+public struct TrainingState: Sendable {
+    /// Which trainer wrote it; a checkpoint resumes with the same command.
+    public enum Kind: String, Sendable {
+        case egpo, sft
+        /// The command that resumes it.
+        public var command: String { self == .egpo ? "launcher train" : "launcher sft" }
+    }
+
+    public var kind: Kind
+    /// Trainer steps completed (rollout batches for EGPO, batches for SFT).
+    public var step: Int
+    /// AdamW updates applied (EGPO: mu per step).
+    public var optimizerStep: Int
+    /// Ranks of the run that wrote it.
+    public var worldSize: Int
+    /// The run's resolved config.
+    public var config: TrainerConfig
+    /// The next batch's place in the data.
+    public var cursor: DataCursor
+    /// `metrics.jsonl` so far, one line per step (the run folder's file is rebuilt from these).
+    public var metricsLines: [String]
+    /// EGPO: the evaluations so far (before, during), JSON; nil when there are none.
+    public var evaluationsJSON: String?
+
+    public init(kind: Kind, step: Int, optimizerStep: Int, worldSize: Int, config: TrainerConfig, cursor: DataCursor,
+                metricsLines: [String], evaluationsJSON: String? = nil) {
+        self.kind = kind
+        self.step = step
+        self.optimizerStep = optimizerStep
+        self.worldSize = worldSize
+        self.config = config
+        self.cursor = cursor
+        self.metricsLines = metricsLines
+        self.evaluationsJSON = evaluationsJSON
+    }
+
+    /// Per rank: the seed and the first sequence id its next step samples. Sampling randomness is
+    /// counter-based (Philox keyed by seed and sequence id, `Rollout`), so this is all of every
+    /// rank's random state; it is recorded so a checkpoint says where each rank's stream stands.
+    public func randomState(rollout r: TrainerConfig.Rollout) -> [[Int64]] {
+        (0..<worldSize).map { rank in
+            guard kind == .egpo else { return [Int64(config.run.seed), 0] }
+            let total = r.prompts * r.groupSize
+            return [Int64(config.run.seed), Int64(step * total + shareRange(count: total, rank: rank, size: worldSize).lowerBound)]
+        }
+    }
+}
+
+/// A training checkpoint: a model file (parameters, `config`, `tokenizer`, each tensor with
+/// HDF5's Fletcher-32 checksum, so `launcher score`, `eval` and h5py read it as a model) plus a
+/// `training` group:
+///
+/// | object | content |
+/// |---|---|
+/// | attributes `checkpoint_version`, `kind`, `step`, `optimizer_step`, `world_size`, `zero` | integers / text |
+/// | attributes `data_epoch`, `data_position`, `data_shuffle_seed` | the data cursor (the seed's bits as Int64) |
+/// | attribute `run_config` | the run's resolved config, JSON |
+/// | `adam_m`, `adam_v` | Adam's moments, full length (gathered from ZeRO-1 shards), Float32 |
+/// | `reference` | EGPO with beta > 0: the frozen reference policy's flat parameters |
+/// | `rng_state` | Int64 (world_size, 2): each rank's seed and next sequence id |
+/// | `metrics_jsonl`, `evaluations_json` | UInt8 text: the metrics so far, the evaluations so far |
+///
+/// Written atomically (a temporary file renamed over the name), so a crash mid-write leaves the
+/// previous checkpoint as it was.
+public enum TrainingCheckpoint {
+    /// Readers refuse newer versions.
+    public static let version: Int64 = 1
+
+    /// A checkpoint as read back.
+    public struct Loaded {
+        public var path: String
+        public var policy: LoadedModel
+        public var state: TrainingState
+        public var firstMoment: [Float], secondMoment: [Float]
+        public var reference: [Float]?
+    }
+
+    /// Saves the replica's state to `url`. Every rank calls this (ZeRO-1 moments are gathered
+    /// first); rank 0 writes when `url` is set.
+    public static func save(to url: URL?, replica: PolicyReplica, state: TrainingState, reference: Transformer?) throws {
+        let (m, v) = try gatherMoments(replica)
+        guard let url else { return }
+        var state = state
+        state.optimizerStep = replica.optimizer.adam.step
+        let model = replica.model
+        try HDF5File.writeAtomically(to: url.path) { file in
+            let root = try file.root
+            try ModelFile.write(model, tokenizer: replica.tokenizer, into: root)
+            let t = try root.createGroup("training")
+            try t.setAttribute("checkpoint_version", version)
+            try t.setAttribute("kind", state.kind.rawValue)
+            try t.setAttribute("step", Int64(state.step))
+            try t.setAttribute("optimizer_step", Int64(state.optimizerStep))
+            try t.setAttribute("world_size", Int64(state.worldSize))
+            try t.setAttribute("zero", Int64(state.config.optimizer.zero))
+            try t.setAttribute("data_epoch", Int64(state.cursor.epoch))
+            try t.setAttribute("data_position", Int64(state.cursor.position))
+            try t.setAttribute("data_shuffle_seed", Int64(bitPattern: state.cursor.shuffleSeed))
+            try t.setAttribute("run_config", state.config.json())
+            try m.withUnsafeBufferPointer { try t.writeDataset("adam_m", shape: [m.count], from: $0, checksum: true) }
+            try v.withUnsafeBufferPointer { try t.writeDataset("adam_v", shape: [v.count], from: $0, checksum: true) }
+            if let reference {
+                try t.writeDataset("reference", shape: [reference.parameters.count],
+                                   from: UnsafeBufferPointer(reference.parameters.bufferPointer), checksum: true)
+            }
+            let rng = state.randomState(rollout: state.config.rollout)
+            try t.writeDataset("rng_state", rng.flatMap { $0 }, shape: [rng.count, 2], checksum: true)
+            try t.writeDataset("metrics_jsonl", Array(state.metricsLines.map { $0 + "\n" }.joined().utf8), checksum: true)
+            if let e = state.evaluationsJSON { try t.writeDataset("evaluations_json", Array(e.utf8), checksum: true) }
+        }
+    }
+
+    /// Full-length moments on every rank (ZeRO-1: each rank's shard, all-gathered).
+    static func gatherMoments(_ replica: PolicyReplica) throws -> ([Float], [Float]) {
+        let o = replica.optimizer, n = replica.model.parameters.count
+        guard o.shard.count != n else { return (o.firstMoment.toArray(), o.secondMoment.toArray()) }
+        let comm = replica.communicator
+        return try [o.firstMoment, o.secondMoment].map { shard in
+            let full = ShardedBuffer(count: n, communicator: comm)
+            precondition(full.shardRange == o.shard, "gatherMoments: shard \(o.shard) vs \(full.shardRange)")
+            full.shard.baseAddress!.update(from: shard.base, count: shard.count)
+            try full.allGather(comm)
+            return Array(full.full)
+        }.pair
+    }
+
+    /// Reads and verifies a checkpoint: every dataset is read in full, so a flipped byte anywhere
+    /// fails its Fletcher-32 check here, naming the dataset.
+    public static func load(_ path: String) throws -> Loaded {
+        guard FileManager.default.fileExists(atPath: path) else { throw TrainingError.checkpoint(path: path, problem: "no such file") }
+        let file: HDF5File
+        do { file = try HDF5File.open(at: path) } catch {
+            throw TrainingError.checkpoint(path: path, problem: "not a readable HDF5 file (truncated or corrupted?): \(error)")
+        }
+        defer { try? file.close() }
+        let root = try file.root
+        guard try root.contains("training") else {
+            throw TrainingError.checkpoint(path: path, problem: "a model file without training state (no `training` group); start a run from it with --set model.checkpoint=\(path)")
+        }
+        let t = try root.group("training")
+        let v = try t.int64Attribute("checkpoint_version")
+        guard v <= version else { throw TrainingError.checkpoint(path: path, problem: "checkpoint version \(v); this build reads up to \(version)") }
+        let policy = try ModelFile.read(from: root)
+        let kindText = try t.stringAttribute("kind")
+        guard let kind = TrainingState.Kind(rawValue: kindText) else {
+            throw TrainingError.checkpoint(path: path, problem: "kind \(kindText.debugDescription), expected egpo or sft")
+        }
+        let config = try TrainerConfig.read(json: try t.stringAttribute("run_config"), source: "\(path) (training/run_config)")
+        let cursor = DataCursor(shuffleSeed: UInt64(bitPattern: try t.int64Attribute("data_shuffle_seed")),
+                                epoch: Int(try t.int64Attribute("data_epoch")), position: Int(try t.int64Attribute("data_position")))
+        let n = policy.model.parameters.count
+        let m = try t.readDataset("adam_m", as: Float.self, expectedShape: [n]).values
+        let s = try t.readDataset("adam_v", as: Float.self, expectedShape: [n]).values
+        let reference = try t.contains("reference") ? try t.readDataset("reference", as: Float.self, expectedShape: [n]).values : nil
+        let worldSize = Int(try t.int64Attribute("world_size"))
+        _ = try t.readDataset("rng_state", as: Int64.self, expectedShape: [worldSize, 2])
+        let metrics = String(decoding: try t.readDataset("metrics_jsonl", as: UInt8.self).values, as: UTF8.self)
+        let evaluations = try t.contains("evaluations_json")
+            ? String(decoding: try t.readDataset("evaluations_json", as: UInt8.self).values, as: UTF8.self) : nil
+        let state = TrainingState(kind: kind, step: Int(try t.int64Attribute("step")), optimizerStep: Int(try t.int64Attribute("optimizer_step")),
+                                  worldSize: worldSize, config: config, cursor: cursor,
+                                  metricsLines: metrics.split(separator: "\n").map(String.init), evaluationsJSON: evaluations)
+        guard state.step >= 0, state.optimizerStep >= 0, cursor.epoch >= 0, cursor.position >= 0, worldSize >= 1 else {
+            throw TrainingError.checkpoint(path: path, problem: "negative step, data position or world size")
+        }
+        return Loaded(path: path, policy: policy, state: state, firstMoment: m, secondMoment: s, reference: reference)
+    }
+
+    /// Puts a loaded checkpoint's optimizer state into `replica` (this rank's shard of the
+    /// full-length moments, so any world size resumes any checkpoint).
+    public static func restore(_ loaded: Loaded, into replica: PolicyReplica) {
+        let shard = replica.optimizer.shard
+        replica.optimizer.firstMoment.bufferPointer.baseAddress!.update(from: Array(loaded.firstMoment[shard]), count: shard.count)
+        replica.optimizer.secondMoment.bufferPointer.baseAddress!.update(from: Array(loaded.secondMoment[shard]), count: shard.count)
+        replica.optimizer.restore(AdamW.State(step: loaded.state.optimizerStep))
+    }
+
+    /// The step recorded in a checkpoint, or nil when it is not a readable training checkpoint.
+    public static func recordedStep(_ path: String) -> Int? {
+        guard let file = try? HDF5File.open(at: path) else { return nil }
+        defer { try? file.close() }
+        guard let t = try? file.root.group("training"), let s = try? t.int64Attribute("step") else { return nil }
+        return Int(s)
+    }
+}
+
+extension Array {
+    /// The two elements of a two-element array.
+    fileprivate var pair: (Element, Element) { (self[0], self[1]) }
+}
