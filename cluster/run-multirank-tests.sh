@@ -30,6 +30,13 @@ p=$(grep -c '^PASS' <<< "$out"); f=$(grep -c '^FAIL' <<< "$out")
 passed=$((passed + p)); failed=$((failed + f))
 while read -r line; do failures+=("$line"); done < <(grep '^FAIL' <<< "$out")
 
+echo "== multirank-resume.sh (checkpoints, exact resume at the same and other world sizes, ZeRO-1, determinism, SIGTERM)"
+out=$(MPIRUN="$MPIRUN" "$(dirname "$0")/multirank-resume.sh" "$launcher" 2>&1)
+echo "$out"
+p=$(grep -c '^PASS' <<< "$out"); f=$(grep -c '^FAIL' <<< "$out")
+passed=$((passed + p)); failed=$((failed + f))
+while read -r line; do failures+=("$line"); done < <(grep '^FAIL' <<< "$out")
+
 for f in "${failures[@]+"${failures[@]}"}"; do echo "FAILED: mpirun $f"; done
 echo "multirank: $passed passed, $failed failed"
 [ "$failed" -eq 0 ]

@@ -14,10 +14,11 @@ enum HDF5Library {
         defer { lock.unlock() }
         if !isSetUp {
             H5open()
-            // The project reports errors through HDF5Error; HDF5 would otherwise print its stack.
-            H5Eset_auto2(chdf5_e_default(), nil, nil)
             isSetUp = true
         }
+        // The project reports errors through HDF5Error; HDF5 would otherwise print its stack. A
+        // thread-safe HDF5 keeps this setting per thread, so it is set on whichever thread calls.
+        H5Eset_auto2(chdf5_e_default(), nil, nil)
         return try body()
     }
 

@@ -34,6 +34,22 @@ struct CompareModelsCommand: ParsableCommand {
         Console.out(identical ? "compare-models: identical (\(pa.count) parameters)"
             : String(format: "compare-models: max |a - b| = %.3e in ", Double(worstGap)) + worstName
                 + String(format: ", %.3e of the largest parameter (%.3e); tolerance %.1e", relative, Double(scale), tolerance))
-        if relative > tolerance { throw ExitCode.failure }
+        var worst = relative
+        // Training checkpoints: Adam's moments too, each relative to its own largest magnitude.
+        if let ma = try? moments(first), let mb = try? moments(second) {
+            for (name, x, y) in [("adam_m", ma.0, mb.0), ("adam_v", ma.1, mb.1)] where x.count == y.count {
+                let scale = Double(x.map { abs($0) }.max() ?? 0), gap = Double(zip(x, y).map { abs($0 - $1) }.max() ?? 0)
+                let r = gap / max(scale, Double(Float.leastNormalMagnitude))
+                worst = max(worst, r)
+                Console.out(x == y ? "compare-models: training/\(name) identical" : "compare-models: training/\(name) " + String(format: "max |a - b| = %.3e, %.3e of its largest value", gap, r))
+            }
+        }
+        if worst > tolerance { throw ExitCode.failure }
+    }
+
+    /// Adam's moments of a training checkpoint.
+    func moments(_ path: String) throws -> ([Float], [Float]) {
+        let loaded = try TrainingCheckpoint.load(path)
+        return (loaded.firstMoment, loaded.secondMoment)
     }
 }

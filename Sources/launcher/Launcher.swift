@@ -17,6 +17,7 @@ struct Launcher: ParsableCommand {
             BenchCommand.self,
             DebugAtomicWriteCommand.self,
             CompareModelsCommand.self,
+            InspectCommand.self,
             TokenizerCommand.self,
             BFCLCommand.self,
             DataCommand.self,

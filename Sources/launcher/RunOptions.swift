@@ -24,6 +24,12 @@ struct RunOptions: ParsableArguments {
     @Option(name: .customLong("set"), help: ArgumentHelp("Override any config field, e.g. --set egpo.lambda=0 --set rollout.groupSize=4 (repeatable).", valueName: "key=value"))
     var overrides: [String] = []
 
+    @Option(help: ArgumentHelp("Continue from a training checkpoint: a file, or `latest` (the newest good one in --run-dir). The architecture comes from the checkpoint; other settings from it, then from --config and --set.", valueName: "checkpoint|latest"))
+    var resume: String?
+
+    @Option(help: ArgumentHelp("Stop after this step with a checkpoint, as a pre-emption would; the run's plan (--steps, the schedule) is unchanged, so --resume continues it.", valueName: "step"))
+    var stopAfter: Int?
+
     @Option(help: .hidden) var failOnRank: Int?
     @Option(help: .hidden) var failAtStep: Int = 1
 
@@ -45,10 +51,26 @@ func onEveryRank(_ body: (MPICommunicator) throws -> Void) throws {
     let comm = try MPICommunicator.world()
     do {
         try body(comm)
+    } catch let stopped as StoppedBySignal {
+        // Every rank agreed to stop (a collective), saved, and leaves cleanly.
+        if comm.rank == 0 { Console.out(stopped.description) }
     } catch {
         guard comm.size > 1 else { throw error }
         if let exit = error as? ExitCode, exit == .success { return }
         Console.err("rank \(comm.rank) of \(comm.size) on \(comm.processorName) failed: \(error)")
         comm.abort(errorCode: 1)
+    }
+}
+
+/// A run that stopped on SIGTERM or SIGINT after saving a checkpoint: not a failure.
+struct StoppedBySignal: Error, CustomStringConvertible {
+    var reason: String
+    var step: Int
+    var checkpoint: String
+    var runDir: String
+    var command: String
+
+    var description: String {
+        "\(command): stopped by \(reason) after step \(step); saved \(checkpoint). Continue with: \(command) --resume latest --run-dir \(runDir)"
     }
 }

@@ -3,7 +3,7 @@ import Foundation
 import ShardedTensor
 
 /// What every training command sets up first: the resolved config (the same on all ranks), the
-/// run folder and metrics log (rank 0), and rank-0 printing.
+/// run folder and metrics log (rank 0), rank-0 printing, and with `--resume` the checkpoint.
 struct RunSetup {
     let comm: MPICommunicator
     let config: TrainerConfig
@@ -13,6 +13,12 @@ struct RunSetup {
     /// Test hook (hidden --fail-on-rank R --fail-at-step S): rank R throws at step S, to show
     /// that a failing rank ends the whole job with its name instead of hanging its peers.
     var injectedFault: (rank: Int, step: Int)? = nil
+    /// The checkpoint a `--resume` run continues from (every rank loads it).
+    var resumed: TrainingCheckpoint.Loaded? = nil
+    /// The command, for messages (`launcher train`).
+    var command = "launcher"
+    /// `--stop-after`.
+    var stopAfter: Int? = nil
 
     /// Throws the injected fault when this rank and step match it.
     func checkInjectedFault(step: Int) throws {
@@ -24,29 +30,83 @@ struct RunSetup {
     var isRoot: Bool { comm.rank == 0 }
 
     /// Resolves the config, picks the run folder on rank 0 (its name is broadcast so every rank
-    /// records the same), writes `config.json` and prints the resolved config as a table.
+    /// records the same), writes `config.json` and prints the resolved config as a table. With
+    /// `--resume`, the checkpoint's config is the base the file and overrides apply to, the run
+    /// folder is the checkpoint's unless --run-dir says otherwise, and the changes are printed.
     static func start(_ options: RunOptions, comm: MPICommunicator, stepsKey: String, purpose: TrainerConfig.Purpose,
-                      title: String) throws -> RunSetup {
-        var config = try TrainerConfig.resolve(file: options.config, overrides: options.resolvedOverrides(stepsKey: stepsKey),
-                                               worldSize: comm.size, purpose: purpose)
+                      kind: TrainingState.Kind, title: String) throws -> RunSetup {
+        StopRequest.install()
+        let overrides = try options.resolvedOverrides(stepsKey: stepsKey)
+        var resumed: TrainingCheckpoint.Loaded?, skipped: [String] = []
+        if let resume = options.resume {
+            var path = resume
+            if resume == "latest" {
+                guard let dir = options.runDir else { throw LauncherError("--resume latest needs --run-dir, the run folder to search") }
+                var chosen = ""
+                if comm.rank == 0 {
+                    let found = try RunFolder(root: URL(fileURLWithPath: dir)).latestCheckpoint()
+                    chosen = found.loaded.path
+                    skipped = found.skipped
+                }
+                path = try comm.broadcast(chosen, root: 0)
+            }
+            let loaded = try TrainingCheckpoint.load(path)
+            guard loaded.state.kind == kind else {
+                throw TrainingError.resume("\(path) is a \(loaded.state.kind.rawValue) checkpoint; resume it with \(loaded.state.kind.command)")
+            }
+            resumed = loaded
+        }
+        let base = resumed?.state.config ?? TrainerConfig()
+        var config = try TrainerConfig.resolve(file: options.config, overrides: overrides, base: base, worldSize: comm.size, purpose: purpose)
+        if let r = resumed {
+            let architecture = config.changes(from: r.state.config).filter { $0.hasPrefix("model.architecture.") }
+            guard architecture.isEmpty else {
+                throw TrainingError.resume("the architecture comes from the checkpoint \(r.path) and cannot change (\(architecture.joined(separator: "; ")))")
+            }
+            let total = kind == .sft ? config.sft.steps : config.run.steps
+            guard total >= r.state.step else {
+                throw TrainingError.resume("\(r.path) is at step \(r.state.step); \(stepsKey) \(total) must be at least that")
+            }
+        }
         config.run.runDir = try comm.broadcast(RunFolder.path(config.run.runDir), root: 0)
         var folder: RunFolder?, log: MetricsLog?
         if comm.rank == 0 {
             let f = try RunFolder.create(config.run.runDir)
             try f.write(config.json() + "\n", to: "config.json")
-            log = try MetricsLog(url: f.metricsFile)
+            log = try MetricsLog(url: f.metricsFile, history: resumed?.state.metricsLines ?? [])
             folder = f
             Console.out("\(title): \(comm.size) rank(s), run folder \(f.root.path)")
-            Console.out("config (resolved; * = changed from the default):")
-            Console.out(config.table())
+            if let r = resumed {
+                for s in skipped { Console.out("resume: skipped \(s)") }
+                let s = r.state
+                Console.out("resume: from \(r.path), step \(s.step) (\(s.optimizerStep) optimizer updates, written at \(s.worldSize) rank(s)"
+                            + (s.worldSize == comm.size ? ")" : "; now \(comm.size): the data position and global batch carry over)")
+                            + "; data epoch \(s.cursor.epoch), position \(s.cursor.position)")
+                let changes = config.changes(from: s.config)
+                Console.out(changes.isEmpty ? "resume: no setting changed" : "resume: settings changed from the checkpoint:\n  " + changes.joined(separator: "\n  "))
+            } else {
+                Console.out("config (resolved; * = changed from the default):")
+                Console.out(config.table())
+            }
         }
         return RunSetup(comm: comm, config: config, folder: folder, log: log,
-                        injectedFault: options.failOnRank.map { ($0, options.failAtStep) })
+                        injectedFault: options.failOnRank.map { ($0, options.failAtStep) }, resumed: resumed, command: "launcher \(title)",
+                        stopAfter: options.stopAfter)
     }
 
     /// Prints on rank 0 only.
     func say(_ line: String) {
         if isRoot { Console.out(line) }
+    }
+
+    /// The loop's stop check: any rank's SIGTERM or SIGINT stops every rank after the same step.
+    func stopRequested() throws -> Int32? { try StopRequest.agreed(comm) }
+
+    /// What to throw after the loop stopped on a signal.
+    func stopped(_ outcome: TrainingLoop.Outcome) -> StoppedBySignal? {
+        guard case let .stopped(step, reason) = outcome else { return nil }
+        return StoppedBySignal(reason: reason, step: step, checkpoint: RunFolder(root: URL(fileURLWithPath: config.run.runDir)).checkpoint(step: step).path,
+                               runDir: config.run.runDir, command: command)
     }
 }
 

@@ -19,7 +19,7 @@ struct SFTCommand: ParsableCommand {
 
     func run() throws {
         try onEveryRank { comm in
-            let setup = try RunSetup.start(options, comm: comm, stepsKey: "sft.steps", purpose: .supervised, title: "sft")
+            let setup = try RunSetup.start(options, comm: comm, stepsKey: "sft.steps", purpose: .supervised, kind: .sft, title: "sft")
             let policy = try SupervisedRun.train(setup)
             if let folder = setup.folder {
                 setup.say("sft: wrote \(folder.finalCheckpoint.path) (\(policy.model.config.parameterCount) parameters)")
@@ -31,29 +31,63 @@ struct SFTCommand: ParsableCommand {
 /// The SFT phase, shared by `launcher sft` and `launcher train --from-scratch`.
 enum SupervisedRun {
     static func train(_ setup: RunSetup) throws -> LoadedModel {
-        let config = setup.config
+        let config = setup.config, comm = setup.comm
         let tasks = try TaskSource.load(spec: config.data.train, count: config.data.trainTasks, seed: config.data.trainSeed, split: .train)
-        let policy = config.model.checkpoint.isEmpty
-            ? try PolicyFactory.fromScratch(architecture: config.model.architecture, vocabulary: config.model.tokenizerVocabulary,
-                                            tasks: tasks, seed: config.run.seed)
-            : try ModelFile.read(from: config.model.checkpoint)
+        let policy = try setup.resumed?.policy ?? (config.model.checkpoint.isEmpty
+            ? PolicyFactory.fromScratch(architecture: config.model.architecture, vocabulary: config.model.tokenizerVocabulary,
+                                        tasks: tasks, seed: config.run.seed)
+            : ModelFile.read(from: config.model.checkpoint))
         let codec = try TaskCodec(tokenizer: policy.tokenizer)
-        let replica = try PolicyReplica(policy: policy, optimizer: config.sft.optimizer, totalSteps: config.sft.steps, communicator: setup.comm)
+        let replica = try PolicyReplica(policy: policy, optimizer: config.sft.optimizer, totalSteps: config.sft.steps, communicator: comm)
         let trainer = try SFTTrainer(config: config, replica: replica, tasks: tasks, codec: codec)
+        if let r = setup.resumed {
+            TrainingCheckpoint.restore(r, into: replica)
+            trainer.restore(cursor: r.state.cursor)
+        }
         setup.say("sft: \(trainer.examples.count) examples (\(trainer.droppedTooLong) longer than \(policy.model.config.maxPositionEmbeddings) positions left out), \(config.sft.batchSize) per step, \(config.sft.steps) steps")
-        let loop = TrainingLoop(steps: config.sft.steps, saveEvery: config.run.saveEvery, folder: setup.folder, log: setup.log) { p in
+        sayOptimizer(setup, replica)
+        var lines = setup.resumed?.state.metricsLines ?? []
+        let loop = TrainingLoop(steps: config.sft.steps, saveEvery: config.run.saveEvery, keepCheckpoints: config.run.keepCheckpoints, stopAfter: setup.stopAfter,
+                                folder: setup.folder, log: setup.log, stopRequested: setup.stopRequested) { p in
+            lines.append(p.metrics.jsonLine)
             guard setup.isRoot, p.step % config.run.logEvery == 0 || p.step == p.totalSteps else { return }
             let m = p.metrics
             Console.out(String(format: "sft %d/%d  loss %.4f  lr %.2e  grad %.3f  %.0f tok/s", p.step, p.totalSteps,
                                m["loss"] ?? .nan, m["lr"] ?? .nan, m["grad_norm"] ?? .nan, m["tokens_per_second"] ?? .nan)
                         + "  ETA \(formatDuration(p.eta))")
         }
-        try loop.run({ s in
+        let outcome = try loop.run(from: setup.resumed?.state.step ?? 0, { s in
             try setup.checkInjectedFault(step: s + 1)
             return try trainer.step(s)
-        }, save: { url in
-            try ModelFile.write(policy.model, tokenizer: policy.tokenizer, to: url.path)
+        }, save: { done, url in
+            let state = TrainingState(kind: .sft, step: done, optimizerStep: 0, worldSize: comm.size, config: config,
+                                      cursor: trainer.cursor, metricsLines: lines)
+            try setup.timedSave(to: url, replica: replica, state: state, reference: nil)
         })
+        if let stopped = setup.stopped(outcome) { throw stopped }
         return policy
+    }
+}
+
+/// The optimizer's memory and update path, printed once at start (rank 0).
+func sayOptimizer(_ setup: RunSetup, _ replica: PolicyReplica) {
+    let m = replica.optimizerMemory
+    let path: String
+    switch replica.update {
+    case .replicated: path = "replicated on every rank"
+    case .zero1(let p): path = "ZeRO-1 over \(setup.comm.size) rank(s), gradients by \(p.rawValue)"
+    }
+    setup.say("optimizer: \(path); Adam state " + String(format: "%.1f MB per rank (%.1f MB replicated)", Double(m.perRank) / 1e6, Double(m.replicated) / 1e6))
+}
+
+extension RunSetup {
+    /// Saves a training checkpoint (every rank takes part) and says how big and how slow it was.
+    func timedSave(to url: URL?, replica: PolicyReplica, state: TrainingState, reference: Transformer?) throws {
+        let start = ContinuousClock.now
+        try TrainingCheckpoint.save(to: url, replica: replica, state: state, reference: reference)
+        guard let url, isRoot else { return }
+        let seconds = (ContinuousClock.now - start).seconds
+        let bytes = (try? FileManager.default.attributesOfItem(atPath: url.path)[.size] as? Int) ?? 0
+        Console.out("checkpoint: \(url.path) " + String(format: "(%.1f MB, %.2f s)", Double(bytes) / 1e6, seconds))
     }
 }

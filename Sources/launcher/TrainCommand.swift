@@ -25,15 +25,20 @@ struct TrainCommand: ParsableCommand {
 
     func run() throws {
         try onEveryRank { comm in
-            let setup = try RunSetup.start(options, comm: comm, stepsKey: "run.steps", purpose: .reinforcement, title: "train")
+            let setup = try RunSetup.start(options, comm: comm, stepsKey: "run.steps", purpose: .reinforcement, kind: .egpo, title: "train")
             let policy: LoadedModel
-            if fromScratch {
+            if let resumed = setup.resumed {
+                if fromScratch { throw LauncherError("--from-scratch and --resume: a resumed EGPO run continues from its checkpoint; resume an SFT phase with launcher sft --resume") }
+                policy = resumed.policy
+            } else if fromScratch {
                 try setup.config.validate(worldSize: comm.size, purpose: .supervised)
                 var config = setup.config
                 config.model.checkpoint = ""
                 let sftFolder = setup.isRoot ? try RunFolder.create(setup.folder!.root.appendingPathComponent("sft").path) : nil
+                config.run.runDir = URL(fileURLWithPath: setup.config.run.runDir).appendingPathComponent("sft").path
                 let sftSetup = RunSetup(comm: comm, config: config, folder: sftFolder,
-                                        log: try sftFolder.map { try MetricsLog(url: $0.metricsFile) }, injectedFault: setup.injectedFault)
+                                        log: try sftFolder.map { try MetricsLog(url: $0.metricsFile) }, injectedFault: setup.injectedFault,
+                                        command: "launcher sft")
                 policy = try SupervisedRun.train(sftSetup)
                 setup.say("train: SFT done; EGPO starts from \(sftFolder?.finalCheckpoint.path ?? "the SFT result")")
             } else {
@@ -58,11 +63,23 @@ enum ReinforcementRun {
         let tasks = try TaskSource.load(spec: config.data.train, count: config.data.trainTasks, seed: config.data.trainSeed, split: .train)
         let heldOut = try EvaluationTasks.load(config, excluding: tasks)
         let replica = try PolicyReplica(policy: policy, optimizer: config.optimizer, totalSteps: config.run.steps, communicator: comm)
-        let trainer = try EGPOTrainer(config: config, replica: replica, tasks: tasks, codec: codec)
+        let resumed = setup.resumed
+        if let resumed, config.egpo.beta > 0, resumed.reference == nil {
+            throw TrainingError.resume("\(resumed.path) holds no reference policy (it ran with beta 0); egpo.beta \(config.egpo.beta) needs one")
+        }
+        let trainer = try EGPOTrainer(config: config, replica: replica, tasks: tasks, codec: codec, referenceParameters: resumed?.reference)
+        if let resumed {
+            TrainingCheckpoint.restore(resumed, into: replica)
+            trainer.restore(cursor: resumed.state.cursor)
+        }
         setup.say("train: \(trainer.tasks.count) training tasks (\(trainer.droppedTooLong) too long), \(heldOut.count) held-out tasks (unseen in training, \(config.data.heldOut) \(config.data.heldOutSplit) split, seed \(config.data.heldOutSeed)); \(config.rollout.prompts) prompts x \(config.rollout.groupSize) completions per step, \(config.run.steps) steps")
 
         let evaluator = Evaluator(model: policy.model, codec: codec, options: EvalOptions(maxNewTokens: config.eval.maxNewTokens))
+        sayOptimizer(setup, replica)
         var evaluations: [RunSummary.Evaluation] = []
+        if let json = resumed?.state.evaluationsJSON {
+            evaluations = try JSONDecoder().decode([RunSummary.Evaluation].self, from: Data(json.utf8))
+        }
         func evaluate(_ phase: String, step: Int, tasks: [FunctionTask], write: Bool) throws -> RunSummary.Evaluation {
             let t0 = Date()
             let outcomes = try evaluator.evaluate(tasks, on: comm)
@@ -75,17 +92,20 @@ enum ReinforcementRun {
                                                                  s.accuracy, s.stderr, s.n, Date().timeIntervalSince(t0)))
             return e
         }
-        if config.eval.before, !heldOut.isEmpty {
+        if config.eval.before, !heldOut.isEmpty, !evaluations.contains(where: { $0.phase == "before" }) {
             let e = try evaluate("before", step: 0, tasks: heldOut, write: true)
             setup.say(e.report.table)
             evaluations.append(e)
         }
 
-        var records: [MetricsRecord] = []
-        var lastAccuracy: Double?
+        var lines = resumed?.state.metricsLines ?? []
+        var records = lines.compactMap { MetricsRecord(jsonLine: $0) }
+        var lastAccuracy = evaluations.last(where: { $0.phase.hasPrefix("step-") })?.report.overall.accuracy
         let subset = Array(heldOut.prefix(config.eval.subset))
-        let loop = TrainingLoop(steps: config.run.steps, saveEvery: config.run.saveEvery, folder: setup.folder, log: setup.log) { p in
+        let loop = TrainingLoop(steps: config.run.steps, saveEvery: config.run.saveEvery, keepCheckpoints: config.run.keepCheckpoints, stopAfter: setup.stopAfter,
+                                folder: setup.folder, log: setup.log, stopRequested: setup.stopRequested) { p in
             records.append(p.metrics)
+            lines.append(p.metrics.jsonLine)
             guard setup.isRoot else { return }
             let m = p.metrics
             if let gap = m["logp_gap_max"], gap > 1e-3 {
@@ -97,7 +117,7 @@ enum ReinforcementRun {
                         + String(format: "  kl %.2e  H %.3f (think %.3f)  %.0f tok/s", m["kl"] ?? .nan, m["entropy"] ?? .nan,
                                  m["entropy_think"] ?? .nan, m["tokens_per_second"] ?? .nan) + "  ETA \(formatDuration(p.eta))")
         }
-        try loop.run({ s in
+        let outcome = try loop.run(from: resumed?.state.step ?? 0, { s in
             try setup.checkInjectedFault(step: s + 1)
             var record = try trainer.step(s)
             if config.eval.every > 0, (s + 1) % config.eval.every == 0, s + 1 < config.run.steps, !subset.isEmpty {
@@ -107,9 +127,13 @@ enum ReinforcementRun {
                 record.set("heldout_accuracy", e.report.overall.accuracy)
             }
             return record
-        }, save: { url in
-            try ModelFile.write(policy.model, tokenizer: policy.tokenizer, to: url.path)
+        }, save: { done, url in
+            let e = String(decoding: try JSONEncoder().encode(evaluations), as: UTF8.self)
+            let state = TrainingState(kind: .egpo, step: done, optimizerStep: 0, worldSize: comm.size, config: config,
+                                      cursor: trainer.cursor, metricsLines: lines, evaluationsJSON: e)
+            try setup.timedSave(to: url, replica: replica, state: state, reference: trainer.reference)
         })
+        if let stopped = setup.stopped(outcome) { throw stopped }
         if config.eval.after, !heldOut.isEmpty {
             let e = try evaluate("after", step: config.run.steps, tasks: heldOut, write: true)
             setup.say(e.report.table)

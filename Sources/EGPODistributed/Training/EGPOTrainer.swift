@@ -24,7 +24,7 @@ public final class EGPOTrainer {
     /// Prompt tokens of every task.
     let prompts: [[Int32]]
     /// The frozen initial policy (beta > 0 only).
-    let reference: Transformer?
+    public let reference: Transformer?
     let referenceWorkspace: TrainingWorkspace?
     public let sampler: Sampler
     public private(set) var cursor: DataCursor
@@ -34,7 +34,10 @@ public final class EGPOTrainer {
     /// Tasks left out because prompt + maxCompletionTokens exceed max_position_embeddings.
     public let droppedTooLong: Int
 
-    public init(config: TrainerConfig, replica: PolicyReplica, tasks allTasks: [TrainingTask], codec: TaskCodec) throws(TrainingError) {
+    /// - Parameter referenceParameters: the frozen reference policy's parameters (a resumed run's);
+    ///   nil: a copy of the replica's current parameters.
+    public init(config: TrainerConfig, replica: PolicyReplica, tasks allTasks: [TrainingTask], codec: TaskCodec,
+                referenceParameters: [Float]? = nil) throws(TrainingError) {
         self.config = config
         self.replica = replica
         self.codec = codec
@@ -54,7 +57,14 @@ public final class EGPOTrainer {
         self.prompts = prompts
         if config.egpo.beta > 0 {
             let copy = FloatBuffer(count: replica.model.parameters.count)
-            copy.copy(from: replica.model.parameters)
+            if let referenceParameters {
+                guard referenceParameters.count == copy.count else {
+                    throw .data("reference policy of \(referenceParameters.count) parameters for a model of \(copy.count)")
+                }
+                copy.bufferPointer.baseAddress!.update(from: referenceParameters, count: copy.count)
+            } else {
+                copy.copy(from: replica.model.parameters)
+            }
             // Same config as a live model, so this cannot fail.
             reference = try! Transformer(config: replica.model.config, parameters: copy)
             referenceWorkspace = TrainingWorkspace(config: replica.model.config)
@@ -66,6 +76,9 @@ public final class EGPOTrainer {
         reward = { [codec] tokens, task in codec.reward(tokens, task: task.task) }
         cursor = DataCursor(shuffleSeed: UInt64(config.run.seed) &* 0x9E37 &+ 3)
     }
+
+    /// Continues from a checkpoint's place in the data.
+    public func restore(cursor: DataCursor) { self.cursor = cursor }
 
     /// `range` cut into runs of consecutive completions of one task: each run's prompt is run
     /// once in the training and reference forwards (`TokenBatch(sharedPrompts:)`).

@@ -7,6 +7,9 @@ import FunctionCalling
 public struct RunFolder: Sendable {
     public let root: URL
 
+    /// The folder at `root` (not created; see `create`).
+    public init(root: URL) { self.root = root }
+
     public var checkpoints: URL { root.appendingPathComponent("checkpoints") }
     public var metricsFile: URL { root.appendingPathComponent("metrics.jsonl") }
     public func evalFolder(_ phase: String) -> URL { root.appendingPathComponent("eval").appendingPathComponent(phase) }
@@ -44,6 +47,45 @@ public struct RunFolder: Sendable {
         return f.string(from: date)
     }
 
+    /// The `step-NNNNNN.h5` files in `checkpoints/`, oldest first (by the step in the name).
+    public func stepCheckpoints() -> [(step: Int, url: URL)] {
+        let names = (try? FileManager.default.contentsOfDirectory(atPath: checkpoints.path)) ?? []
+        return names.compactMap { name -> (Int, URL)? in
+            guard name.hasPrefix("step-"), name.hasSuffix(".h5"), let n = Int(name.dropFirst(5).dropLast(3)) else { return nil }
+            return (n, checkpoints.appendingPathComponent(name))
+        }.sorted { $0.0 < $1.0 }
+    }
+
+    /// Removes all but the newest `keep` step checkpoints (0: keeps all). Called only after the
+    /// newest is complete, so a crash never leaves fewer good checkpoints than before.
+    public func pruneCheckpoints(keep: Int) throws(TrainingError) {
+        guard keep > 0 else { return }
+        for old in stepCheckpoints().dropLast(keep) {
+            do { try FileManager.default.removeItem(at: old.url) } catch {
+                throw .data("cannot remove the old checkpoint \(old.url.path): \(error.localizedDescription)")
+            }
+        }
+    }
+
+    /// The newest checkpoint that loads and verifies (`final.h5` or a step file, by the step
+    /// recorded inside), and what was wrong with any newer one that did not.
+    public func latestCheckpoint() throws(TrainingError) -> (loaded: TrainingCheckpoint.Loaded, skipped: [String]) {
+        // Ordered by the step recorded inside, or for an unreadable step file the one in its name,
+        // so a broken newest file is tried (and reported) before the older good one.
+        var candidates = stepCheckpoints().map { ($0.url, $0.step) }
+        if FileManager.default.fileExists(atPath: finalCheckpoint.path) { candidates.append((finalCheckpoint, -1)) }
+        let ordered = candidates.map { ($0.0, TrainingCheckpoint.recordedStep($0.0.path) ?? $0.1) }
+            .sorted { $0.1 != $1.1 ? $0.1 > $1.1 : $0.0.lastPathComponent == "final.h5" }
+        var skipped: [String] = []
+        for (url, _) in ordered {
+            do { return (try TrainingCheckpoint.load(url.path), skipped) } catch {
+                skipped.append("\(url.path): \(error)")
+            }
+        }
+        throw .checkpoint(path: checkpoints.path, problem: candidates.isEmpty ? "no checkpoint to resume from"
+                          : "no loadable checkpoint (" + skipped.joined(separator: "; ") + ")")
+    }
+
     /// Replaces `name` (relative to the folder) with `text`, atomically.
     public func write(_ text: String, to name: String) throws(TrainingError) {
         try Self.write(text, to: root.appendingPathComponent(name))
@@ -65,12 +107,13 @@ public final class MetricsLog {
     private let handle: FileHandle
     public let url: URL
 
-    /// Starts a new log at `url` (an existing one is replaced).
-    public init(url: URL) throws(TrainingError) {
+    /// Starts a log at `url` holding `history` (a resumed run's lines so far; an existing file is
+    /// replaced, first written beside it and renamed, so a failure leaves the old one).
+    public init(url: URL, history: [String] = []) throws(TrainingError) {
         self.url = url
-        guard FileManager.default.createFile(atPath: url.path, contents: nil), let h = FileHandle(forWritingAtPath: url.path) else {
-            throw .data("cannot create \(url.path)")
-        }
+        try RunFolder.write(history.map { $0 + "\n" }.joined(), to: url)
+        guard let h = FileHandle(forWritingAtPath: url.path) else { throw .data("cannot open \(url.path) for appending") }
+        do { try h.seekToEnd() } catch { throw .data("cannot append to \(url.path): \(error.localizedDescription)") }
         handle = h
     }
 
@@ -115,6 +158,19 @@ public struct MetricsRecord: Sendable, Equatable {
 
     private mutating func put(_ key: String, _ value: Field) {
         if let i = fields.firstIndex(where: { $0.key == key }) { fields[i].value = value } else { fields.append((key, value)) }
+    }
+
+    /// A record read back from a `jsonLine` (keys sorted; null reads as NaN), or nil when the
+    /// line is not a JSON object.
+    public init?(jsonLine line: String) {
+        guard let object = try? JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any] else { return nil }
+        for key in object.keys.sorted() {
+            switch object[key] {
+            case let s as String: set(key, s)
+            case let n as NSNumber: set(key, n.doubleValue)
+            default: set(key, Double.nan)
+            }
+        }
     }
 
     /// `{"step": 1, "reward_mean": 0.25, ...}` with keys in insertion order.

@@ -3,7 +3,7 @@ import Foundation
 /// What a run reports at the end: `summary.json`, `summary.md` and `plot.svg` in its folder.
 public struct RunSummary {
     /// A held-out evaluation at some step.
-    public struct Evaluation {
+    public struct Evaluation: Codable {
         public var phase: String
         public var step: Int
         public var report: EvalReport

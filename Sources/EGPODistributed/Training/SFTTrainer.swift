@@ -41,6 +41,9 @@ public final class SFTTrainer {
         cursor = DataCursor(shuffleSeed: UInt64(config.run.seed) &* 0x5F7 &+ 11)
     }
 
+    /// Continues from a checkpoint's place in the data.
+    public func restore(cursor: DataCursor) { self.cursor = cursor }
+
     /// One optimizer step; returns its metrics (the same on every rank).
     public func step(_ step: Int) throws -> MetricsRecord {
         let comm = replica.communicator, model = replica.model

@@ -21,12 +21,13 @@ extension TrainerConfig {
         }
     }
 
-    /// The defaults, then the file (YAML or JSON, by extension; `.json` is JSON, anything else
+    /// The defaults (or `base`), then the file (YAML or JSON, by extension; `.json` is JSON, anything else
     /// YAML, which also reads JSON), then the overrides in order; then `validate(worldSize:)`.
     /// Unknown keys and values of the wrong kind are refused naming the key and where it came from.
-    public static func resolve(file: String?, overrides: [Override], worldSize: Int = 1,
+    /// - Parameter base: what the file and overrides apply to (a resumed run's config).
+    public static func resolve(file: String?, overrides: [Override], base: TrainerConfig = TrainerConfig(), worldSize: Int = 1,
                                purpose: Purpose = .reinforcement) throws(ConfigError) -> TrainerConfig {
-        var tree = try TrainerConfig().tree()
+        var tree = try base.tree()
         if let file {
             let loaded = try loadTree(file)
             try merge(loaded, into: &tree, path: [], source: file)

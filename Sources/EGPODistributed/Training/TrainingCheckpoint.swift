@@ -72,7 +72,7 @@ public enum TrainingCheckpoint {
     public static let version: Int64 = 1
 
     /// A checkpoint as read back.
-    public struct Loaded {
+    public struct Loaded: Sendable {
         public var path: String
         public var policy: LoadedModel
         public var state: TrainingState
@@ -132,6 +132,14 @@ public enum TrainingCheckpoint {
     /// Reads and verifies a checkpoint: every dataset is read in full, so a flipped byte anywhere
     /// fails its Fletcher-32 check here, naming the dataset.
     public static func load(_ path: String) throws -> Loaded {
+        do {
+            return try read(path)
+        } catch HDF5Error.call(function: "H5Dread", _, let object, let message) {
+            throw TrainingError.checkpoint(path: path, problem: "\(object) does not read back: its Fletcher-32 checksum fails or the file is truncated (corrupted; HDF5: \(message))")
+        }
+    }
+
+    private static func read(_ path: String) throws -> Loaded {
         guard FileManager.default.fileExists(atPath: path) else { throw TrainingError.checkpoint(path: path, problem: "no such file") }
         let file: HDF5File
         do { file = try HDF5File.open(at: path) } catch {

@@ -6,42 +6,108 @@ public struct Progress: Sendable {
     public var step: Int
     public var totalSteps: Int
     public var metrics: MetricsRecord
-    /// Seconds since the loop started.
+    /// Seconds since the loop started (this process; a resumed run counts from its resume).
     public var elapsed: Double
+    /// The step the loop started from (0, or a resumed checkpoint's).
+    public var firstStep: Int = 0
 
     /// Seconds left at the mean pace so far.
-    public var eta: Double { step == 0 ? 0 : elapsed / Double(step) * Double(totalSteps - step) }
+    public var eta: Double { step <= firstStep ? 0 : elapsed / Double(step - firstStep) * Double(totalSteps - step) }
 }
 
 /// The step loop shared by SFT and EGPO: run a step, log its metrics (rank 0), report progress,
-/// and save a model file every `saveEvery` steps and at the end.
+/// save a training checkpoint every `saveEvery` steps and at the end, keep the newest
+/// `keepCheckpoints`, and stop early (with a checkpoint) when `shouldStop` says so.
 public struct TrainingLoop {
+    /// How a loop ended.
+    public enum Outcome: Equatable, Sendable {
+        case finished
+        /// Stopped on request (SIGTERM, SIGINT, or a planned stop) after this many steps, with a
+        /// checkpoint saved.
+        case stopped(afterStep: Int, reason: String)
+    }
+
     public var steps: Int
     public var saveEvery: Int
+    public var keepCheckpoints: Int
+    /// Stop (with a checkpoint) after this step, as a pre-emption would, leaving the plan of
+    /// `steps` unchanged, so a resume continues the same run (`--stop-after`).
+    public var stopAfter: Int?
     public var folder: RunFolder?
     public var log: MetricsLog?
     public var onProgress: (Progress) -> Void
+    /// Asked after every step on every rank; must give every rank the same answer (a collective).
+    public var stopRequested: () throws -> Int32?
 
-    public init(steps: Int, saveEvery: Int, folder: RunFolder?, log: MetricsLog?, onProgress: @escaping (Progress) -> Void) {
+    public init(steps: Int, saveEvery: Int, keepCheckpoints: Int = 0, stopAfter: Int? = nil, folder: RunFolder?, log: MetricsLog?,
+                stopRequested: @escaping () throws -> Int32? = { nil }, onProgress: @escaping (Progress) -> Void) {
+        self.stopAfter = stopAfter
         self.steps = steps
         self.saveEvery = saveEvery
+        self.keepCheckpoints = keepCheckpoints
         self.folder = folder
         self.log = log
+        self.stopRequested = stopRequested
         self.onProgress = onProgress
     }
 
-    /// Runs `steps` calls of `step` (0-based), then writes `final.h5` through `save` (rank 0 only:
-    /// `save` is called where `folder` is set).
-    public func run(_ step: (Int) throws -> MetricsRecord, save: (URL) throws -> Void) throws {
+    /// Runs steps `firstStep ..< steps` of `step` (0-based). `save(stepsDone, url)` is called on
+    /// every rank (a checkpoint may gather state), with the file to write on rank 0 and nil elsewhere.
+    @discardableResult
+    public func run(from firstStep: Int = 0, _ step: (Int) throws -> MetricsRecord,
+                    save: (_ stepsDone: Int, _ url: URL?) throws -> Void) throws -> Outcome {
         let start = ContinuousClock.now
-        for s in 0..<steps {
+        for s in firstStep..<max(firstStep, steps) {
             let record = try step(s)
             try log?.append(record)
-            onProgress(Progress(step: s + 1, totalSteps: steps, metrics: record, elapsed: (ContinuousClock.now - start).seconds))
-            if let folder, saveEvery > 0, (s + 1) % saveEvery == 0, s + 1 < steps {
-                try save(folder.checkpoint(step: s + 1))
+            onProgress(Progress(step: s + 1, totalSteps: steps, metrics: record, elapsed: (ContinuousClock.now - start).seconds,
+                                firstStep: firstStep))
+            let signal = try stopRequested()
+            if signal != nil || (s + 1 == stopAfter && s + 1 < steps) {
+                try save(s + 1, folder?.checkpoint(step: s + 1))
+                try folder?.pruneCheckpoints(keep: keepCheckpoints)
+                return .stopped(afterStep: s + 1, reason: signal.map(StopRequest.name) ?? "--stop-after")
+            }
+            if saveEvery > 0, (s + 1) % saveEvery == 0, s + 1 < steps {
+                try save(s + 1, folder?.checkpoint(step: s + 1))
+                try folder?.pruneCheckpoints(keep: keepCheckpoints)
             }
         }
-        if let folder { try save(folder.finalCheckpoint) }
+        try save(max(firstStep, steps), folder?.finalCheckpoint)
+        return .finished
     }
+}
+
+/// SIGTERM and SIGINT turned into a request the training loop honours between steps: it saves a
+/// checkpoint and the run exits cleanly, instead of dying mid-step.
+public enum StopRequest {
+    nonisolated(unsafe) private static var received: Int32 = 0
+
+    /// Installs the handlers (idempotent). A second signal of the same kind still only asks.
+    public static func install() {
+        for s in [SIGTERM, SIGINT] {
+            signal(s) { StopRequest.received = $0 }
+        }
+    }
+
+    /// The signal received so far on this process, if any.
+    public static var pending: Int32? { received == 0 ? nil : received }
+
+    /// Whether any rank got a signal: every rank calls it after each step (one small all-reduce).
+    public static func agreed(_ comm: any Communicator) throws -> Int32? {
+        let any = try comm.allReduce(Double(received), op: .max)
+        return any == 0 ? nil : Int32(any)
+    }
+
+    /// The signal's name, for messages.
+    public static func name(_ signal: Int32) -> String {
+        switch signal {
+        case SIGTERM: "SIGTERM"
+        case SIGINT: "SIGINT"
+        default: "signal \(signal)"
+        }
+    }
+
+    /// Test hook: behave as if `signal` had arrived.
+    public static func simulate(_ signal: Int32) { received = signal }
 }
