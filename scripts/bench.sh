@@ -87,6 +87,27 @@ else
     echo "skipped: 'launcher bench step' is not built yet"
 fi
 
+echo "== ZeRO-1 (bench step): optimizer memory per rank and step time of each gradient path"
+if has bench step; then
+    for n in 2 8; do
+        for mode in "--zero 0" "--zero 1 --gradient-path allreduce" "--zero 1 --gradient-path reducescatter"; do
+            echo "-- $n ranks, $mode"
+            # shellcheck disable=SC2086
+            OPENBLAS_NUM_THREADS=1 $mpirun -n "$n" "$launcher" bench step --json $mode | tee -a "$out/zero.jsonl" \
+                || echo "bench step $mode on $n ranks failed"
+        done
+    done
+    "${python:-python3}" - "$out/zero.jsonl" <<'PY'
+import json, sys
+print(f"{'ranks':>5}  {'update':<22} {'step s':>7} {'comm s':>7} {'optim s':>7} {'Adam MB/rank':>12} {'ckpt MB':>8} {'ckpt s':>7}")
+for line in open(sys.argv[1]):
+    if not line.startswith("{"): continue
+    d = json.loads(line)
+    print(f"{d['ranks']:>5}  {d['update']:<22} {d['step_seconds_median']:>7.2f} {d['communication_seconds']:>7.3f} "
+          f"{d['optimizer_seconds']:>7.3f} {d['optimizer_bytes_per_rank'] / 1e6:>12.1f} {d['checkpoint_bytes'] / 1e6:>8.1f} {d['checkpoint_seconds']:>7.2f}")
+PY
+fi
+
 echo "== TRL GRPOTrainer on the same shape (scripts/bench_trl.py, 1 thread)"
 trl=""
 if [ -n "$step1" ] && [ -n "${python:-}" ]; then

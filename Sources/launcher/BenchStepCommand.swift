@@ -81,14 +81,28 @@ struct BenchStepCommand: ParsableCommand {
                 let r = try trainer.step(s)
                 if s > 0 { records.append(r) }
             }
-            guard comm.rank == 0 else { return }
-            report(records, ranks: comm.size, parameters: policy.model.config.parameterCount, replica: replica)
+            // One training checkpoint of this state (moments gathered under ZeRO-1), timed on every
+            // rank from the first collective to rank 0's rename.
+            let folder = comm.rank == 0 ? FileManager.default.temporaryDirectory.appendingPathComponent("egpo-bench-ckpt-\(getpid())") : nil
+            if let folder { try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true) }
+            defer { if let folder { try? FileManager.default.removeItem(at: folder) } }
+            let file = folder?.appendingPathComponent("step.h5")
+            try comm.barrier()
+            let started = ContinuousClock.now
+            try TrainingCheckpoint.save(to: file, replica: replica, state: TrainingState(kind: .egpo, step: steps + 1, optimizerStep: 0,
+                                        worldSize: comm.size, config: config, cursor: trainer.cursor,
+                                        metricsLines: records.map(\.jsonLine)), reference: trainer.reference)
+            let checkpointSeconds = (ContinuousClock.now - started).seconds
+            guard comm.rank == 0, let file else { return }
+            let bytes = (try FileManager.default.attributesOfItem(atPath: file.path)[.size] as? Int) ?? 0
+            report(records, ranks: comm.size, parameters: policy.model.config.parameterCount, replica: replica,
+                   checkpoint: (bytes, checkpointSeconds))
         }
     }
 
     static let phases = ["sampling", "reward", "scoring", "reference", "backward", "waiting", "communication", "optimizer"]
 
-    func report(_ records: [MetricsRecord], ranks: Int, parameters: Int, replica: PolicyReplica) {
+    func report(_ records: [MetricsRecord], ranks: Int, parameters: Int, replica: PolicyReplica, checkpoint: (bytes: Int, seconds: Double)) {
         let path: String
         switch replica.update {
         case .replicated: path = "replicated"
@@ -116,6 +130,8 @@ struct BenchStepCommand: ParsableCommand {
             m.set("update", path)
             m.set("optimizer_bytes_per_rank", memory.perRank)
             m.set("optimizer_bytes_replicated", memory.replicated)
+            m.set("checkpoint_bytes", checkpoint.bytes)
+            m.set("checkpoint_seconds", checkpoint.seconds)
             Console.out(m.jsonLine)
             return
         }
@@ -128,6 +144,8 @@ struct BenchStepCommand: ParsableCommand {
         Console.out(String(format: "  completion tokens %.1f mean, %.0f tok/s", median("completion_len_mean"), median("tokens_per_second")))
         Console.out("  update \(path), " + String(format: "optimizer state %.1f MB per rank (%.1f MB replicated)",
                                                   Double(memory.perRank) / 1e6, Double(memory.replicated) / 1e6))
+        Console.out(String(format: "  checkpoint %.1f MB written in %.2f s (%.1f%% of a step)", Double(checkpoint.bytes) / 1e6,
+                           checkpoint.seconds, 100 * checkpoint.seconds / total))
     }
 
     /// What scripts/bench_trl.py reads: HF config, tokenizer.json, and {"id", "prompt"} lines.
