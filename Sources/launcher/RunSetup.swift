@@ -36,6 +36,7 @@ struct RunSetup {
     static func start(_ options: RunOptions, comm: MPICommunicator, stepsKey: String, purpose: TrainerConfig.Purpose,
                       kind: TrainingState.Kind, title: String) throws -> RunSetup {
         StopRequest.install()
+        if let k = options.stopAfter, k < 1 { throw LauncherError("--stop-after \(k): expected a step number of at least 1") }
         let overrides = try options.resolvedOverrides(stepsKey: stepsKey)
         var resumed: TrainingCheckpoint.Loaded?, skipped: [String] = []
         if let resume = options.resume {
@@ -52,7 +53,7 @@ struct RunSetup {
             }
             let loaded = try TrainingCheckpoint.load(path)
             guard loaded.state.kind == kind else {
-                throw TrainingError.resume("\(path) is a \(loaded.state.kind.rawValue) checkpoint; resume it with \(loaded.state.kind.command)")
+                throw TrainingError.resume("\(path) was written by \(loaded.state.kind.command); resume it with \(loaded.state.kind.command) --resume")
             }
             resumed = loaded
         }
