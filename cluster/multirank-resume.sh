@@ -4,7 +4,7 @@
 #   1. Same world size (2 ranks): N steps straight and k steps (--stop-after k, the plan of N
 #      steps kept, as a pre-emption would) + resume + (N - k) steps give
 #      bitwise-identical parameters, Adam moments and metrics (timing fields aside): SFT resumed
-#      exactly at an epoch boundary, SFT with ZeRO-1 resumed mid-epoch, EGPO.
+#      exactly at an epoch boundary, SFT with ZeRO-1 resumed mid-epoch, EGPO with and without ZeRO-1.
 #   2. Another world size: 2 ranks then 4, and 4 then 1, match the uninterrupted run within 1e-5
 #      of the largest parameter (and of the largest moment).
 #   3. Determinism: two identical 2-rank runs write byte-identical metrics (timing aside) and
@@ -90,7 +90,8 @@ fi
 start=$(dirname "$launcher")/EGPOTrainer_EGPODistributed.resources/Resources/sft-demo.h5
 if [ -f "$start" ]; then
     echo "== EGPO, 2 ranks: 4 steps straight (twice), and 2 + resume + 2"
-    egpo=(--set rollout.prompts=4 --set rollout.groupSize=4 --set rollout.maxCompletionTokens=96 --set rollout.microBatch=4
+    # Adam eps 1e-6 for the ZeRO-1 vs replicated comparison (why: multirank-training.sh).
+    egpo=(--set optimizer.eps=1e-6 --set rollout.prompts=4 --set rollout.groupSize=4 --set rollout.maxCompletionTokens=96 --set rollout.microBatch=4
           --set data.trainTasks=64 --set eval.before=false --set eval.after=false --set egpo.mu=2 --set optimizer.learningRate=1e-4)
     run egpo-straight 2 train "${egpo[@]}" --steps 4 || fail egpo-straight "exit $? ($(tail -1 "$tmp/egpo-straight.log"))"
     run egpo-again 2 train "${egpo[@]}" --steps 4 || fail egpo-again "exit $?"
@@ -98,6 +99,14 @@ if [ -f "$start" ]; then
     run egpo-resumed 2 train "${egpo[@]}" --steps 4 --stop-after 2 && run egpo-resumed 2 train "${egpo[@]}" --steps 4 --resume latest \
         || fail egpo-resumed "exit $? ($(tail -1 "$tmp/egpo-resumed.log"))"
     same egpo-resume-bitwise egpo-straight egpo-resumed 0
+    echo "== EGPO with ZeRO-1 (reduce-scatter), 2 ranks: 4 straight, and 2 + resume + 2"
+    ez=(--set optimizer.zero=1 --set optimizer.gradientPath=reducescatter)
+    run egpo-zero-straight 2 train "${egpo[@]}" "${ez[@]}" --steps 4 || fail egpo-zero-straight "exit $? ($(tail -1 "$tmp/egpo-zero-straight.log"))"
+    run egpo-zero-resumed 2 train "${egpo[@]}" "${ez[@]}" --steps 4 --stop-after 2 \
+        && run egpo-zero-resumed 2 train "${egpo[@]}" "${ez[@]}" --steps 4 --resume latest \
+        || fail egpo-zero-resumed "exit $? ($(tail -1 "$tmp/egpo-zero-resumed.log"))"
+    same egpo-zero1-resume-bitwise egpo-zero-straight egpo-zero-resumed 0
+    same egpo-zero1-vs-replicated egpo-straight egpo-zero-straight 1e-5
 else
     echo "SKIP egpo-resume: no shipped SFT checkpoint at $start (make sft-checkpoint)"
 fi

@@ -36,7 +36,7 @@ struct InspectCommand: ParsableCommand {
                     try verify(group, name)
                     status = summed ? "fletcher32 ok" : "no checksum (read ok)"
                 } catch {
-                    status = "FAILED: \(error)"
+                    status = "FAILED: does not read back (Fletcher-32 checksum mismatch or truncated file): \(error)"
                     failures += 1
                 }
                 Console.out("  \(prefix)\(name)".padding(toLength: 48, withPad: " ", startingAt: 0)
