@@ -81,10 +81,11 @@ public enum TrainingCheckpoint {
     }
 
     /// Saves the replica's state to `url`. Every rank calls this (ZeRO-1 moments are gathered
-    /// first); rank 0 writes when `url` is set.
+    /// to rank 0 first); rank 0 writes, and must be the one given `url`.
     public static func save(to url: URL?, replica: PolicyReplica, state: TrainingState, reference: Transformer?) throws {
         let (m, v) = try gatherMoments(replica)
         guard let url else { return }
+        precondition(m.count == replica.model.parameters.count, "TrainingCheckpoint.save: only rank 0 writes (it holds the gathered moments)")
         var state = state
         state.optimizerStep = replica.optimizer.adam.step
         let model = replica.model
@@ -115,17 +116,25 @@ public enum TrainingCheckpoint {
         }
     }
 
-    /// Full-length moments on every rank (ZeRO-1: each rank's shard, all-gathered).
+    /// Full-length moments on rank 0 (ZeRO-1: each rank's shard, gathered to rank 0 only, so the
+    /// other ranks never hold more than their shard); empty on the other ranks.
     static func gatherMoments(_ replica: PolicyReplica) throws -> ([Float], [Float]) {
         let o = replica.optimizer, n = replica.model.parameters.count
         guard o.shard.count != n else { return (o.firstMoment.toArray(), o.secondMoment.toArray()) }
         let comm = replica.communicator
+        let layout = ShardLayout(count: n, worldSize: comm.size)
+        precondition(layout.range(rank: comm.rank) == o.shard, "gatherMoments: shard \(o.shard) vs \(layout.range(rank: comm.rank))")
+        // MPI_Gather takes equal pieces: shards differ by at most one element, so pad to the longest.
+        let piece = layout.counts.max() ?? 0
         return try [o.firstMoment, o.secondMoment].map { shard in
-            let full = ShardedBuffer(count: n, communicator: comm)
-            precondition(full.shardRange == o.shard, "gatherMoments: shard \(o.shard) vs \(full.shardRange)")
-            full.shard.baseAddress!.update(from: shard.base, count: shard.count)
-            try full.allGather(comm)
-            return Array(full.full)
+            var send = [Float](repeating: 0, count: piece)
+            send.withUnsafeMutableBufferPointer { $0.baseAddress!.update(from: shard.base, count: shard.count) }
+            var received = [Float](repeating: 0, count: comm.rank == 0 ? piece * comm.size : 0)
+            try send.withUnsafeBufferPointer { s in
+                try received.withUnsafeMutableBufferPointer { try comm.gather(s, into: $0, root: 0) }
+            }
+            guard comm.rank == 0 else { return [] }
+            return (0..<comm.size).flatMap { r in received[r * piece ..< r * piece + layout.counts[r]] }
         }.pair
     }
 
