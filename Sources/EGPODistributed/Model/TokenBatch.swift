@@ -54,7 +54,6 @@ public struct TokenBatch: Sendable, Equatable {
                 let rows = b.segment([group.prompt[m - 1]] + completion, firstPosition: m - 1, prefix: prefix.isEmpty ? nil : prefix)
                 b.sequence(rows, firstPrediction: m - 1)
             }
-            b.maxLength = max(b.maxLength, m + (group.completions.map(\.count).max() ?? 0))
         }
         self.init(b)
     }

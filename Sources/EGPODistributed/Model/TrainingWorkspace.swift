@@ -51,14 +51,9 @@ public final class TrainingWorkspace {
     var dLogits = FloatBuffer(count: 0)                                         // (N, V)
     var scratch = FloatBuffer(count: 0)
 
-    // The batch of the last forward, in the row order of every buffer.
-    var inputTokens: [Int32] = []
-    var targets: [Int32] = []
-    var positions: [Int32] = []
-    var segments: [AttentionSegment] = []
-    var rows = 0
+    /// The batch of the last forward: its rows are the rows of every buffer.
+    var batch: TokenBatch?
     var temperature: Float = 1
-    var lastBatch: TokenBatch?
 
     /// An empty workspace for models of `config`; it sizes itself on first use.
     public init(config: ModelConfig) {
@@ -86,15 +81,6 @@ public final class TrainingWorkspace {
         if scratchNeed > scratch.count { scratch = FloatBuffer(count: scratchNeed) }
     }
 
-    /// Takes the row metadata of `batch` (arrays are shared, not copied).
-    func load(_ batch: TokenBatch) {
-        inputTokens = batch.inputs
-        targets = batch.targets
-        positions = batch.positions
-        segments = batch.segments
-        rows = batch.predictionCount
-        lastBatch = batch
-    }
 }
 
 extension FloatBuffer {

@@ -11,8 +11,8 @@ extension Transformer {
     ///   - entropyWeights: one per prediction, or nil when the entropy is not differentiated.
     public func backward(_ batch: TokenBatch, logProbWeights: [Float], entropyWeights: [Float]? = nil,
                          gradients: FloatBuffer, workspace ws: TrainingWorkspace) {
-        precondition(ws.lastBatch == batch, "backward: the workspace holds the forward of another batch")
-        let n = ws.rows, c = config.hiddenSize, v = config.vocabularySize, i = config.intermediateSize
+        precondition(ws.batch == batch, "backward: the workspace holds the forward of another batch")
+        let n = batch.predictionCount, c = config.hiddenSize, v = config.vocabularySize, i = config.intermediateSize
         precondition(logProbWeights.count == n, "backward: \(logProbWeights.count) log-prob weights for \(n) predictions")
         precondition(entropyWeights == nil || entropyWeights!.count == n, "backward: \(entropyWeights!.count) entropy weights for \(n) predictions")
         precondition(gradients.count == layout.totalCount, "backward: gradient buffer \(gradients.count) vs layout \(layout.totalCount)")
@@ -21,7 +21,7 @@ extension Transformer {
 
         // Loss -> logits -> final norm. dRes is the gradient of the residual stream from here on.
         let dLogits = ws.dLogits.rows(n, v)
-        ws.targets.withUnsafeBufferPointer { targets in
+        batch.targets.withUnsafeBufferPointer { targets in
             logProbWeights.withUnsafeBufferPointer { a in
                 if let entropyWeights {
                     entropyWeights.withUnsafeBufferPointer { b in
@@ -40,7 +40,7 @@ extension Transformer {
         RMSNorm.backward(dNorm, x: ws.residual[config.layerCount].rows(n, c), weight: weights.finalNorm, rstd: ws.rstdFinal.base,
                          dx: dRes, dWeight: g.finalNorm)
 
-        ws.positions.withUnsafeBufferPointer { positions in
+        batch.positions.withUnsafeBufferPointer { positions in
             let pos = positions.baseAddress!
             for l in stride(from: config.layerCount - 1, through: 0, by: -1) {
                 let a = ws.layers[l], w = weights.layers[l], gw = g.layers[l]
@@ -58,7 +58,7 @@ extension Transformer {
                 Linear.backward(dRes, x: a.attention.rows(n, qWidth), weight: w.o, dx: dAttention, accumulateInput: false,
                                 dWeight: gw.o, dBias: gw.oBias)
                 CausalAttention.backward(dAttention, q: a.q.rows(n, qWidth), k: a.k.rows(n, kvWidth), v: a.v.rows(n, kvWidth),
-                                         logSumExp: a.logSumExp.base, segments: ws.segments, shape: attentionShape,
+                                         logSumExp: a.logSumExp.base, segments: batch.segments, shape: attentionShape,
                                          dq: dq, dk: dk, dv: dv, scratch: ws.scratch.bufferPointer)
                 Rope.backward(dq, heads: config.headCount, positions: pos, table: rotary)
                 Rope.backward(dk, heads: config.kvHeadCount, positions: pos, table: rotary)
@@ -68,6 +68,6 @@ extension Transformer {
                 RMSNorm.backward(dNorm, x: ws.residual[l].rows(n, c), weight: w.inputNorm, rstd: a.rstd1.base, dx: dRes, dWeight: gw.inputNorm)
             }
         }
-        ws.inputTokens.withUnsafeBufferPointer { Embedding.backward(dRes, tokens: $0.baseAddress!, dTable: g.embedding) }
+        batch.inputs.withUnsafeBufferPointer { Embedding.backward(dRes, tokens: $0.baseAddress!, dTable: g.embedding) }
     }
 }

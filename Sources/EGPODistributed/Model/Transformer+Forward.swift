@@ -18,25 +18,25 @@ extension Transformer {
         precondition(ws.config == config, "forward: workspace built for another config")
         precondition(batch.maxLength <= config.maxPositionEmbeddings,
                      "forward: sequence of \(batch.maxLength) tokens exceeds max_position_embeddings \(config.maxPositionEmbeddings)")
-        ws.load(batch)
-        let n = ws.rows
+        ws.batch = batch
+        let n = batch.predictionCount
         ws.reserve(rows: n, maxLength: batch.maxLength)
         ws.temperature = temperature
         let c = config.hiddenSize, v = config.vocabularySize
-        ws.inputTokens.withUnsafeBufferPointer { Embedding.forward(table: weights.embedding, tokens: $0.baseAddress!, into: ws.residual[0].rows(n, c)) }
-        ws.positions.withUnsafeBufferPointer { pos in
+        batch.inputs.withUnsafeBufferPointer { Embedding.forward(table: weights.embedding, tokens: $0.baseAddress!, into: ws.residual[0].rows(n, c)) }
+        batch.positions.withUnsafeBufferPointer { pos in
             for l in 0..<config.layerCount {
                 let a = ws.layers[l]
                 attentionInputs(l, x: ws.residual[l].rows(n, c), positions: pos.baseAddress!, a: a, rows: n)
                 CausalAttention.forward(q: a.q.rows(n, qWidth), k: a.k.rows(n, kvWidth), v: a.v.rows(n, kvWidth),
                                         into: a.attention.rows(n, qWidth), logSumExp: a.logSumExp.base,
-                                        segments: ws.segments, shape: attentionShape, scratch: ws.scratch.bufferPointer)
+                                        segments: batch.segments, shape: attentionShape, scratch: ws.scratch.bufferPointer)
                 attentionOutputAndMLP(l, x: ws.residual[l].rows(n, c), a: a, rows: n, into: ws.residual[l + 1].rows(n, c))
             }
         }
         languageModelHead(ws.residual[config.layerCount].rows(n, c), normed: ws.finalNorm.rows(n, c), rstd: ws.rstdFinal.base,
                           into: ws.logits.rows(n, v))
-        ws.targets.withUnsafeBufferPointer {
+        batch.targets.withUnsafeBufferPointer {
             TokenDistribution.forward(logits: ws.logits.rows(n, v), targets: $0.baseAddress!, temperature: temperature,
                                       logProbs: ws.logProbs.base, entropies: ws.entropies.base)
         }
@@ -49,7 +49,7 @@ extension Transformer {
     /// against transformers, whose logits for input `tokens[0..<n-1]` are exactly these rows.
     public func logits(_ batch: TokenBatch, workspace: TrainingWorkspace) -> [Float] {
         forward(batch, workspace: workspace)
-        return workspace.logits.rows(workspace.rows, config.vocabularySize).toArray()
+        return workspace.logits.rows(batch.predictionCount, config.vocabularySize).toArray()
     }
 
     var qWidth: Int { config.headCount * config.headDim }
