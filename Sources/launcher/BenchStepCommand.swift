@@ -89,7 +89,7 @@ struct BenchStepCommand: ParsableCommand {
             let file = folder?.appendingPathComponent("step.h5")
             try comm.barrier()
             let started = ContinuousClock.now
-            try TrainingCheckpoint.save(to: file, replica: replica, state: TrainingState(kind: .egpo, step: steps + 1, optimizerStep: 0,
+            try TrainingCheckpoint.save(to: file, replica: replica, state: TrainingState(kind: .egpo, step: steps + 1,
                                         worldSize: comm.size, config: config, cursor: trainer.cursor,
                                         metricsLines: records.map(\.jsonLine)), reference: trainer.reference)
             let checkpointSeconds = (ContinuousClock.now - started).seconds

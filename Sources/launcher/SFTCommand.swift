@@ -60,34 +60,11 @@ enum SupervisedRun {
             try setup.checkInjectedFault(step: s + 1)
             return try trainer.step(s)
         }, save: { done, url in
-            let state = TrainingState(kind: .sft, step: done, optimizerStep: 0, worldSize: comm.size, config: config,
+            let state = TrainingState(kind: .sft, step: done, worldSize: comm.size, config: config,
                                       cursor: trainer.cursor, metricsLines: lines)
             try setup.timedSave(to: url, replica: replica, state: state, reference: nil)
         })
         if let stopped = setup.stopped(outcome) { throw stopped }
         return policy
-    }
-}
-
-/// The optimizer's memory and update path, printed once at start (rank 0).
-func sayOptimizer(_ setup: RunSetup, _ replica: PolicyReplica) {
-    let m = replica.optimizerMemory
-    let path: String
-    switch replica.update {
-    case .replicated: path = "replicated on every rank"
-    case .zero1(let p): path = "ZeRO-1 over \(setup.comm.size) rank(s), gradients by \(p.rawValue)"
-    }
-    setup.say("optimizer: \(path); Adam state " + String(format: "%.1f MB per rank (%.1f MB replicated)", Double(m.perRank) / 1e6, Double(m.replicated) / 1e6))
-}
-
-extension RunSetup {
-    /// Saves a training checkpoint (every rank takes part) and says how big and how slow it was.
-    func timedSave(to url: URL?, replica: PolicyReplica, state: TrainingState, reference: Transformer?) throws {
-        let start = ContinuousClock.now
-        try TrainingCheckpoint.save(to: url, replica: replica, state: state, reference: reference)
-        guard let url, isRoot else { return }
-        let seconds = (ContinuousClock.now - start).seconds
-        let bytes = (try? FileManager.default.attributesOfItem(atPath: url.path)[.size] as? Int) ?? 0
-        Console.out("checkpoint: \(url.path) " + String(format: "(%.1f MB, %.2f s)", Double(bytes) / 1e6, seconds))
     }
 }

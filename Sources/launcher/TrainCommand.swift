@@ -129,7 +129,7 @@ enum ReinforcementRun {
             return record
         }, save: { done, url in
             let e = String(decoding: try JSONEncoder().encode(evaluations), as: UTF8.self)
-            let state = TrainingState(kind: .egpo, step: done, optimizerStep: 0, worldSize: comm.size, config: config,
+            let state = TrainingState(kind: .egpo, step: done, worldSize: comm.size, config: config,
                                       cursor: trainer.cursor, metricsLines: lines, evaluationsJSON: e)
             try setup.timedSave(to: url, replica: replica, state: state, reference: trainer.reference)
         })

@@ -30,7 +30,7 @@ import TestSupport
         // ZeRO-1 over 2 ranks: the moments are gathered to full length before rank 0 writes.
         let saved = try LocalCommunicator.run(size: 2) { comm in
             let (replica, trainer) = try Self.trained(comm, zero: 1)
-            let state = TrainingState(kind: .egpo, step: 2, optimizerStep: 0, worldSize: 2, config: trainer.config, cursor: trainer.cursor,
+            let state = TrainingState(kind: .egpo, step: 2, worldSize: 2, config: trainer.config, cursor: trainer.cursor,
                                       metricsLines: ["{\"step\": 1}", "{\"step\": 2}"], evaluationsJSON: "[]")
             try TrainingCheckpoint.save(to: comm.rank == 0 ? url : nil, replica: replica, state: state, reference: trainer.reference)
             return (replica.model.parameters.toArray(), replica.optimizer.firstMoment.toArray(), replica.optimizer.secondMoment.toArray(),
@@ -70,7 +70,7 @@ import TestSupport
         let url = dir.appendingPathComponent("ckpt.h5")
         _ = try LocalCommunicator.run(size: 1) { comm in
             let (replica, trainer) = try Self.trained(comm, zero: 0)
-            try TrainingCheckpoint.save(to: url, replica: replica, state: TrainingState(kind: .egpo, step: 2, optimizerStep: 0, worldSize: 1,
+            try TrainingCheckpoint.save(to: url, replica: replica, state: TrainingState(kind: .egpo, step: 2, worldSize: 1,
                                         config: trainer.config, cursor: trainer.cursor, metricsLines: []), reference: nil)
         }
         var bytes = try Data(contentsOf: url)
@@ -112,7 +112,7 @@ import TestSupport
         try LocalCommunicator.run(size: 1) { comm in
             let (replica, trainer) = try Self.trained(comm, zero: 0)
             for step in [2, 4, 6, 8] {
-                try TrainingCheckpoint.save(to: folder.checkpoint(step: step), replica: replica, state: TrainingState(kind: .egpo, step: step, optimizerStep: 0,
+                try TrainingCheckpoint.save(to: folder.checkpoint(step: step), replica: replica, state: TrainingState(kind: .egpo, step: step,
                                             worldSize: 1, config: trainer.config, cursor: trainer.cursor, metricsLines: []), reference: nil)
                 try folder.pruneCheckpoints(keep: 2)
             }

@@ -14,7 +14,8 @@ public struct TrainingState: Sendable {
     public var kind: Kind
     /// Trainer steps completed (rollout batches for EGPO, batches for SFT).
     public var step: Int
-    /// AdamW updates applied (EGPO: mu per step).
+    /// AdamW updates applied (EGPO: mu per step), as read from a checkpoint; `save` records the
+    /// replica's own count, so a state being saved leaves it 0.
     public var optimizerStep: Int
     /// Ranks of the run that wrote it.
     public var worldSize: Int
@@ -27,7 +28,7 @@ public struct TrainingState: Sendable {
     /// EGPO: the evaluations so far (before, during), JSON; nil when there are none.
     public var evaluationsJSON: String?
 
-    public init(kind: Kind, step: Int, optimizerStep: Int, worldSize: Int, config: TrainerConfig, cursor: DataCursor,
+    public init(kind: Kind, step: Int, optimizerStep: Int = 0, worldSize: Int, config: TrainerConfig, cursor: DataCursor,
                 metricsLines: [String], evaluationsJSON: String? = nil) {
         self.kind = kind
         self.step = step
@@ -86,8 +87,6 @@ public enum TrainingCheckpoint {
         let (m, v) = try gatherMoments(replica)
         guard let url else { return }
         precondition(m.count == replica.model.parameters.count, "TrainingCheckpoint.save: only rank 0 writes (it holds the gathered moments)")
-        var state = state
-        state.optimizerStep = replica.optimizer.adam.step
         let model = replica.model
         try HDF5File.writeAtomically(to: url.path) { file in
             let root = try file.root
@@ -96,7 +95,7 @@ public enum TrainingCheckpoint {
             try t.setAttribute("checkpoint_version", version)
             try t.setAttribute("kind", state.kind.rawValue)
             try t.setAttribute("step", Int64(state.step))
-            try t.setAttribute("optimizer_step", Int64(state.optimizerStep))
+            try t.setAttribute("optimizer_step", Int64(replica.optimizer.adam.step))
             try t.setAttribute("world_size", Int64(state.worldSize))
             try t.setAttribute("zero", Int64(state.config.optimizer.zero))
             try t.setAttribute("data_epoch", Int64(state.cursor.epoch))
