@@ -15,21 +15,11 @@
 #      --resume latest skips it for the previous good one.
 # Usage: multirank-resume.sh LAUNCHER
 set -uo pipefail
-launcher=$(cd "$(dirname "$1")" && pwd)/$(basename "$1")
-MPIRUN=${MPIRUN:-mpirun --allow-run-as-root --oversubscribe}
-export OPENBLAS_NUM_THREADS=1
-tmp=$(mktemp -d /tmp/egpo-resume.XXXXXX)
-trap 'rm -rf "$tmp"' EXIT
-failures=0
-pass() { echo "PASS $1"; }
-fail() { echo "FAIL $1: $2"; failures=$((failures + 1)); }
+# shellcheck source=multirank-lib.sh
+source "$(dirname "$0")/multirank-lib.sh" "$1"
 
 # 26 tasks (24 that fit 1,024 positions) in batches of 8: an epoch is 3 steps, so a resume after step 3 sits on its boundary.
-tiny=(--set model.architecture.hidden_size=32 --set model.architecture.intermediate_size=64
-      --set model.architecture.num_hidden_layers=2 --set model.architecture.num_attention_heads=2
-      --set model.architecture.num_key_value_heads=1 --set model.architecture.vocab_size=300
-      --set model.tokenizerVocabulary=300 --set data.trainTasks=26 --set sft.batchSize=8
-      --set sft.optimizer.warmupSteps=0 --set rollout.microBatch=3 --set sft.optimizer.weightDecay=0.1)
+tiny+=(--set data.trainTasks=26 --set sft.optimizer.weightDecay=0.1)
 
 # run NAME RANKS ARGS...: mpirun -n RANKS launcher ARGS... --run-dir $tmp/NAME (log in $tmp/NAME.log).
 run() {

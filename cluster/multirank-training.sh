@@ -8,20 +8,9 @@
 # Tolerance: max |a - b| <= 1e-5 x the largest parameter (launcher compare-models).
 # Usage: multirank-training.sh LAUNCHER
 set -uo pipefail
-launcher=$(cd "$(dirname "$1")" && pwd)/$(basename "$1")
-MPIRUN=${MPIRUN:-mpirun --allow-run-as-root --oversubscribe}
-export OPENBLAS_NUM_THREADS=1
-tmp=$(mktemp -d /tmp/egpo-multirank.XXXXXX)
-trap 'rm -rf "$tmp"' EXIT
-failures=0
-pass() { echo "PASS $1"; }
-fail() { echo "FAIL $1: $2"; failures=$((failures + 1)); }
-
-tiny=(--set model.architecture.hidden_size=32 --set model.architecture.intermediate_size=64
-      --set model.architecture.num_hidden_layers=2 --set model.architecture.num_attention_heads=2
-      --set model.architecture.num_key_value_heads=1 --set model.architecture.vocab_size=300
-      --set model.tokenizerVocabulary=300 --set data.trainTasks=64 --set sft.batchSize=8
-      --set sft.optimizer.warmupSteps=0 --set rollout.microBatch=3)
+# shellcheck source=multirank-lib.sh
+source "$(dirname "$0")/multirank-lib.sh" "$1"
+tiny+=(--set data.trainTasks=64)
 # run_on_1_2_4 NAME SUBCOMMAND ARGS...: the same run on 1, 2 and 4 ranks, into $tmp/NAME-<n>.
 run_on_1_2_4() {
     local name=$1 n; shift

@@ -22,20 +22,19 @@ for n in "$@"; do
         fi
     done
 done
-# Training checks compare several world sizes with each other, so they run once.
-echo "== multirank-training.sh (SFT and EGPO equality over 1, 2, 4 ranks; a failing rank)"
-out=$(MPIRUN="$MPIRUN" "$(dirname "$0")/multirank-training.sh" "$launcher" 2>&1)
-echo "$out"
-p=$(grep -c '^PASS' <<< "$out"); f=$(grep -c '^FAIL' <<< "$out")
-passed=$((passed + p)); failed=$((failed + f))
-while read -r line; do failures+=("$line"); done < <(grep '^FAIL' <<< "$out")
-
-echo "== multirank-resume.sh (checkpoints, exact resume at the same and other world sizes, ZeRO-1, determinism, SIGTERM)"
-out=$(MPIRUN="$MPIRUN" "$(dirname "$0")/multirank-resume.sh" "$launcher" 2>&1)
-echo "$out"
-p=$(grep -c '^PASS' <<< "$out"); f=$(grep -c '^FAIL' <<< "$out")
-passed=$((passed + p)); failed=$((failed + f))
-while read -r line; do failures+=("$line"); done < <(grep '^FAIL' <<< "$out")
+# check SCRIPT TITLE: runs a multi-rank check script (it compares several world sizes itself, so
+# it runs once) and counts its PASS and FAIL lines.
+check() {
+    local out p f
+    echo "== $1 ($2)"
+    out=$(MPIRUN="$MPIRUN" "$(dirname "$0")/$1" "$launcher" 2>&1)
+    echo "$out"
+    p=$(grep -c '^PASS' <<< "$out"); f=$(grep -c '^FAIL' <<< "$out")
+    passed=$((passed + p)); failed=$((failed + f))
+    while read -r line; do failures+=("$line"); done < <(grep '^FAIL' <<< "$out")
+}
+check multirank-training.sh "SFT and EGPO equality over 1, 2, 4 ranks; a failing rank"
+check multirank-resume.sh "checkpoints, exact resume at the same and other world sizes, ZeRO-1, determinism, SIGTERM"
 
 for f in "${failures[@]+"${failures[@]}"}"; do echo "FAILED: mpirun $f"; done
 echo "multirank: $passed passed, $failed failed"
