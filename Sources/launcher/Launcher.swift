@@ -16,6 +16,7 @@ struct Launcher: ParsableCommand {
             SelfTestCommand.self,
             BenchCommand.self,
             DebugAtomicWriteCommand.self,
+            DebugStallCommand.self,
             CompareModelsCommand.self,
             InspectCommand.self,
             TokenizerCommand.self,

@@ -10,6 +10,8 @@ public enum CommunicatorError: Error, CustomStringConvertible, Equatable {
     case countTooLarge(operation: String, count: Int)
     /// Another rank of a LocalCommunicator world failed, so this rank stopped waiting.
     case peerFailed(rank: Int)
+    /// An environment setting of the communicator that is not of the expected form.
+    case invalidSetting(name: String, value: String, expected: String)
 
     public var description: String {
         switch self {
@@ -23,6 +25,8 @@ public enum CommunicatorError: Error, CustomStringConvertible, Equatable {
             return "\(operation): count \(count) exceeds MPI's Int32 limit; split the buffer"
         case let .peerFailed(rank):
             return "rank \(rank): a peer rank failed, collective abandoned"
+        case let .invalidSetting(name, value, expected):
+            return "\(name)=\(value): expected \(expected)"
         }
     }
 }

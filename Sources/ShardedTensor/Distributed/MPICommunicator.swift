@@ -40,7 +40,9 @@ public final class MPICommunicator: Communicator, @unchecked Sendable {
             try MPIRuntime.check("MPI_Comm_set_errhandler") { MPI_Comm_set_errhandler(c, cmpi_errors_return()) }
             return c!
         }
-        return try MPIRuntime.locked { try MPICommunicator(comm: dup, chunkBytes: chunkBytes) }
+        let world = try MPIRuntime.locked { try MPICommunicator(comm: dup, chunkBytes: chunkBytes) }
+        try CollectiveWatchdog.shared.start(rank: world.rank)
+        return world
     }
 
     /// The host this rank runs on, as MPI names it.
@@ -80,7 +82,7 @@ public final class MPICommunicator: Communicator, @unchecked Sendable {
             while start < buffer.count {
                 let n = min(chunk, buffer.count - start)
                 let count = try int32(n, "MPI_Allreduce")
-                try MPIRuntime.check("MPI_Allreduce") {
+                try MPIRuntime.check("MPI_Allreduce of \(n) elements (\(T.self))") {
                     MPI_Allreduce(cmpi_in_place(), buffer.baseAddress! + start, count,
                                   Self.datatype(T.self), Self.op(op), comm)
                 }

@@ -63,8 +63,11 @@ enum MPIRuntime {
     }
 
     /// Runs one MPI call and throws `CommunicatorError.mpi` naming it when it does not succeed.
+    /// The call is timed by the collective watchdog while it runs.
     static func check(_ call: String, _ body: () -> Int32) throws {
+        CollectiveWatchdog.shared.begin(call)
         let code = body()
+        CollectiveWatchdog.shared.end()
         guard code == cmpi_success() else {
             throw CommunicatorError.mpi(call: call, code: code, message: errorString(code))
         }
