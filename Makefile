@@ -9,7 +9,7 @@ DEMO_RANKS ?= 8
 # The shipped SFT checkpoint is made on this many ranks (the bytes depend on the world size).
 SFT_RANKS ?= 2
 
-.PHONY: setup build release test test-single test-multirank demo demo-full sft-checkpoint bench clean
+.PHONY: setup build release test test-single test-multirank test-multihost demo demo-full sft-checkpoint bench clean
 
 setup:
 	@./scripts/setup.sh
@@ -24,10 +24,16 @@ test: setup
 	$(SWIFT) build --build-tests
 	OPENBLAS_NUM_THREADS=1 $(SWIFT) test
 	$(MAKE) --no-print-directory test-multirank
+	$(MAKE) --no-print-directory test-multihost
 
 # Multi-rank checks: each runs under mpirun with 2 and 4 ranks, one BLAS thread per rank.
 test-multirank:
 	MPIRUN="$(MPIRUN)" ./cluster/run-multirank-tests.sh .build/debug/launcher 2 4
+
+# Two hosts on this machine (network namespaces joined by a veth pair, mpirun over TCP with a
+# launch agent instead of ssh); needs root, and says why it skipped otherwise.
+test-multihost: build
+	MPIRUN="$(MPIRUN)" ./cluster/multihost-netns.sh .build/debug/launcher
 
 # The embedded default: EGPO from the shipped SFT checkpoint, held-out evaluation before and
 # after, the run folder under runs/.

@@ -62,7 +62,7 @@ func onEveryRank(_ body: (MPICommunicator) throws -> Void) throws {
     }
 }
 
-/// A run that stopped on SIGTERM or SIGINT after saving a checkpoint: not a failure.
+/// A run that stopped on SIGTERM, SIGINT or SIGUSR1 after saving a checkpoint: not a failure.
 struct StoppedBySignal: Error, CustomStringConvertible {
     var reason: String
     var step: Int

@@ -100,7 +100,7 @@ struct RunSetup {
         if isRoot { Console.out(line) }
     }
 
-    /// The loop's stop check: any rank's SIGTERM or SIGINT stops every rank after the same step.
+    /// The loop's stop check: any rank's SIGTERM, SIGINT or SIGUSR1 stops every rank after the same step.
     func stopRequested() throws -> Int32? { try StopRequest.agreed(comm) }
 
     /// What to throw after the loop stopped on a signal.

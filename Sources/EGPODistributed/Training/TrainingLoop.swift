@@ -78,14 +78,17 @@ public struct TrainingLoop {
     }
 }
 
-/// SIGTERM and SIGINT turned into a request the training loop honours between steps: it saves a
-/// checkpoint and the run exits cleanly, instead of dying mid-step.
+/// SIGTERM, SIGINT and SIGUSR1 turned into a request the training loop honours between steps: it
+/// saves a checkpoint and the run exits cleanly, instead of dying mid-step. SIGUSR1 is there for
+/// multi-host runs: OpenMPI's mpirun refuses to forward SIGTERM (it kills the job with it, SIGKILL
+/// one second later) but forwards SIGUSR1 to every rank on every host, so `cluster/mpirun.sh`
+/// turns the SIGTERM it receives into a SIGUSR1 for mpirun (cluster/README.md).
 public enum StopRequest {
     nonisolated(unsafe) private static var received: Int32 = 0
 
     /// Installs the handlers (idempotent). A second signal of the same kind still only asks.
     public static func install() {
-        for s in [SIGTERM, SIGINT] {
+        for s in [SIGTERM, SIGINT, SIGUSR1] {
             signal(s) { StopRequest.received = $0 }
         }
     }
@@ -104,6 +107,7 @@ public enum StopRequest {
         switch signal {
         case SIGTERM: "SIGTERM"
         case SIGINT: "SIGINT"
+        case SIGUSR1: "SIGUSR1"
         default: "signal \(signal)"
         }
     }
