@@ -134,9 +134,9 @@ public struct BFCLDataset: Sendable {
     static func forEachLine(_ url: URL, _ body: (Int, Value) throws(BFCLDatasetError) -> Void) throws(BFCLDatasetError) {
         let data: Data
         do {
-            data = try Data(contentsOf: url)
+            data = try InputFile.read(url.path)
         } catch {
-            throw .unreadable(file: url.path, reason: error.localizedDescription)
+            throw .unreadable(file: url.path, reason: error.problem)
         }
         try forEachJSONLine(data, file: url.lastPathComponent, body)
     }

@@ -1,6 +1,7 @@
 import ArgumentParser
 import EGPODistributed
 import Foundation
+import FunctionCalling
 
 /// `launcher tokenizer`: train a byte-level BPE tokenizer, encode with one, measure its speed.
 struct TokenizerCommand: ParsableCommand {
@@ -127,7 +128,7 @@ private struct CorpusReadError: Error, CustomStringConvertible {
 
 private func readText(_ path: String) throws -> String {
     do {
-        return String(decoding: try Data(contentsOf: URL(fileURLWithPath: path)), as: UTF8.self)
+        return String(decoding: try InputFile.read(path), as: UTF8.self)
     } catch {
         throw CorpusReadError(path: path, reason: "\(error)")
     }
