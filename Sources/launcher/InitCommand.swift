@@ -23,6 +23,7 @@ struct InitCommand: ParsableCommand {
     var tokenizer: String?
 
     func run() throws {
+        try OutputFile.check(out, inputs: [config] + (tokenizer.map { [$0] } ?? []))
         let text: String
         do { text = String(decoding: try InputFile.read(config), as: UTF8.self) } catch {
             throw LauncherError("\(config): cannot read the config: \(error.problem)")

@@ -25,7 +25,7 @@ struct ScoreCommand: ParsableCommand {
     var batchSize: Int = 16
 
     func validate() throws {
-        guard batchSize >= 1 else { throw ValidationError("--batch-size \(batchSize) must be at least 1") }
+        try OptionRange.check(batchSize, "--batch-size", max: 4096)
     }
 
     func run() throws {

@@ -32,10 +32,14 @@ struct TokenizerCommand: ParsableCommand {
             guard vocabSize >= minimum else {
                 throw ValidationError("--vocab-size \(vocabSize) is below \(minimum) (256 bytes + \(SpecialToken.defaultNames.count) special tokens)")
             }
+            guard vocabSize <= 1 << 24 else {
+                throw ValidationError("--vocab-size: expected at most \(1 << 24), got \(vocabSize)")
+            }
             guard minFrequency >= 1 else { throw ValidationError("--min-frequency \(minFrequency) must be at least 1") }
         }
 
         func run() throws {
+            try OutputFile.check(out, inputs: [corpus])
             let text = try readText(corpus)
             let start = ContinuousClock.now
             let tokenizer = try BPETrainer(vocabSize: vocabSize, minFrequency: minFrequency).train(corpus: text)

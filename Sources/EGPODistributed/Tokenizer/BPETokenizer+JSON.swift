@@ -44,9 +44,9 @@ extension BPETokenizer {
     /// Writes `tokenizer.json` to `url`.
     public func write(to url: URL) throws(TokenizerError) {
         do {
-            try Data(jsonText().utf8).write(to: url, options: .atomic)
+            try OutputFile.write(Data(jsonText().utf8), to: url.path)
         } catch {
-            throw .io(path: url.path, reason: "cannot write: \(error)")
+            throw .io(path: url.path, reason: error.problem)
         }
     }
 
