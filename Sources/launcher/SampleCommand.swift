@@ -38,8 +38,13 @@ struct SampleCommand: ParsableCommand {
         }
         let options = SamplingOptions(temperature: temperature, topK: topK, topP: topP, maxNewTokens: maxTokens,
                                       stopTokens: Set([loaded.tokenizer.eosID].compactMap { $0 }), seed: seed)
-        let completions = try Sampler(model: loaded.model).sample(
-            [SamplingRequest(prompt: tokens, completionCount: count, firstSequenceId: 0)], options: options)
+        let completions: [Completion]
+        do {
+            completions = try Sampler(model: loaded.model).sample(
+                [SamplingRequest(prompt: tokens, completionCount: count, firstSequenceId: 0)], options: options)
+        } catch {
+            throw LauncherError("\(checkpoint): \(error)")
+        }
         for completion in completions {
             let text = loaded.tokenizer.decode(completion.tokens)
             if json {

@@ -152,7 +152,7 @@ public enum TrainingCheckpoint {
         do { try InputFile.check(path, limit: Int.max) } catch { throw TrainingError.checkpoint(path: path, problem: error.problem) }
         let file: HDF5File
         do { file = try HDF5File.open(at: path) } catch {
-            throw TrainingError.checkpoint(path: path, problem: "not a readable HDF5 file (truncated or corrupted?): \(error)")
+            throw TrainingError.checkpoint(path: path, problem: "\(error)")
         }
         defer { try? file.close() }
         let root = try file.root
