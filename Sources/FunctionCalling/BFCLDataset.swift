@@ -115,6 +115,7 @@ public struct BFCLDataset: Sendable {
                     }
                     truth = a.calls
                 }
+                try validate(functions: functions, truth: truth)
                 tasks.append(FunctionTask(id: id, category: taskCategory, messages: messages, functions: functions, groundTruth: truth))
             } catch let e as BFCLFormat.EntryError {
                 throw .malformedLine(file: file, line: line, problem: e.problem)
