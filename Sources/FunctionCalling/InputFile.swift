@@ -29,7 +29,8 @@ public enum InputFile {
     public static func check(_ path: String, limit: Int = defaultLimit) throws(InputFileError) -> Int {
         var info = stat()
         guard stat(path, &info) == 0 else {
-            throw InputFileError(path: path, problem: "cannot open: \(String(cString: strerror(errno))) (expected a readable regular file)")
+            let reason = errno == ENOENT ? "no such file" : "cannot open: \(String(cString: strerror(errno)))"
+            throw InputFileError(path: path, problem: "\(reason) (expected a readable regular file)")
         }
         try checkKind(info.st_mode, path: path)
         let size = Int(info.st_size)
