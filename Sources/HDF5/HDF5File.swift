@@ -41,7 +41,7 @@ public final class HDF5File: @unchecked Sendable {
         // /dev/zero's "superblock" or opening a FIFO would give an obscure error or block).
         var info = stat()
         guard stat(path, &info) == 0 else {
-            throw HDF5Error.fileSystem(operation: "open", path: path, message: String(cString: strerror(errno)))
+            throw HDF5Error.fileSystem(operation: "open", path: path, message: errno == ENOENT ? "no such file" : String(cString: strerror(errno)))
         }
         guard (info.st_mode & S_IFMT) == S_IFREG else {
             let kind = (info.st_mode & S_IFMT) == S_IFDIR ? "a directory" : (info.st_mode & S_IFMT) == S_IFIFO ? "a FIFO" : "a device or special file"
@@ -56,7 +56,7 @@ public final class HDF5File: @unchecked Sendable {
                 // HDF5's own stack names the reason last ("truncated file: eof = ...").
                 let reason = "\(error)".components(separatedBy: "; ").last ?? "\(error)"
                 throw HDF5Error.fileSystem(operation: "open", path: path,
-                                           message: "not an HDF5 file, or truncated or corrupted (\(info.st_size) bytes, HDF5: \(reason); expected a model file or checkpoint written by this launcher)")
+                                           message: "not an HDF5 file, or truncated or corrupted (\(info.st_size) bytes, H5Fopen: \(reason); expected a model file or checkpoint written by this launcher)")
             }
             return HDF5File(path: path, id: id)
         }

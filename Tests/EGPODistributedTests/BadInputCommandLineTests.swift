@@ -77,7 +77,7 @@ import Glibc
         try expectFailure(["sample", "--checkpoint", model, "--prompt", "hi", "--temperature", "-0.5"], "--temperature: expected a positive number, got -0.5")
         try expectFailure(["score", "--checkpoint", model, "--input", "-", "--batch-size", "-3"], stdin: "", "--batch-size: expected an integer in 1...4096, got -3")
         try expectFailure(["train", "--steps", "-1"], "config: run.steps = -1 is out of range; allowed: 0 to 10000000")
-        try expectFailure(["data", "functionworld", "--out", path("fw"), "--count", "1000000000"], "--count: expected a positive integer at most 10000000, got 1000000000")
+        try expectFailure(["data", "generate", "--out", path("fw"), "--count", "1000000000"], "--count: expected a positive integer at most 10000000, got 1000000000")
     }
 
     @Test func absurdModelSizesAreRefusedBeforeAllocation() throws {
