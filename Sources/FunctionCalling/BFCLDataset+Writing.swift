@@ -22,11 +22,13 @@ extension BFCLDataset {
         let answerURL = answers.isEmpty ? nil : answerDir.appendingPathComponent(name)
         do {
             try FileManager.default.createDirectory(at: dataDir, withIntermediateDirectories: true)
-            try Data(prompts.utf8).write(to: promptURL, options: .atomic)
+            try OutputFile.write(Data(prompts.utf8), to: promptURL.path)
             if let answerURL {
                 try FileManager.default.createDirectory(at: answerDir, withIntermediateDirectories: true)
-                try Data(answers.utf8).write(to: answerURL, options: .atomic)
+                try OutputFile.write(Data(answers.utf8), to: answerURL.path)
             }
+        } catch let error as InputFileError {
+            throw .unreadable(file: error.path, reason: error.problem)
         } catch {
             throw .unreadable(file: promptURL.path, reason: "cannot write: \(error.localizedDescription)")
         }

@@ -115,6 +115,7 @@ public struct BFCLDataset: Sendable {
                     }
                     truth = a.calls
                 }
+                try validate(functions: functions, truth: truth)
                 tasks.append(FunctionTask(id: id, category: taskCategory, messages: messages, functions: functions, groundTruth: truth))
             } catch let e as BFCLFormat.EntryError {
                 throw .malformedLine(file: file, line: line, problem: e.problem)
@@ -134,9 +135,9 @@ public struct BFCLDataset: Sendable {
     static func forEachLine(_ url: URL, _ body: (Int, Value) throws(BFCLDatasetError) -> Void) throws(BFCLDatasetError) {
         let data: Data
         do {
-            data = try Data(contentsOf: url)
+            data = try InputFile.read(url.path)
         } catch {
-            throw .unreadable(file: url.path, reason: error.localizedDescription)
+            throw .unreadable(file: url.path, reason: error.problem)
         }
         try forEachJSONLine(data, file: url.lastPathComponent, body)
     }

@@ -120,8 +120,8 @@ public struct BFCLResultsCheck {
     /// Checks a results file.
     public mutating func check(resultsFile url: URL) throws(InputError) -> [Outcome] {
         let data: Data
-        do { data = try Data(contentsOf: url) } catch {
-            throw .badLine(file: url.path, line: 0, problem: "cannot read: \(error.localizedDescription)")
+        do { data = try InputFile.read(url.path) } catch {
+            throw .badLine(file: url.path, line: 0, problem: error.problem)
         }
         return try check(contents: data, file: url.path)
     }

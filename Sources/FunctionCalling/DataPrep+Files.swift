@@ -53,9 +53,9 @@ extension DataPrep {
             guard let lines = files[category], !lines.isEmpty else { continue }
             let url = dir.appendingPathComponent(category.fileName)
             do {
-                try Data((lines.joined(separator: "\n") + "\n").utf8).write(to: url, options: .atomic)
+                try OutputFile.write(Data((lines.joined(separator: "\n") + "\n").utf8), to: url.path)
             } catch {
-                throw .cannotWrite(path: url.path, reason: "\(error)")
+                throw .cannotWrite(path: url.path, reason: error.problem)
             }
             written.append(url.path)
         }

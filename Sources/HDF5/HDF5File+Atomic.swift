@@ -17,6 +17,19 @@ extension HDF5File {
         beforeRename: (String) throws -> Void = { _ in },
         _ body: (HDF5File) throws -> R
     ) throws -> R {
+        // rename(2) replaces whatever `path` names: as root, even /dev/null. Only a new path or
+        // a regular file may be replaced.
+        var info = stat()
+        if lstat(path, &info) == 0 && (info.st_mode & S_IFMT) != S_IFREG {
+            let kind = switch info.st_mode & S_IFMT {
+            case S_IFLNK: "a symlink"
+            case S_IFDIR: "a directory"
+            case S_IFCHR, S_IFBLK: "a device"
+            case S_IFIFO: "a FIFO"
+            default: "not a regular file"
+            }
+            throw HDF5Error.fileSystem(operation: "refusing to write over \(kind) (expected a new or regular file)", path: path, message: "not replaced")
+        }
         let url = URL(fileURLWithPath: path)
         let folder = url.deletingLastPathComponent().path
         let temporary = url.deletingLastPathComponent()

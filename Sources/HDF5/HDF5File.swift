@@ -37,14 +37,27 @@ public final class HDF5File: @unchecked Sendable {
 
     /// Opens an existing file, read-only unless `writable`.
     public static func open(at path: String, writable: Bool = false) throws -> HDF5File {
-        guard FileManager.default.fileExists(atPath: path) else {
-            throw HDF5Error.fileSystem(operation: "open", path: path, message: "no such file")
+        // A directory, device or FIFO is refused by name before HDF5 sees it (reading
+        // /dev/zero's "superblock" or opening a FIFO would give an obscure error or block).
+        var info = stat()
+        guard stat(path, &info) == 0 else {
+            throw HDF5Error.fileSystem(operation: "open", path: path, message: errno == ENOENT ? "no such file" : String(cString: strerror(errno)))
+        }
+        guard (info.st_mode & S_IFMT) == S_IFREG else {
+            let kind = (info.st_mode & S_IFMT) == S_IFDIR ? "a directory" : (info.st_mode & S_IFMT) == S_IFIFO ? "a FIFO" : "a device or special file"
+            throw HDF5Error.fileSystem(operation: "open", path: path, message: "is \(kind) (expected an HDF5 file)")
         }
         return try HDF5Library.locked {
             let fapl = try accessProperties(path)
             defer { H5Pclose(fapl) }
             let flags = writable ? chdf5_f_acc_rdwr() : chdf5_f_acc_rdonly()
-            let id = try HDF5Library.id("H5Fopen", path: path, object: "/", H5Fopen(path, flags, fapl))
+            let id: hid_t
+            do { id = try HDF5Library.id("H5Fopen", path: path, object: "/", H5Fopen(path, flags, fapl)) } catch {
+                // HDF5's own stack names the reason last ("truncated file: eof = ...").
+                let reason = "\(error)".components(separatedBy: "; ").last ?? "\(error)"
+                throw HDF5Error.fileSystem(operation: "open", path: path,
+                                           message: "not an HDF5 file, or truncated or corrupted (\(info.st_size) bytes, H5Fopen: \(reason); expected a model file or checkpoint written by this launcher)")
+            }
             return HDF5File(path: path, id: id)
         }
     }

@@ -40,15 +40,16 @@ public enum LauncherBinary {
         return candidate
     }
 
-    /// Runs the launcher with `arguments`, feeding `stdin`, and waits for it.
-    public static func run(_ arguments: [String], stdin: String? = nil) throws -> Run {
+    /// Runs the launcher with `arguments`, feeding `stdin`, and waits for it. With
+    /// `closedStdin` the child starts with file descriptor 0 closed, as `launcher ... 0<&-`.
+    public static func run(_ arguments: [String], stdin: String? = nil, closedStdin: Bool = false) throws -> Run {
         let path = try url().path
         // Close-on-exec pipes: a launcher spawned by a parallel test must not inherit our ends.
         let input = try pipe(), output = try pipe(), errors = try pipe()
         var actions = posix_spawn_file_actions_t()
         posix_spawn_file_actions_init(&actions)
         defer { posix_spawn_file_actions_destroy(&actions) }
-        posix_spawn_file_actions_adddup2(&actions, input.read, 0)
+        if closedStdin { posix_spawn_file_actions_addclose(&actions, 0) } else { posix_spawn_file_actions_adddup2(&actions, input.read, 0) }
         posix_spawn_file_actions_adddup2(&actions, output.write, 1)
         posix_spawn_file_actions_adddup2(&actions, errors.write, 2)
 

@@ -40,7 +40,7 @@ extension DataCommand {
         func validate() throws {
             guard (1...1024).contains(k) else { throw ValidationError("--k \(k) must be 1 to 1024") }
             guard temperature > 0 && temperature.isFinite else { throw ValidationError("--temperature \(temperature) must be positive") }
-            guard maxTokens >= 1 else { throw ValidationError("--max-tokens \(maxTokens) must be at least 1") }
+            try OptionRange.check(maxTokens, "--max-tokens", max: OptionRange.maxTokens)
         }
 
         var outputPath: String { out ?? (dataDir.hasSuffix("/") ? String(dataDir.dropLast()) : dataDir) + "-filtered" }

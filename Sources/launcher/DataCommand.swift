@@ -32,7 +32,7 @@ struct DataCommand: ParsableCommand {
         var mix: String = "0.3,0.25,0.15,0.15,0.15"
 
         func validate() throws {
-            guard count > 0 else { throw ValidationError("--count must be positive, got \(count)") }
+            try OptionRange.check(count, "--count")
             guard WorldSplit(rawValue: split) != nil else { throw ValidationError("--split must be train or heldout, got \(split)") }
             _ = try parsedMix()
         }

@@ -54,12 +54,12 @@ struct EvalCommand: ParsableCommand {
     var batch: Int = 16
 
     func validate() throws {
-        guard maxTokens >= 1 else { throw ValidationError("--max-tokens \(maxTokens) must be at least 1") }
+        try OptionRange.check(maxTokens, "--max-tokens", max: OptionRange.maxTokens)
         if let temperature, !(temperature > 0 && temperature.isFinite) {
             throw ValidationError("--temperature \(temperature) must be positive (leave it out for greedy decoding)")
         }
-        if let limit, limit < 1 { throw ValidationError("--limit \(limit) must be at least 1") }
-        guard batch >= 1 else { throw ValidationError("--batch \(batch) must be at least 1") }
+        if let limit { try OptionRange.check(limit, "--limit") }
+        try OptionRange.check(batch, "--batch", max: 4096)
     }
 
     func run() throws {

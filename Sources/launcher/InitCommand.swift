@@ -1,6 +1,7 @@
 import ArgumentParser
 import EGPODistributed
 import Foundation
+import FunctionCalling
 
 /// `launcher init`: a freshly initialised model file from a config.
 struct InitCommand: ParsableCommand {
@@ -22,9 +23,10 @@ struct InitCommand: ParsableCommand {
     var tokenizer: String?
 
     func run() throws {
+        try OutputFile.check(out, inputs: [config] + (tokenizer.map { [$0] } ?? []))
         let text: String
-        do { text = try String(contentsOfFile: config, encoding: .utf8) } catch {
-            throw LauncherError("\(config): cannot read the config: \(error.localizedDescription)")
+        do { text = String(decoding: try InputFile.read(config), as: UTF8.self) } catch {
+            throw LauncherError("\(config): cannot read the config: \(error.problem)")
         }
         let modelConfig = try ModelFile.readConfig(text, path: config)
         let tok: any Tokenizer = try tokenizer.map { try BPETokenizer(contentsOf: URL(fileURLWithPath: $0)) } ?? ByteTokenizer()

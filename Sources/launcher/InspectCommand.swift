@@ -18,9 +18,7 @@ struct InspectCommand: ParsableCommand {
         guard FileManager.default.fileExists(atPath: checkpoint) else { throw LauncherError("\(checkpoint): no such file") }
         let bytes = (try? FileManager.default.attributesOfItem(atPath: checkpoint)[.size] as? Int) ?? 0
         let file: HDF5File
-        do { file = try HDF5File.open(at: checkpoint) } catch {
-            throw LauncherError("\(checkpoint): not a readable HDF5 file (truncated or corrupted?): \(error)")
-        }
+        file = try HDF5File.open(at: checkpoint)
         defer { try? file.close() }
         let root = try file.root
         Console.out("\(checkpoint): " + String(format: "%.1f MB", Double(bytes) / 1e6))

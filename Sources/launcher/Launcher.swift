@@ -24,4 +24,8 @@ struct Launcher: ParsableCommand {
             DataCommand.self,
         ]
     )
+
+    static func main() {
+        main(NegativeNumberArguments.attach(Array(CommandLine.arguments.dropFirst())))
+    }
 }

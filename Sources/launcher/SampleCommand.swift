@@ -20,10 +20,11 @@ struct SampleCommand: ParsableCommand {
     @Flag(help: "Print one JSON object per completion with tokens, log-probabilities and entropies.") var json = false
 
     func validate() throws {
-        guard maxTokens >= 1 else { throw ValidationError("--max-tokens \(maxTokens) must be at least 1") }
-        guard temperature > 0, temperature.isFinite else { throw ValidationError("--temperature \(temperature) must be positive") }
-        guard count >= 1 else { throw ValidationError("--count \(count) must be at least 1") }
-        if let topK, topK < 1 { throw ValidationError("--top-k \(topK) must be at least 1") }
+        try OptionRange.check(maxTokens, "--max-tokens", max: OptionRange.maxTokens)
+        try OptionRange.positive(temperature, "--temperature")
+        // Each completion holds its own KV cache rows: a bound keeps --count from allocating absurdly.
+        try OptionRange.check(count, "--count", max: 4096)
+        if let topK { try OptionRange.check(topK, "--top-k", max: 1 << 24) }
         if let topP, !(topP > 0 && topP <= 1) { throw ValidationError("--top-p \(topP) must be in (0, 1]") }
     }
 
@@ -37,8 +38,13 @@ struct SampleCommand: ParsableCommand {
         }
         let options = SamplingOptions(temperature: temperature, topK: topK, topP: topP, maxNewTokens: maxTokens,
                                       stopTokens: Set([loaded.tokenizer.eosID].compactMap { $0 }), seed: seed)
-        let completions = try Sampler(model: loaded.model).sample(
-            [SamplingRequest(prompt: tokens, completionCount: count, firstSequenceId: 0)], options: options)
+        let completions: [Completion]
+        do {
+            completions = try Sampler(model: loaded.model).sample(
+                [SamplingRequest(prompt: tokens, completionCount: count, firstSequenceId: 0)], options: options)
+        } catch {
+            throw LauncherError("\(checkpoint): \(error)")
+        }
         for completion in completions {
             let text = loaded.tokenizer.decode(completion.tokens)
             if json {

@@ -1,6 +1,7 @@
 import ArgumentParser
 import EGPODistributed
 import Foundation
+import FunctionCalling
 
 /// `launcher score`: per-token log-probabilities of given texts or token sequences.
 struct ScoreCommand: ParsableCommand {
@@ -24,13 +25,14 @@ struct ScoreCommand: ParsableCommand {
     var batchSize: Int = 16
 
     func validate() throws {
-        guard batchSize >= 1 else { throw ValidationError("--batch-size \(batchSize) must be at least 1") }
+        try OptionRange.check(batchSize, "--batch-size", max: 4096)
     }
 
     func run() throws {
         let loaded = try ModelFile.read(from: checkpoint)
         let config = loaded.model.config
-        let sequences = try JSONLines.read(input).map { line -> [Int32] in
+        let lines = try JSONLines.read(input)
+        let sequences = try lines.map { line -> [Int32] in
             let tokens = try line.tokens(tokenizer: loaded.tokenizer)
             if let bad = tokens.first(where: { $0 < 0 || Int($0) >= config.vocabularySize }) {
                 throw LauncherError("\(line.location): token \(bad) is outside 0..<\(config.vocabularySize) (vocab_size)")
@@ -43,15 +45,20 @@ struct ScoreCommand: ParsableCommand {
         let workspace = TrainingWorkspace(config: config)
         var start = 0
         while start < sequences.count {
-            let chunk = Array(sequences[start..<min(start + batchSize, sequences.count)])
+            let chunkRange = start..<min(start + batchSize, sequences.count)
+            let chunk = Array(sequences[chunkRange])
             start += chunk.count
             // Sequences of fewer than 2 tokens have nothing to predict.
             let scorable = chunk.filter { $0.count >= 2 }
             let scores = scorable.isEmpty ? nil : loaded.model.forward(TokenBatch(scorable), workspace: workspace)
             var prediction = 0
-            for tokens in chunk {
+            for (tokens, line) in zip(chunk, lines[chunkRange]) {
                 let n = max(tokens.count - 1, 0)
                 let logProbs = tokens.count >= 2 ? Array(scores!.logProbs[prediction..<(prediction + n)]) : []
+                // A NaN/Inf weight makes every score meaningless: say where, instead of printing nan.
+                if let bad = logProbs.firstIndex(where: { !$0.isFinite }) {
+                    throw LauncherError("\(line.location): log-probability of token \(bad + 1) is \(logProbs[bad]); the model \(checkpoint) has non-finite weights or overflowed (expected finite scores)")
+                }
                 if tokens.count >= 2 { prediction += n }
                 Console.out(try JSONLines.encode(["tokens": tokens.map(Int.init), "logprobs": logProbs.map(Double.init)]))
             }
@@ -84,14 +91,11 @@ struct JSONLine {
 /// Reading and writing JSON lines with errors that name the file and line.
 enum JSONLines {
     static func read(_ path: String) throws -> [JSONLine] {
-        let data: Data
-        do {
-            data = path == "-" ? FileHandle.standardInput.readDataToEndOfFile() : try Data(contentsOf: URL(fileURLWithPath: path))
-        } catch {
-            throw LauncherError("\(path): cannot read: \(error.localizedDescription)")
-        }
+        let data = try InputFile.read(path)
         var lines: [JSONLine] = []
-        for (index, line) in String(decoding: data, as: UTF8.self).split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
+        // "\r\n" is one Character in Swift, so a CRLF file must be split on both forms.
+        let text = String(decoding: data, as: UTF8.self)
+        for (index, line) in text.split(omittingEmptySubsequences: false, whereSeparator: { $0 == "\n" || $0 == "\r\n" }).enumerated() {
             let trimmed = line.trimmingCharacters(in: .whitespacesAndNewlines)
             if trimmed.isEmpty { continue }
             let location = "\(path):\(index + 1)"

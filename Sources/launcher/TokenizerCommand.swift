@@ -1,6 +1,7 @@
 import ArgumentParser
 import EGPODistributed
 import Foundation
+import FunctionCalling
 
 /// `launcher tokenizer`: train a byte-level BPE tokenizer, encode with one, measure its speed.
 struct TokenizerCommand: ParsableCommand {
@@ -31,10 +32,14 @@ struct TokenizerCommand: ParsableCommand {
             guard vocabSize >= minimum else {
                 throw ValidationError("--vocab-size \(vocabSize) is below \(minimum) (256 bytes + \(SpecialToken.defaultNames.count) special tokens)")
             }
+            guard vocabSize <= 1 << 24 else {
+                throw ValidationError("--vocab-size: expected at most \(1 << 24), got \(vocabSize)")
+            }
             guard minFrequency >= 1 else { throw ValidationError("--min-frequency \(minFrequency) must be at least 1") }
         }
 
         func run() throws {
+            try OutputFile.check(out, inputs: [corpus])
             let text = try readText(corpus)
             let start = ContinuousClock.now
             let tokenizer = try BPETrainer(vocabSize: vocabSize, minFrequency: minFrequency).train(corpus: text)
@@ -127,7 +132,7 @@ private struct CorpusReadError: Error, CustomStringConvertible {
 
 private func readText(_ path: String) throws -> String {
     do {
-        return String(decoding: try Data(contentsOf: URL(fileURLWithPath: path)), as: UTF8.self)
+        return String(decoding: try InputFile.read(path), as: UTF8.self)
     } catch {
         throw CorpusReadError(path: path, reason: "\(error)")
     }

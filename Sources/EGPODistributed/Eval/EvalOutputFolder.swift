@@ -77,9 +77,9 @@ public struct EvalOutputFolder: Sendable {
     private func write(_ data: Data, name: String) throws(EvalError) -> String {
         let url = directory.appendingPathComponent(name)
         do {
-            try data.write(to: url, options: .atomic)
+            try OutputFile.write(data, to: url.path)
         } catch {
-            throw .cannotWrite(path: url.path, reason: "\(error)")
+            throw .cannotWrite(path: url.path, reason: error.problem)
         }
         return url.path
     }

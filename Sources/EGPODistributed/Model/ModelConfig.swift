@@ -130,6 +130,22 @@ public struct ModelConfig: Codable, Sendable, Equatable {
             throw .notDivisible(key: "head dimension (hidden_size / num_attention_heads)", value: headDim, by: "2 (RoPE pairs)", divisor: 2)
         }
         if vocabularySize > Int(Int32.max) { throw .unsupported(key: "vocab_size", value: "\(vocabularySize)", supported: "< 2^31") }
+        // Upper bounds far above any model a CPU trains, so a typo (a billion layers) is refused
+        // before products of sizes overflow or anything is allocated.
+        let largest: [(String, Int, Int)] = [
+            ("vocab_size", vocabularySize, 1 << 24), ("hidden_size", hiddenSize, 1 << 16),
+            ("intermediate_size", intermediateSize, 1 << 18), ("num_hidden_layers", layerCount, 1 << 12),
+            ("num_attention_heads", headCount, 1 << 10), ("num_key_value_heads", kvHeadCount, 1 << 10),
+            ("max_position_embeddings", maxPositionEmbeddings, 1 << 20),
+        ]
+        for (key, value, limit) in largest where value > limit {
+            throw .unsupported(key: key, value: "\(value)", supported: "at most \(limit)")
+        }
+        let perLayer = 4 * hiddenSize * hiddenSize + 3 * hiddenSize * intermediateSize
+        let total = layerCount * perLayer + 2 * vocabularySize * hiddenSize
+        if total > 1 << 36 {
+            throw .unsupported(key: "parameter count", value: "about \(total)", supported: "at most 2^36 (\(1 << 36))")
+        }
     }
 
     /// The benchmark configuration of issue 3: hidden 512, 4 layers, 8 heads, 8 kv heads,

@@ -35,7 +35,8 @@ public final class Sampler {
     /// Draws `completionCount` completions for every request.
     /// - Returns: completions grouped by request, in order (request 0's G, then request 1's, ...).
     /// - Throws: `SamplerError.promptTooLong` for the first request whose prompt leaves no room
-    ///   under max_position_embeddings, before any work.
+    ///   under max_position_embeddings, before any work; `.nonFiniteLogits` when the model
+    ///   produces a NaN or infinite logit (a damaged or diverged model).
     public func sample(_ requests: [SamplingRequest], options: SamplingOptions) throws(SamplerError) -> [Completion] {
         let config = model.config, v = config.vocabularySize
         if let index = requests.firstIndex(where: { $0.prompt.count >= config.maxPositionEmbeddings }) {
@@ -62,8 +63,14 @@ public final class Sampler {
         let prefilled = clock.now
 
         // Draw token i of completion c from its logits row; returns true when c is finished.
-        func take(_ c: Int, logitsRow: UnsafePointer<Float>) -> Bool {
+        func take(_ c: Int, logitsRow: UnsafePointer<Float>) throws(SamplerError) -> Bool {
             let i = completions[c].tokens.count
+            // A non-finite logit (from a NaN/Inf weight or an overflow) would make the draw's
+            // softmax and inverse-CDF meaningless; refuse it naming where it happened.
+            if let bad = (0..<v).first(where: { !logitsRow[$0].isFinite }) {
+                throw .nonFiniteLogits(request: promptOf[c], completion: c,
+                                       position: requests[promptOf[c]].prompt.count + i, token: bad, value: logitsRow[bad])
+            }
             let u = Philox.uniform(seed: options.seed, stream: completions[c].sequenceId, index: UInt64(i))
             let (token, lp, h) = order.withUnsafeMutableBufferPointer {
                 TokenSampler.draw(logits: logitsRow, vocabulary: v, options: options, u: u, work: work.base, order: $0.baseAddress!)
@@ -75,7 +82,7 @@ public final class Sampler {
             return completions[c].tokens.count >= limit[c]
         }
         var active: [Int] = []
-        for c in 0..<completions.count where !take(c, logitsRow: promptLogits.base + promptOf[c] * v) { active.append(c) }
+        for c in 0..<completions.count where try !take(c, logitsRow: promptLogits.base + promptOf[c] * v) { active.append(c) }
 
         var positions: [Int32] = [], lastTokens: [Int32] = [], steps = 0
         while !active.isEmpty {
@@ -89,7 +96,7 @@ public final class Sampler {
             decodeStep(active: active, promptOf: promptOf, requests: requests, positions: positions, tokens: lastTokens,
                        ownLengths: active.map { completions[$0].tokens.count })
             var still: [Int] = []
-            for (row, c) in active.enumerated() where !take(c, logitsRow: logits.base + row * v) { still.append(c) }
+            for (row, c) in active.enumerated() where try !take(c, logitsRow: logits.base + row * v) { still.append(c) }
             active = still
             steps += 1
         }

@@ -1,4 +1,5 @@
 import Foundation
+import FunctionCalling
 import HDF5
 import ShardedTensor
 
@@ -45,6 +46,7 @@ public enum ModelFile {
 
     /// Reads a model file.
     public static func read(from path: String) throws -> LoadedModel {
+        try InputFile.check(path, limit: Int.max)
         let file = try HDF5File.open(at: path)
         defer { try? file.close() }
         return try read(from: try file.root)

@@ -44,9 +44,9 @@ extension BPETokenizer {
     /// Writes `tokenizer.json` to `url`.
     public func write(to url: URL) throws(TokenizerError) {
         do {
-            try Data(jsonText().utf8).write(to: url, options: .atomic)
+            try OutputFile.write(Data(jsonText().utf8), to: url.path)
         } catch {
-            throw .io(path: url.path, reason: "cannot write: \(error)")
+            throw .io(path: url.path, reason: error.problem)
         }
     }
 
@@ -54,9 +54,9 @@ extension BPETokenizer {
     public init(contentsOf url: URL) throws(TokenizerError) {
         let data: Data
         do {
-            data = try Data(contentsOf: url)
+            data = try InputFile.read(url.path)
         } catch {
-            throw .io(path: url.path, reason: "cannot read: \(error)")
+            throw .io(path: url.path, reason: error.problem)
         }
         try self.init(json: String(decoding: data, as: UTF8.self))
     }
@@ -88,6 +88,7 @@ extension BPETokenizer {
             guard let id = entry["id"] as? Int, let content = entry["content"] as? String else {
                 throw .malformed(field: "added_tokens[\(k)]", reason: "needs integer `id` and string `content`")
             }
+            try Self.checkID(id, field: "added_tokens[\(k)].id")
             for flag in ["lstrip", "rstrip", "single_word"] where (entry[flag] as? Bool) == true {
                 throw .unsupported(field: "added_tokens[\(k)].\(flag)", found: "true", expected: "false")
             }
@@ -98,12 +99,14 @@ extension BPETokenizer {
         var maxID = specials.map { Int($0.id) }.max() ?? -1
         var idOf: [String: Int32] = [:]
         for (token, value) in vocab {
-            guard let id = value as? Int, id >= 0 else {
-                throw .malformed(field: "model.vocab[\(token)]", reason: "id \(value) is not a non-negative integer")
+            guard let id = value as? Int else {
+                throw .malformed(field: "model.vocab[\(token)]", reason: "id \(value) is not an integer")
             }
+            try Self.checkID(id, field: "model.vocab[\(token)]")
             idOf[token] = Int32(id)
             maxID = max(maxID, id)
         }
+        try Self.checkIDsDense(idOf: idOf, specials: specials, maxID: maxID)
         var tokenBytes = [[UInt8]](repeating: [], count: maxID + 1)
         for (token, id) in idOf {
             if specialByContent[token] != nil {
@@ -149,6 +152,38 @@ extension BPETokenizer {
             merges.append(Merge(left: left, right: right, merged: merged))
         }
         self.init(tokenBytes: tokenBytes, byteIDs: byteIDs, merges: merges, specialTokens: specials.sorted { $0.id < $1.id })
+    }
+
+    /// Largest vocabulary a tokenizer file may declare (ids 0..<maxVocabulary).
+    static let maxVocabulary = 1 << 24
+
+    /// Throws unless `id` lies in 0..<maxVocabulary.
+    private static func checkID(_ id: Int, field: String) throws(TokenizerError) {
+        guard id >= 0 && id < maxVocabulary else {
+            throw .malformed(field: field, reason: "id \(id) is outside 0..<\(maxVocabulary) (expected a non-negative token id)")
+        }
+    }
+
+    /// Throws unless ids 0...maxID each name exactly one token: no id shared by two different
+    /// tokens, and no gap. An added token may repeat its own vocabulary entry (Hugging Face
+    /// files list special tokens in both places).
+    private static func checkIDsDense(idOf: [String: Int32], specials: [SpecialToken], maxID: Int) throws(TokenizerError) {
+        var owner = [String?](repeating: nil, count: maxID + 1)
+        for (token, id) in idOf.sorted(by: { $0.value < $1.value || ($0.value == $1.value && $0.key < $1.key) }) {
+            if let other = owner[Int(id)] {
+                throw .malformed(field: "model.vocab[\(token)]", reason: "id \(id) is also the id of \(other.debugDescription) (expected each id once)")
+            }
+            owner[Int(id)] = token
+        }
+        for (k, t) in specials.enumerated() {
+            if let other = owner[Int(t.id)], other != t.content {
+                throw .malformed(field: "added_tokens[\(k)].id", reason: "id \(t.id) of \(t.content.debugDescription) is also the id of \(other.debugDescription) (expected each id once)")
+            }
+            owner[Int(t.id)] = t.content
+        }
+        if let gap = owner.firstIndex(where: { $0 == nil }) {
+            throw .malformed(field: "model.vocab", reason: "no token has id \(gap) (expected ids 0...\(maxID) without gaps)")
+        }
     }
 
     /// Throws for the parts of a `tokenizer.json` this implementation would get wrong.

@@ -95,7 +95,9 @@ public struct RunFolder: Sendable {
     public static func write(_ text: String, to url: URL) throws(TrainingError) {
         do {
             try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
-            try Data(text.utf8).write(to: url, options: .atomic)
+            try OutputFile.write(Data(text.utf8), to: url.path)
+        } catch let error as InputFileError {
+            throw .data(error.description)
         } catch {
             throw .data("cannot write \(url.path): \(error.localizedDescription)")
         }

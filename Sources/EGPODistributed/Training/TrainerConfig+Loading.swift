@@ -1,4 +1,5 @@
 import Foundation
+import FunctionCalling
 import Yams
 
 extension TrainerConfig {
@@ -100,10 +101,9 @@ extension TrainerConfig {
     }
 
     static func loadTree(_ file: String) throws(ConfigError) -> Any {
-        var isDirectory: ObjCBool = false
-        guard FileManager.default.fileExists(atPath: file, isDirectory: &isDirectory) else { throw .unreadable(file: file, reason: "no such file") }
-        guard !isDirectory.boolValue else { throw .unreadable(file: file, reason: "is a directory, expected a YAML or JSON file") }
-        guard let data = FileManager.default.contents(atPath: file), let text = String(data: data, encoding: .utf8) else {
+        let data: Data
+        do { data = try InputFile.read(file, limit: 1 << 24) } catch { throw .unreadable(file: file, reason: error.problem) }
+        guard let text = String(data: data, encoding: .utf8) else {
             throw .unreadable(file: file, reason: "cannot read it as UTF-8 text")
         }
         let object: Any?

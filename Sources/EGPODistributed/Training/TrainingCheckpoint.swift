@@ -1,4 +1,5 @@
 import Foundation
+import FunctionCalling
 import HDF5
 import ShardedTensor
 
@@ -148,10 +149,10 @@ public enum TrainingCheckpoint {
     }
 
     private static func read(_ path: String) throws -> Loaded {
-        guard FileManager.default.fileExists(atPath: path) else { throw TrainingError.checkpoint(path: path, problem: "no such file") }
+        do { try InputFile.check(path, limit: Int.max) } catch { throw TrainingError.checkpoint(path: path, problem: error.problem) }
         let file: HDF5File
         do { file = try HDF5File.open(at: path) } catch {
-            throw TrainingError.checkpoint(path: path, problem: "not a readable HDF5 file (truncated or corrupted?): \(error)")
+            throw TrainingError.checkpoint(path: path, problem: "\(error)")
         }
         defer { try? file.close() }
         let root = try file.root
