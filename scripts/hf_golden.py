@@ -34,7 +34,8 @@ SEQUENCES = [
     [126, 8, 8, 15, 77, 2, 90],
     [31, 4, 59, 26, 53, 58, 97, 93, 23],
 ]
-COMMON = dict(vocab_size=300,  # above the project's 268-id byte tokenizer, so the model file loads hidden_size=32, intermediate_size=48, num_hidden_layers=2,
+# vocab 300: above the project's 268-id byte tokenizer, so an imported model file loads.
+COMMON = dict(vocab_size=300, hidden_size=32, intermediate_size=48, num_hidden_layers=2,
               num_attention_heads=4, num_key_value_heads=2, max_position_embeddings=64, rms_norm_eps=1e-6)
 
 VARIANTS = {
@@ -49,7 +50,7 @@ VARIANTS = {
                         torch.bfloat16, None),
     # Qwen3 shape: explicit head_dim 16 (H*D = 64 != hidden 32), q/k norm, untied, fp16, two shards.
     "qwen3-headdim-fp16-sharded": (Qwen3Config, Qwen3ForCausalLM, dict(COMMON, head_dim=16, rope_theta=1000000.0,
-                                   tie_word_embeddings=False), torch.float16, "100KB"),
+                                   tie_word_embeddings=False), torch.float16, "50KB"),
     # Llama with linear scaling, tied, fp32.
     "llama-linear-tied": (LlamaConfig, LlamaForCausalLM, dict(
         COMMON, rope_theta=10000.0, tie_word_embeddings=True, rope_scaling=dict(rope_type="linear", factor=2.0)),
