@@ -11,6 +11,8 @@ struct Launcher: ParsableCommand {
             SFTCommand.self,
             EvalCommand.self,
             InitCommand.self,
+            ImportCommand.self,
+            ExportCommand.self,
             ScoreCommand.self,
             SampleCommand.self,
             SelfTestCommand.self,

@@ -23,9 +23,11 @@ import TestSupport
         var c = tinyConfig()
         c.kvHeadCount = 3
         #expect(throws: ModelConfigError.notDivisible(key: "num_attention_heads", value: 4, by: "num_key_value_heads", divisor: 3)) { try c.validate() }
-        c = tinyConfig()
-        c.hiddenSize = 10
-        #expect(throws: ModelConfigError.notDivisible(key: "hidden_size", value: 10, by: "num_attention_heads", divisor: 4)) { try c.validate() }
+        // Without an explicit head_dim, hidden_size must split evenly into the heads.
+        let uneven = #"{"vocab_size": 8, "hidden_size": 10, "intermediate_size": 8, "num_hidden_layers": 1, "num_attention_heads": 4}"#
+        #expect(throws: ModelConfigError.notDivisible(key: "hidden_size", value: 10, by: "num_attention_heads", divisor: 4)) {
+            try JSONDecoder().decode(ModelConfig.self, from: Data(uneven.utf8))
+        }
         c = tinyConfig()
         c.layerCount = 0
         #expect(throws: ModelConfigError.notPositive(key: "num_hidden_layers", value: 0)) { try c.validate() }

@@ -2,7 +2,7 @@ import EGPODistributed
 import Foundation
 import ShardedTensor
 
-/// The same Llama computation written in Double from the naive kernel twins, one sequence at a
+/// The same Llama/Qwen2/Qwen3 computation written in Double from the naive kernel twins, one sequence at a
 /// time, with parameters taken from a flat array by name. It is the independent reference the
 /// fast Float model is compared with, and what finite differences are taken of.
 struct ReferenceModel {
@@ -39,8 +39,20 @@ struct ReferenceModel {
                                     rows: n, inputs: inputs, outputs: outputs)
             }
             let h1 = NaiveKernels.rmsNorm(x, weight: tensor(p, pre + "input_layernorm.weight"), eps: eps, rows: n, cols: c)
-            let q = NaiveKernels.rope(lin(h1, "self_attn.q_proj", c, h * d), rows: n, heads: h, headDim: d, positions: positions, theta: config.ropeTheta)
-            let k = NaiveKernels.rope(lin(h1, "self_attn.k_proj", c, kvh * d), rows: n, heads: kvh, headDim: d, positions: positions, theta: config.ropeTheta)
+            var q = lin(h1, "self_attn.q_proj", c, h * d), k = lin(h1, "self_attn.k_proj", c, kvh * d)
+            if config.hasQKNorm {
+                // Qwen3: RMSNorm over each head's D values, before RoPE.
+                q = NaiveKernels.rmsNorm(q, weight: tensor(p, pre + "self_attn.q_norm.weight"), eps: eps, rows: n * h, cols: d)
+                k = NaiveKernels.rmsNorm(k, weight: tensor(p, pre + "self_attn.k_norm.weight"), eps: eps, rows: n * kvh, cols: d)
+            }
+            if let scaling = config.ropeScaling {
+                let inv = scaling.inverseFrequencies(headDim: d, theta: config.ropeTheta).map(Double.init)
+                q = NaiveKernels.rope(q, rows: n, heads: h, headDim: d, positions: positions, inverseFrequencies: inv)
+                k = NaiveKernels.rope(k, rows: n, heads: kvh, headDim: d, positions: positions, inverseFrequencies: inv)
+            } else {
+                q = NaiveKernels.rope(q, rows: n, heads: h, headDim: d, positions: positions, theta: config.ropeTheta)
+                k = NaiveKernels.rope(k, rows: n, heads: kvh, headDim: d, positions: positions, theta: config.ropeTheta)
+            }
             let v = lin(h1, "self_attn.v_proj", c, kvh * d)
             let att = NaiveKernels.causalAttention(q: q, k: k, v: v, rows: n, segments: [AttentionSegment(start: 0, length: n)], shape: shape)
             x = zip(x, lin(att, "self_attn.o_proj", h * d, c)).map(+)

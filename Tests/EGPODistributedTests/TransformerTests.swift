@@ -10,10 +10,23 @@ func testValues(_ count: Int, seed: UInt64, scale: Double = 1) -> [Double] {
 }
 
 /// A tiny config: GQA (4 heads on 2 kv heads), untied head; `bias` switches attention_bias on.
-func tinyConfig(bias: Bool = false, tied: Bool = false) -> ModelConfig {
+func tinyConfig(bias: Bool = false, tied: Bool = false, architecture: ModelArchitecture = .llama, headDim: Int? = nil,
+                ropeScaling: RopeScaling? = nil) -> ModelConfig {
     ModelConfig(vocabularySize: 11, hiddenSize: 8, intermediateSize: 12, layerCount: 2, headCount: 4, kvHeadCount: 2,
-                ropeTheta: 10_000, rmsNormEps: 1e-5, tieWordEmbeddings: tied, maxPositionEmbeddings: 32, attentionBias: bias)
+                ropeTheta: 10_000, rmsNormEps: 1e-5, tieWordEmbeddings: tied, maxPositionEmbeddings: 32, attentionBias: bias,
+                architecture: architecture, headDim: headDim, ropeScaling: ropeScaling)
 }
+
+/// The Qwen2, Qwen3 and RoPE-scaling variants the architecture tests run on: Qwen2 (q, k, v
+/// biases), Qwen3 with head_dim 4 != 8/4 (so H*D = 16 != C) and o bias, Llama 3 scaling with
+/// factors that put the tiny head's frequencies in all three bands, linear scaling.
+let architectureVariants: [(String, ModelConfig)] = [
+    ("qwen2", tinyConfig(architecture: .qwen2)),
+    ("qwen3 head_dim 4 bias", tinyConfig(bias: true, architecture: .qwen3, headDim: 4)),
+    ("qwen3 tied", tinyConfig(tied: true, architecture: .qwen3)),
+    ("llama3 rope", tinyConfig(ropeScaling: .llama3(factor: 8, lowFreqFactor: 1, highFreqFactor: 4, originalMaxPositionEmbeddings: 16))),
+    ("linear rope", tinyConfig(architecture: .qwen2, ropeScaling: .linear(factor: 2))),
+]
 
 /// Parameters large enough that every nonlinearity matters (std-0.02 init is nearly linear).
 func testParameters(_ config: ModelConfig, seed: UInt64) -> [Double] {

@@ -3,7 +3,8 @@ import ShardedTensor
 extension ModelConfig {
     /// The flat parameter layout with Hugging Face names and shapes (`[out, in]` for linear
     /// weights), in HF's state-dict order: embedding, then per layer input norm, q, k, v, o,
-    /// post-attention norm, gate, up, down; final norm; `lm_head.weight` only when untied.
+    /// (Qwen3) q_norm, k_norm, post-attention norm, gate, up, down; final norm;
+    /// `lm_head.weight` only when untied.
     public var parameterLayout: ParameterLayout {
         let c = hiddenSize, q = headCount * headDim, kv = kvHeadCount * headDim, i = intermediateSize
         var t: [(name: String, shape: [Int])] = [("model.embed_tokens.weight", [vocabularySize, c])]
@@ -11,13 +12,17 @@ extension ModelConfig {
             let p = "model.layers.\(l)."
             t.append((p + "input_layernorm.weight", [c]))
             t.append((p + "self_attn.q_proj.weight", [q, c]))
-            if attentionBias { t.append((p + "self_attn.q_proj.bias", [q])) }
+            if hasQKVBias { t.append((p + "self_attn.q_proj.bias", [q])) }
             t.append((p + "self_attn.k_proj.weight", [kv, c]))
-            if attentionBias { t.append((p + "self_attn.k_proj.bias", [kv])) }
+            if hasQKVBias { t.append((p + "self_attn.k_proj.bias", [kv])) }
             t.append((p + "self_attn.v_proj.weight", [kv, c]))
-            if attentionBias { t.append((p + "self_attn.v_proj.bias", [kv])) }
+            if hasQKVBias { t.append((p + "self_attn.v_proj.bias", [kv])) }
             t.append((p + "self_attn.o_proj.weight", [c, q]))
-            if attentionBias { t.append((p + "self_attn.o_proj.bias", [c])) }
+            if hasOutputBias { t.append((p + "self_attn.o_proj.bias", [c])) }
+            if hasQKNorm {
+                t.append((p + "self_attn.q_norm.weight", [headDim]))
+                t.append((p + "self_attn.k_norm.weight", [headDim]))
+            }
             t.append((p + "post_attention_layernorm.weight", [c]))
             t.append((p + "mlp.gate_proj.weight", [i, c]))
             t.append((p + "mlp.up_proj.weight", [i, c]))
@@ -38,6 +43,8 @@ struct LayerTensors {
     let q: MatrixView, k: MatrixView, v: MatrixView, o: MatrixView
     let qBias: UnsafeMutablePointer<Float>?, kBias: UnsafeMutablePointer<Float>?
     let vBias: UnsafeMutablePointer<Float>?, oBias: UnsafeMutablePointer<Float>?
+    /// Qwen3's per-head RMSNorm weights on q and k, (D) each; nil for other families.
+    let qNorm: UnsafeMutablePointer<Float>?, kNorm: UnsafeMutablePointer<Float>?
     let postNorm: UnsafeMutablePointer<Float>
     let gate: MatrixView, up: MatrixView, down: MatrixView
 }
@@ -70,6 +77,7 @@ struct ModelTensors {
                 v: matrix(p + "self_attn.v_proj.weight"), o: matrix(p + "self_attn.o_proj.weight"),
                 qBias: optionalVector(p + "self_attn.q_proj.bias"), kBias: optionalVector(p + "self_attn.k_proj.bias"),
                 vBias: optionalVector(p + "self_attn.v_proj.bias"), oBias: optionalVector(p + "self_attn.o_proj.bias"),
+                qNorm: optionalVector(p + "self_attn.q_norm.weight"), kNorm: optionalVector(p + "self_attn.k_norm.weight"),
                 postNorm: vector(p + "post_attention_layernorm.weight"),
                 gate: matrix(p + "mlp.gate_proj.weight"), up: matrix(p + "mlp.up_proj.weight"), down: matrix(p + "mlp.down_proj.weight"))
         }

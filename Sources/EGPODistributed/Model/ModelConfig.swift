@@ -1,6 +1,9 @@
-/// The architecture of a Llama-style policy, with Hugging Face's `LlamaConfig` key names so a
-/// model file's `config` attribute loads into `transformers.LlamaConfig(**json)` unchanged.
+/// The architecture of a Llama-style policy (Llama, Qwen2 or Qwen3), with Hugging Face's config
+/// key names so a model file's `config` attribute loads into `transformers.LlamaConfig(**json)`
+/// (or Qwen2Config / Qwen3Config, by `model_type`) unchanged.
 public struct ModelConfig: Codable, Sendable, Equatable {
+    /// The decoder family (`model_type`); files without the key are Llama.
+    public var architecture: ModelArchitecture
     /// Number of token ids (embedding rows, LM-head outputs).
     public var vocabularySize: Int
     /// Width C of the residual stream.
@@ -9,8 +12,11 @@ public struct ModelConfig: Codable, Sendable, Equatable {
     public var intermediateSize: Int
     /// Number of decoder layers L.
     public var layerCount: Int
-    /// Query heads H; the head dimension is hiddenSize / H.
+    /// Query heads H.
     public var headCount: Int
+    /// Head dimension D; HF default hiddenSize / H, Qwen3 sets it explicitly (then q_proj is
+    /// (H*D, C) and o_proj (C, H*D) with H*D possibly unlike C).
+    public var headDim: Int
     /// Key/value heads (grouped-query attention); divides headCount. HF default: headCount.
     public var kvHeadCount: Int
     /// RoPE base. HF default 10000.
@@ -21,8 +27,18 @@ public struct ModelConfig: Codable, Sendable, Equatable {
     public var tieWordEmbeddings: Bool
     /// Longest sequence (RoPE table size, KV-cache capacity). HF default 2048.
     public var maxPositionEmbeddings: Int
-    /// Biases on q, k, v and o projections, as `LlamaAttention` with `attention_bias` (o included).
+    /// Llama and Qwen3: biases on q, k, v and o projections (`attention_bias`, o included).
+    /// Qwen2: always true, and it means biases on q, k and v only.
     public var attentionBias: Bool
+    /// RoPE frequency scaling, nil for plain RoPE.
+    public var ropeScaling: RopeScaling?
+
+    /// Biases on the q, k and v projections.
+    public var hasQKVBias: Bool { attentionBias }
+    /// A bias on the o projection (never in Qwen2).
+    public var hasOutputBias: Bool { attentionBias && architecture != .qwen2 }
+    /// Per-head RMSNorm on q and k before RoPE (Qwen3).
+    public var hasQKNorm: Bool { architecture == .qwen3 }
 
     enum CodingKeys: String, CodingKey {
         case vocabularySize = "vocab_size"
@@ -40,11 +56,17 @@ public struct ModelConfig: Codable, Sendable, Equatable {
         case hiddenAct = "hidden_act"
         case modelType = "model_type"
         case mlpBias = "mlp_bias"
+        case ropeScaling = "rope_scaling"
+        case ropeParameters = "rope_parameters"
     }
 
     public init(vocabularySize: Int, hiddenSize: Int, intermediateSize: Int, layerCount: Int, headCount: Int,
                 kvHeadCount: Int? = nil, ropeTheta: Double = 10_000, rmsNormEps: Double = 1e-6,
-                tieWordEmbeddings: Bool = false, maxPositionEmbeddings: Int = 2048, attentionBias: Bool = false) {
+                tieWordEmbeddings: Bool = false, maxPositionEmbeddings: Int = 2048, attentionBias: Bool = false,
+                architecture: ModelArchitecture = .llama, headDim: Int? = nil, ropeScaling: RopeScaling? = nil) {
+        self.architecture = architecture
+        self.headDim = headDim ?? hiddenSize / max(1, headCount)
+        self.ropeScaling = ropeScaling
         self.vocabularySize = vocabularySize
         self.hiddenSize = hiddenSize
         self.intermediateSize = intermediateSize
@@ -55,35 +77,46 @@ public struct ModelConfig: Codable, Sendable, Equatable {
         self.rmsNormEps = rmsNormEps
         self.tieWordEmbeddings = tieWordEmbeddings
         self.maxPositionEmbeddings = maxPositionEmbeddings
-        self.attentionBias = attentionBias
+        self.attentionBias = architecture == .qwen2 ? true : attentionBias
     }
 
     /// Decodes with HF's defaults for absent keys, then validates; rejects settings this model
-    /// does not implement (`hidden_act` other than silu, `mlp_bias`, a `head_dim` that is not
-    /// hidden_size / num_attention_heads).
+    /// does not implement (`hidden_act` other than silu, `mlp_bias`, a `model_type` or
+    /// `rope_scaling` type not listed, naming it).
     public init(from decoder: Decoder) throws {
         let c = try decoder.container(keyedBy: CodingKeys.self)
+        let type = try c.decodeIfPresent(String.self, forKey: .modelType) ?? "llama"
+        guard let architecture = ModelArchitecture(rawValue: type) else {
+            throw ModelConfigError.unsupported(key: "model_type", value: type, supported: ModelArchitecture.allCases.map(\.rawValue).joined(separator: ", "))
+        }
+        self.architecture = architecture
         vocabularySize = try c.decode(Int.self, forKey: .vocabularySize)
         hiddenSize = try c.decode(Int.self, forKey: .hiddenSize)
         intermediateSize = try c.decode(Int.self, forKey: .intermediateSize)
         layerCount = try c.decode(Int.self, forKey: .layerCount)
         headCount = try c.decode(Int.self, forKey: .headCount)
         kvHeadCount = try c.decodeIfPresent(Int.self, forKey: .kvHeadCount) ?? headCount
-        ropeTheta = try c.decodeIfPresent(Double.self, forKey: .ropeTheta) ?? 10_000
+        // transformers 5 writes `rope_parameters` {rope_theta, rope_type, ...}; older files
+        // `rope_theta` and `rope_scaling`. Both are read; `rope_parameters` wins.
+        let parameters = try c.decodeIfPresent(RopeScalingKeys.self, forKey: .ropeParameters)
+        let legacy = try c.decodeIfPresent(RopeScalingKeys.self, forKey: .ropeScaling)
+        ropeTheta = try parameters?.ropeTheta ?? c.decodeIfPresent(Double.self, forKey: .ropeTheta) ?? 10_000
+        ropeScaling = try (parameters ?? legacy)?.scaling(key: parameters != nil ? "rope_parameters" : "rope_scaling")
         rmsNormEps = try c.decodeIfPresent(Double.self, forKey: .rmsNormEps) ?? 1e-6
         tieWordEmbeddings = try c.decodeIfPresent(Bool.self, forKey: .tieWordEmbeddings) ?? false
         maxPositionEmbeddings = try c.decodeIfPresent(Int.self, forKey: .maxPositionEmbeddings) ?? 2048
-        attentionBias = try c.decodeIfPresent(Bool.self, forKey: .attentionBias) ?? false
+        attentionBias = architecture == .qwen2 ? true : try c.decodeIfPresent(Bool.self, forKey: .attentionBias) ?? false
+        headDim = try c.decodeIfPresent(Int.self, forKey: .headDim) ?? hiddenSize / max(1, headCount)
         if let act = try c.decodeIfPresent(String.self, forKey: .hiddenAct), act != "silu" {
             throw ModelConfigError.unsupported(key: "hidden_act", value: act, supported: "silu")
         }
         if let mlpBias = try c.decodeIfPresent(Bool.self, forKey: .mlpBias), mlpBias {
             throw ModelConfigError.unsupported(key: "mlp_bias", value: "true", supported: "false")
         }
-        try validate()
-        if let headDim = try c.decodeIfPresent(Int.self, forKey: .headDim), headDim != self.headDim {
-            throw ModelConfigError.unsupported(key: "head_dim", value: "\(headDim)", supported: "hidden_size / num_attention_heads = \(self.headDim)")
+        if c.contains(.headDim) == false && hiddenSize % max(1, headCount) != 0 {
+            throw ModelConfigError.notDivisible(key: "hidden_size", value: hiddenSize, by: "num_attention_heads", divisor: headCount)
         }
+        try validate()
     }
 
     public func encode(to encoder: Encoder) throws {
@@ -101,12 +134,10 @@ public struct ModelConfig: Codable, Sendable, Equatable {
         try c.encode(attentionBias, forKey: .attentionBias)
         try c.encode(headDim, forKey: .headDim)
         try c.encode("silu", forKey: .hiddenAct)
-        try c.encode("llama", forKey: .modelType)
+        try c.encode(architecture.rawValue, forKey: .modelType)
         try c.encode(false, forKey: .mlpBias)
+        if let ropeScaling { try c.encode(RopeScalingKeys(ropeScaling), forKey: .ropeScaling) }
     }
-
-    /// Head dimension D = hiddenSize / headCount.
-    public var headDim: Int { hiddenSize / headCount }
 
     /// Checks every size and their divisibility; throws the first problem found.
     public func validate() throws(ModelConfigError) {
@@ -120,14 +151,26 @@ public struct ModelConfig: Codable, Sendable, Equatable {
         }
         if !(ropeTheta > 0) { throw .notPositive(key: "rope_theta", value: ropeTheta) }
         if !(rmsNormEps > 0) { throw .notPositive(key: "rms_norm_eps", value: rmsNormEps) }
-        if hiddenSize % headCount != 0 {
-            throw .notDivisible(key: "hidden_size", value: hiddenSize, by: "num_attention_heads", divisor: headCount)
+        if headDim <= 0 { throw .notPositive(key: "head_dim", value: Double(headDim)) }
+        if architecture == .qwen2 && !attentionBias {
+            throw .unsupported(key: "attention_bias", value: "false", supported: "true for qwen2 (q, k and v biases)")
         }
         if headCount % kvHeadCount != 0 {
             throw .notDivisible(key: "num_attention_heads", value: headCount, by: "num_key_value_heads", divisor: kvHeadCount)
         }
         if headDim % 2 != 0 {
-            throw .notDivisible(key: "head dimension (hidden_size / num_attention_heads)", value: headDim, by: "2 (RoPE pairs)", divisor: 2)
+            throw .notDivisible(key: "head_dim", value: headDim, by: "2 (RoPE pairs)", divisor: 2)
+        }
+        switch ropeScaling {
+        case let .linear(factor)?:
+            if !(factor > 0) { throw .notPositive(key: "rope_scaling.factor", value: factor) }
+        case let .llama3(factor, low, high, original)?:
+            if !(factor > 0) { throw .notPositive(key: "rope_scaling.factor", value: factor) }
+            if !(low > 0) { throw .notPositive(key: "rope_scaling.low_freq_factor", value: low) }
+            if !(high > low) { throw .unsupported(key: "rope_scaling.high_freq_factor", value: "\(high)", supported: "greater than low_freq_factor \(low)") }
+            if original <= 0 { throw .notPositive(key: "rope_scaling.original_max_position_embeddings", value: Double(original)) }
+        case nil:
+            break
         }
         if vocabularySize > Int(Int32.max) { throw .unsupported(key: "vocab_size", value: "\(vocabularySize)", supported: "< 2^31") }
         // Upper bounds far above any model a CPU trains, so a typo (a billion layers) is refused

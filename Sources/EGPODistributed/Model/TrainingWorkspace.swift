@@ -6,6 +6,9 @@ final class LayerActivations {
     let config: ModelConfig
     var norm1 = FloatBuffer(count: 0), rstd1 = FloatBuffer(count: 0)     // (N, C), (N)
     var q = FloatBuffer(count: 0), k = FloatBuffer(count: 0), v = FloatBuffer(count: 0)  // (N, H*D), (N, K*D) x2, after RoPE
+    // Qwen3 only: q and k before their per-head RMSNorm, and its 1/rms per (row, head).
+    var qRaw = FloatBuffer(count: 0), kRaw = FloatBuffer(count: 0)      // (N, H*D), (N, K*D)
+    var rstdQ = FloatBuffer(count: 0), rstdK = FloatBuffer(count: 0)    // (N*H), (N*K)
     var attention = FloatBuffer(count: 0)                                // (N, H*D) before o_proj
     var logSumExp = FloatBuffer(count: 0)                                // (N, H) attention softmax normalisers
     var mid = FloatBuffer(count: 0)                                      // (N, C) residual after attention
@@ -21,6 +24,10 @@ final class LayerActivations {
             capacity = rows
             norm1 = FloatBuffer(count: rows * c); rstd1 = FloatBuffer(count: rows)
             q = FloatBuffer(count: rows * qd); k = FloatBuffer(count: rows * kd); v = FloatBuffer(count: rows * kd)
+            if config.hasQKNorm {
+                qRaw = FloatBuffer(count: rows * qd); kRaw = FloatBuffer(count: rows * kd)
+                rstdQ = FloatBuffer(count: rows * config.headCount); rstdK = FloatBuffer(count: rows * config.kvHeadCount)
+            }
             attention = FloatBuffer(count: rows * qd)
             logSumExp = FloatBuffer(count: rows * config.headCount)
             mid = FloatBuffer(count: rows * c)
@@ -47,6 +54,7 @@ public final class TrainingWorkspace {
     var dResidual = FloatBuffer(count: 0), dNorm = FloatBuffer(count: 0)        // (N, C)
     var dAttention = FloatBuffer(count: 0), dq = FloatBuffer(count: 0)          // (N, H*D)
     var dk = FloatBuffer(count: 0), dv = FloatBuffer(count: 0)                  // (N, K*D)
+    var dqRaw = FloatBuffer(count: 0), dkRaw = FloatBuffer(count: 0)            // (N, H*D), (N, K*D): Qwen3, before q/k norm
     var dAct = FloatBuffer(count: 0), dGate = FloatBuffer(count: 0), dUp = FloatBuffer(count: 0)  // (N, I)
     var dLogits = FloatBuffer(count: 0)                                         // (N, V)
     var scratch = FloatBuffer(count: 0)
@@ -74,6 +82,7 @@ public final class TrainingWorkspace {
             dResidual = FloatBuffer(count: n * c); dNorm = FloatBuffer(count: n * c)
             dAttention = FloatBuffer(count: n * qd); dq = FloatBuffer(count: n * qd)
             dk = FloatBuffer(count: n * kd); dv = FloatBuffer(count: n * kd)
+            if config.hasQKNorm { dqRaw = FloatBuffer(count: n * qd); dkRaw = FloatBuffer(count: n * kd) }
             dAct = FloatBuffer(count: n * i); dGate = FloatBuffer(count: n * i); dUp = FloatBuffer(count: n * i)
             dLogits = FloatBuffer(count: n * v)
         }

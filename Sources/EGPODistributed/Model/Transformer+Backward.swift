@@ -62,8 +62,19 @@ extension Transformer {
                                          dq: dq, dk: dk, dv: dv, scratch: ws.scratch.bufferPointer)
                 Rope.backward(dq, heads: config.headCount, positions: pos, table: rotary)
                 Rope.backward(dk, heads: config.kvHeadCount, positions: pos, table: rotary)
-                Linear.backward(dq, x: norm1, weight: w.q, dx: dNorm, accumulateInput: false, dWeight: gw.q, dBias: gw.qBias)
-                Linear.backward(dk, x: norm1, weight: w.k, dx: dNorm, accumulateInput: true, dWeight: gw.k, dBias: gw.kBias)
+                var dqProj = dq, dkProj = dk
+                if let qNorm = w.qNorm, let kNorm = w.kNorm, let gqNorm = gw.qNorm, let gkNorm = gw.kNorm {
+                    // Qwen3: q = q_norm(qRaw) per head, (N*H, D) rows; the RMSNorm backward accumulates into dx.
+                    let d = config.headDim, h = config.headCount, kh = config.kvHeadCount
+                    dqProj = ws.dqRaw.rows(n, qWidth); dkProj = ws.dkRaw.rows(n, kvWidth)
+                    dqProj.zero(); dkProj.zero()
+                    RMSNorm.backward(ws.dq.rows(n * h, d), x: a.qRaw.rows(n * h, d), weight: qNorm, rstd: a.rstdQ.base,
+                                     dx: ws.dqRaw.rows(n * h, d), dWeight: gqNorm)
+                    RMSNorm.backward(ws.dk.rows(n * kh, d), x: a.kRaw.rows(n * kh, d), weight: kNorm, rstd: a.rstdK.base,
+                                     dx: ws.dkRaw.rows(n * kh, d), dWeight: gkNorm)
+                }
+                Linear.backward(dqProj, x: norm1, weight: w.q, dx: dNorm, accumulateInput: false, dWeight: gw.q, dBias: gw.qBias)
+                Linear.backward(dkProj, x: norm1, weight: w.k, dx: dNorm, accumulateInput: true, dWeight: gw.k, dBias: gw.kBias)
                 Linear.backward(dv, x: norm1, weight: w.v, dx: dNorm, accumulateInput: true, dWeight: gw.v, dBias: gw.vBias)
                 RMSNorm.backward(dNorm, x: ws.residual[l].rows(n, c), weight: w.inputNorm, rstd: a.rstd1.base, dx: dRes, dWeight: gw.inputNorm)
             }

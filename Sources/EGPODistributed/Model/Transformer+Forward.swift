@@ -55,14 +55,26 @@ extension Transformer {
     var qWidth: Int { config.headCount * config.headDim }
     var kvWidth: Int { config.kvHeadCount * config.headDim }
 
-    /// Layer `l`, first half: `norm1 = RMSNorm(x)`, `q, k, v = Linear(norm1)`, RoPE on q and k.
+    /// Layer `l`, first half: `norm1 = RMSNorm(x)`, `q, k, v = Linear(norm1)`, (Qwen3) a
+    /// per-head RMSNorm on q and k, then RoPE on q and k.
     /// Shared by training (all rows of a batch) and decoding (one row per sequence).
     func attentionInputs(_ l: Int, x: MatrixView, positions: UnsafePointer<Int32>, a: LayerActivations, rows n: Int) {
-        let w = weights.layers[l], c = config.hiddenSize
+        let w = weights.layers[l], c = config.hiddenSize, d = config.headDim
         let norm1 = a.norm1.rows(n, c)
         RMSNorm.forward(x, weight: w.inputNorm, eps: Float(config.rmsNormEps), into: norm1, rstd: a.rstd1.base)
-        Linear.forward(norm1, weight: w.q, bias: w.qBias, into: a.q.rows(n, qWidth))
-        Linear.forward(norm1, weight: w.k, bias: w.kBias, into: a.k.rows(n, kvWidth))
+        if let qNorm = w.qNorm, let kNorm = w.kNorm {
+            // Qwen3Attention: q_norm(q_proj(x).view(..., H, D)): each head's D values are one
+            // RMSNorm row, so the packed (N, H*D) matrix is normalised as (N*H, D).
+            Linear.forward(norm1, weight: w.q, bias: w.qBias, into: a.qRaw.rows(n, qWidth))
+            Linear.forward(norm1, weight: w.k, bias: w.kBias, into: a.kRaw.rows(n, kvWidth))
+            RMSNorm.forward(a.qRaw.rows(n * config.headCount, d), weight: qNorm, eps: Float(config.rmsNormEps),
+                            into: a.q.rows(n * config.headCount, d), rstd: a.rstdQ.base)
+            RMSNorm.forward(a.kRaw.rows(n * config.kvHeadCount, d), weight: kNorm, eps: Float(config.rmsNormEps),
+                            into: a.k.rows(n * config.kvHeadCount, d), rstd: a.rstdK.base)
+        } else {
+            Linear.forward(norm1, weight: w.q, bias: w.qBias, into: a.q.rows(n, qWidth))
+            Linear.forward(norm1, weight: w.k, bias: w.kBias, into: a.k.rows(n, kvWidth))
+        }
         Linear.forward(norm1, weight: w.v, bias: w.vBias, into: a.v.rows(n, kvWidth))
         Rope.forward(a.q.rows(n, qWidth), heads: config.headCount, positions: positions, table: rotary)
         Rope.forward(a.k.rows(n, kvWidth), heads: config.kvHeadCount, positions: positions, table: rotary)

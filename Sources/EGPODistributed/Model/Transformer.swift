@@ -1,7 +1,8 @@
 import Foundation
 import ShardedTensor
 
-/// A Llama-style causal language model (HF `LlamaForCausalLM`) over one flat parameter buffer.
+/// A Llama-style causal language model (HF `LlamaForCausalLM`, `Qwen2ForCausalLM`,
+/// `Qwen3ForCausalLM`) over one flat parameter buffer.
 ///
 /// The parameters are shared, not copied: an optimizer that updates `parameters` in place is
 /// seen by the next forward. Forward/backward state lives in a `TrainingWorkspace`, decoding
@@ -27,7 +28,9 @@ public final class Transformer: @unchecked Sendable {
         self.layout = layout
         self.parameters = parameters
         weights = ModelTensors(parameters, config: config, layout: layout)
-        rotary = RotaryTable(headDim: config.headDim, maxPositions: config.maxPositionEmbeddings, theta: config.ropeTheta)
+        rotary = RotaryTable(inverseFrequencies: RopeScaling.scaled(RopeScaling.defaultInverseFrequencies(headDim: config.headDim, theta: config.ropeTheta),
+                                                                    by: config.ropeScaling),
+                             maxPositions: config.maxPositionEmbeddings)
         attentionShape = AttentionShape(heads: config.headCount, kvHeads: config.kvHeadCount, headDim: config.headDim)
     }
 

@@ -57,6 +57,24 @@ public enum NaiveKernels {
         return y
     }
 
+    /// The rotation above with given inverse frequencies (D/2 of them; RoPE scaling).
+    public static func rope(_ x: [Double], rows: Int, heads: Int, headDim d: Int, positions: [Int], inverseFrequencies: [Double]) -> [Double] {
+        var y = x
+        let half = d / 2
+        precondition(inverseFrequencies.count == half, "rope: \(inverseFrequencies.count) frequencies for head dim \(d)")
+        for r in 0..<rows {
+            for h in 0..<heads {
+                let base = r * heads * d + h * d
+                for i in 0..<d {
+                    let f = Double(positions[r]) * inverseFrequencies[i % half]
+                    let rotated = i < half ? -x[base + i + half] : x[base + i - half]
+                    y[base + i] = x[base + i] * cos(f) + rotated * sin(f)
+                }
+            }
+        }
+        return y
+    }
+
     /// silu(g) * u elementwise.
     public static func swiGLU(gate: [Double], up: [Double]) -> [Double] {
         zip(gate, up).map { g, u in g / (1 + exp(-g)) * u }

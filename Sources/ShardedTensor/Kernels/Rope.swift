@@ -10,16 +10,23 @@ public final class RotaryTable: @unchecked Sendable {
     let cosTable: UnsafeMutablePointer<Float>
     let sinTable: UnsafeMutablePointer<Float>
 
-    public init(headDim: Int, maxPositions: Int, theta: Double) {
-        precondition(headDim % 2 == 0 && headDim > 0, "RotaryTable: head dim \(headDim) must be even")
-        self.headDim = headDim
+    public convenience init(headDim: Int, maxPositions: Int, theta: Double) {
+        // Float32 throughout, as torch computes `1 / base ** (arange(0, D, 2).float() / D)`.
+        let half = max(0, headDim / 2)
+        self.init(inverseFrequencies: (0..<half).map { i in 1 / powf(Float(theta), Float(2 * i) / Float(headDim)) },
+                  maxPositions: maxPositions)
+    }
+
+    /// Tables for given inverse frequencies (D/2 of them), e.g. after RoPE scaling.
+    public init(inverseFrequencies: [Float], maxPositions: Int) {
+        let half = inverseFrequencies.count
+        precondition(half > 0, "RotaryTable: no inverse frequencies")
+        self.headDim = 2 * half
         self.maxPositions = maxPositions
-        let half = headDim / 2
         cosTable = .allocate(capacity: maxPositions * half)
         sinTable = .allocate(capacity: maxPositions * half)
         for i in 0..<half {
-            // Float32 throughout, as torch computes `1 / base ** (arange(0, D, 2).float() / D)`.
-            let invFreq = 1 / powf(Float(theta), Float(2 * i) / Float(headDim))
+            let invFreq = inverseFrequencies[i]
             for p in 0..<maxPositions {
                 let angle = Double(Float(p) * invFreq)
                 cosTable[p * half + i] = Float(cos(angle))

@@ -1,0 +1,37 @@
+import ArgumentParser
+import EGPODistributed
+import Foundation
+
+/// `launcher import --from DIR --out model.h5`: a Hugging Face model folder as a model file.
+struct ImportCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "import",
+        abstract: "Convert a Hugging Face folder (LlamaForCausalLM, Qwen2ForCausalLM, Qwen3ForCausalLM) into a model file.",
+        discussion: """
+        Reads config.json, model.safetensors or sharded safetensors with model.safetensors.index.json (F32, F16 or BF16, \
+        converted to fp32), and keeps tokenizer.json, tokenizer_config.json, generation_config.json and \
+        special_tokens_map.json as raw text in the model file's hf:<name> attributes for export. A config key that \
+        would change the computation and is not supported is refused by name. The model file trains with \
+        --set model.checkpoint=FILE.
+        """
+    )
+
+    @Option(name: .customLong("from"), help: "The Hugging Face model folder.") var from: String
+    @Option(help: "The model file to write (HDF5), written atomically.") var out: String
+
+    func validate() throws {
+        if URL(fileURLWithPath: out).standardizedFileURL.path.hasPrefix(URL(fileURLWithPath: from).standardizedFileURL.path + "/")
+            || URL(fileURLWithPath: out).standardizedFileURL == URL(fileURLWithPath: from).standardizedFileURL {
+            throw ValidationError("--out \(out) is inside or equal to --from \(from); write the model file elsewhere")
+        }
+    }
+
+    func run() throws {
+        let folder = try HuggingFaceFolder.read(from: from)
+        try ModelFile.write(folder, to: out)
+        let c = folder.config
+        Console.out("imported \(c.architecture.causalLMClassName) from \(from): \(c.parameterCount) parameters, \(c.layerCount) layers, "
+                    + "hidden \(c.hiddenSize), heads \(c.headCount)/\(c.kvHeadCount) of \(c.headDim), vocabulary \(c.vocabularySize), "
+                    + "side files \(folder.files.keys.sorted().joined(separator: ", ")) -> \(out)")
+    }
+}
