@@ -76,7 +76,7 @@ public struct RunFolder: Sendable {
         if FileManager.default.fileExists(atPath: finalCheckpoint.path) { candidates.append((finalCheckpoint, -1)) }
         let ordered = candidates.map { ($0.0, TrainingCheckpoint.recordedStep($0.0.path) ?? $0.1) }
             .sorted { $0.1 != $1.1 ? $0.1 > $1.1 : $0.0.lastPathComponent == "final.h5" }
-        var skipped: [String] = []
+        var skipped = removeAbandonedTemporaries().map { "\($0): removed, a checkpoint write that never finished" }
         for (url, _) in ordered {
             do { return (try TrainingCheckpoint.load(url.path), skipped) } catch {
                 skipped.append("\(url.path): \(error)")
@@ -84,6 +84,19 @@ public struct RunFolder: Sendable {
         }
         throw .checkpoint(path: checkpoints.path, problem: candidates.isEmpty ? "no checkpoint to resume from"
                           : "no loadable checkpoint (" + skipped.joined(separator: "; ") + ")")
+    }
+
+    /// Removes the temporary files (`.NAME.tmp-PID-RANDOM`) that a process killed mid-write left
+    /// in `checkpoints/`, and returns their paths. They are never taken for checkpoints (their
+    /// names do not match), this only reclaims their space; called before resuming, when no
+    /// write of this run is in flight.
+    @discardableResult
+    public func removeAbandonedTemporaries() -> [String] {
+        let names = (try? FileManager.default.contentsOfDirectory(atPath: checkpoints.path)) ?? []
+        return names.filter { $0.hasPrefix(".") && $0.contains(".tmp-") }.compactMap { name in
+            let path = checkpoints.appendingPathComponent(name).path
+            return unlink(path) == 0 ? path : nil
+        }
     }
 
     /// Replaces `name` (relative to the folder) with `text`, atomically.

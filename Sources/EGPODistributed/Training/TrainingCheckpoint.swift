@@ -82,6 +82,14 @@ public enum TrainingCheckpoint {
         public var reference: [Float]?
     }
 
+    /// Fault tests: `EGPO_DEBUG_KILL_DURING_SAVE=N` SIGKILLs rank 0 when the checkpoint of step N
+    /// is complete in its temporary file but not yet renamed, the worst moment for a crash.
+    static func killForTestIfAsked(step: Int) {
+        if let text = ProcessInfo.processInfo.environment["EGPO_DEBUG_KILL_DURING_SAVE"], Int(text) == step {
+            kill(getpid(), SIGKILL)
+        }
+    }
+
     /// Saves the replica's state to `url`. Every rank calls this (ZeRO-1 moments are gathered
     /// to rank 0 first); rank 0 writes, and must be the one given `url`.
     public static func save(to url: URL?, replica: PolicyReplica, state: TrainingState, reference: Transformer?) throws {
@@ -89,7 +97,7 @@ public enum TrainingCheckpoint {
         guard let url else { return }
         precondition(m.count == replica.model.parameters.count, "TrainingCheckpoint.save: only rank 0 writes (it holds the gathered moments)")
         let model = replica.model
-        try HDF5File.writeAtomically(to: url.path) { file in
+        try HDF5File.writeAtomically(to: url.path, beforeRename: { _ in killForTestIfAsked(step: state.step) }) { file in
             let root = try file.root
             try ModelFile.write(model, tokenizer: replica.tokenizer, into: root)
             let t = try root.createGroup("training")
