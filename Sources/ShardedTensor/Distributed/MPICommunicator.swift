@@ -82,7 +82,7 @@ public final class MPICommunicator: Communicator, @unchecked Sendable {
             while start < buffer.count {
                 let n = min(chunk, buffer.count - start)
                 let count = try int32(n, "MPI_Allreduce")
-                try MPIRuntime.check("MPI_Allreduce of \(n) elements (\(T.self))") {
+                try MPIRuntime.check("MPI_Allreduce of \(n) x \(T.self)") {
                     MPI_Allreduce(cmpi_in_place(), buffer.baseAddress! + start, count,
                                   Self.datatype(T.self), Self.op(op), comm)
                 }
