@@ -68,7 +68,7 @@ struct ModelBenchmark {
             let t1 = Self.now()
             model.backward(batch, logProbWeights: weights, gradients: grads, workspace: ws)
             let t2 = Self.now()
-            _ = try optimizer.apply(parameters: model.parameters, gradients: grads)
+            _ = optimizer.apply(parameters: model.parameters, gradients: grads)
             let t3 = Self.now()
             if step > 0 { total.append(t3 - t0); fwd.append(t1 - t0); bwd.append(t2 - t1); opt.append(t3 - t2) }
         }

@@ -20,6 +20,14 @@ struct RunSetup {
     /// `--stop-after`.
     var stopAfter: Int? = nil
 
+    /// Fault tests: `EGPO_DEBUG_NAN_GRADIENT=R:S1,S2,...` makes rank R's gradient NaN at steps
+    /// S1, S2, ... (1-based), so the run skips them (and ends after `run.maxNonFiniteSteps` in a row).
+    func injectsNonFiniteGradient(step: Int) -> Bool {
+        guard let text = ProcessInfo.processInfo.environment["EGPO_DEBUG_NAN_GRADIENT"],
+              let colon = text.firstIndex(of: ":"), Int(text[..<colon]) == comm.rank else { return false }
+        return text[text.index(after: colon)...].split(separator: ",").contains { Int($0) == step }
+    }
+
     /// Throws the injected fault when this rank and step match it.
     func checkInjectedFault(step: Int) throws {
         if let f = injectedFault, f.rank == comm.rank, f.step == step {
@@ -138,4 +146,10 @@ extension RunSetup {
 func formatDuration(_ seconds: Double) -> String {
     let s = max(0, Int(seconds.rounded()))
     return s >= 3600 ? "\(s / 3600)h\(String(format: "%02d", s % 3600 / 60))m" : s >= 60 ? "\(s / 60)m\(String(format: "%02d", s % 60))s" : "\(s)s"
+}
+
+/// The line rank 0 prints for a step skipped because its loss or gradient was NaN or infinite.
+func nonFiniteLine(name: String, step: Int, of total: Int, _ m: MetricsRecord, limit: Int) -> String {
+    "\(name) \(step)/\(total)  skipped: the loss or gradient is NaN or infinite (loss \(m["loss"] ?? .nan), "
+        + "grad norm \(m["grad_norm"] ?? .nan)); no update; the run ends after \(limit) such steps in a row (run.maxNonFiniteSteps)"
 }

@@ -48,9 +48,12 @@ enum SupervisedRun {
         sayOptimizer(setup, replica)
         var lines = setup.resumed?.state.metricsLines ?? []
         let loop = TrainingLoop(steps: config.sft.steps, saveEvery: config.run.saveEvery, keepCheckpoints: config.run.keepCheckpoints, stopAfter: setup.stopAfter,
+                                maxNonFiniteSteps: config.run.maxNonFiniteSteps,
                                 folder: setup.folder, log: setup.log, stopRequested: setup.stopRequested) { p in
             lines.append(p.metrics.jsonLine)
-            guard setup.isRoot, p.step % config.run.logEvery == 0 || p.step == p.totalSteps else { return }
+            guard setup.isRoot else { return }
+            if p.metrics.isNonFinite { return Console.out(nonFiniteLine(name: "sft", step: p.step, of: p.totalSteps, p.metrics, limit: config.run.maxNonFiniteSteps)) }
+            guard p.step % config.run.logEvery == 0 || p.step == p.totalSteps else { return }
             let m = p.metrics
             Console.out(String(format: "sft %d/%d  loss %.4f  lr %.2e  grad %.3f  %.0f tok/s", p.step, p.totalSteps,
                                m["loss"] ?? .nan, m["lr"] ?? .nan, m["grad_norm"] ?? .nan, m["tokens_per_second"] ?? .nan)
@@ -58,6 +61,7 @@ enum SupervisedRun {
         }
         let outcome = try loop.run(from: setup.resumed?.state.step ?? 0, { s in
             try setup.checkInjectedFault(step: s + 1)
+            replica.injectNonFiniteGradient = setup.injectsNonFiniteGradient(step: s + 1)
             return try trainer.step(s)
         }, save: { done, url in
             let state = TrainingState(kind: .sft, step: done, worldSize: comm.size, config: config,

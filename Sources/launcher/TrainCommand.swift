@@ -103,11 +103,13 @@ enum ReinforcementRun {
         var lastAccuracy = evaluations.last(where: { $0.phase.hasPrefix("step-") })?.report.overall.accuracy
         let subset = Array(heldOut.prefix(config.eval.subset))
         let loop = TrainingLoop(steps: config.run.steps, saveEvery: config.run.saveEvery, keepCheckpoints: config.run.keepCheckpoints, stopAfter: setup.stopAfter,
+                                maxNonFiniteSteps: config.run.maxNonFiniteSteps,
                                 folder: setup.folder, log: setup.log, stopRequested: setup.stopRequested) { p in
             records.append(p.metrics)
             lines.append(p.metrics.jsonLine)
             guard setup.isRoot else { return }
             let m = p.metrics
+            if m.isNonFinite { return Console.out(nonFiniteLine(name: "egpo", step: p.step, of: p.totalSteps, m, limit: config.run.maxNonFiniteSteps)) }
             if let gap = m["logp_gap_max"], gap > 1e-3 {
                 Console.out(String(format: "warning: step %d: sampler and trainer log-probs differ by up to %.2e (expected below 1e-3)", p.step, gap))
             }
@@ -119,6 +121,7 @@ enum ReinforcementRun {
         }
         let outcome = try loop.run(from: resumed?.state.step ?? 0, { s in
             try setup.checkInjectedFault(step: s + 1)
+            replica.injectNonFiniteGradient = setup.injectsNonFiniteGradient(step: s + 1)
             var record = try trainer.step(s)
             if config.eval.every > 0, (s + 1) % config.eval.every == 0, s + 1 < config.run.steps, !subset.isEmpty {
                 let e = try evaluate("step-\(s + 1)", step: s + 1, tasks: subset, write: false)

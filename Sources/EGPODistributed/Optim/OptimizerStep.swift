@@ -29,6 +29,9 @@ public struct OptimizerStep {
         public var clipCoefficient: Float
         /// Learning rate used.
         public var learningRate: Float
+        /// False when the gradient norm was NaN or infinite: nothing was changed (not the
+        /// parameters, the moments or the step count), and the caller counts a skipped step.
+        public var applied: Bool = true
     }
 
     /// - Parameters:
@@ -59,15 +62,16 @@ public struct OptimizerStep {
     public mutating func restore(_ state: AdamW.State) { adam = AdamW(adam.hyperparameters, state: state) }
 
     /// Clips `gradients` by their global norm and applies one AdamW update to `parameters` on
-    /// `shard`. Throws when the gradient norm is not finite (nothing is changed then).
+    /// `shard`. When the gradient norm is not finite nothing is changed and the report says
+    /// `applied: false`; every rank sees the same global norm, so every rank skips together.
     /// - Parameter sumOfSquares: the global gradient's squared L2 norm, when this rank holds only
     ///   its shard of the summed gradient (ZeRO-1 reduce-scatter); nil: computed from `gradients`.
-    public mutating func apply(parameters: FloatBuffer, gradients: FloatBuffer, sumOfSquares: Double? = nil) throws(TrainingError) -> Report {
+    public mutating func apply(parameters: FloatBuffer, gradients: FloatBuffer, sumOfSquares: Double? = nil) -> Report {
         precondition(parameters.count == gradients.count && shard.upperBound <= gradients.count && firstMoment.count == shard.count,
                      "OptimizerStep: parameters \(parameters.count), gradients \(gradients.count), shard \(shard)")
         let norm = (sumOfSquares ?? GradientClipping.sumOfSquares(UnsafeBufferPointer(gradients.bufferPointer), range: 0..<gradients.count))
             .squareRoot()
-        guard norm.isFinite else { throw .nonFiniteGradient(step: adam.step + 1, norm: norm) }
+        guard norm.isFinite else { return Report(gradNorm: norm, clipCoefficient: 0, learningRate: schedule(adam.step), applied: false) }
         let coefficient = maxGradNorm > 0 ? GradientClipping.clipCoefficient(globalNorm: norm, maxNorm: Double(maxGradNorm)) : 1
         let lr = schedule(adam.step)
         adam.beginStep()

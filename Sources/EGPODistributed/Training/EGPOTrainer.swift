@@ -166,14 +166,19 @@ public final class EGPOTrainer {
                 }
             }
             if pass == 0 { stats = passStats }
-            reports.append(try replica.synchronizeAndStep(clock: &clock))
+            let report = try replica.synchronizeAndStep(clock: &clock)
+            reports.append(report)
+            // A NaN or infinite gradient (the same global norm on every rank) left the policy as
+            // it was; further passes over the same batch would only repeat it.
+            if !report.applied { break }
         }
 
         let statistics = try EGPOStepStatistics.reduce(rollout: rollout, experiences: experiences, shaped: shaped, loss: stats,
                                                        zeroStdGroups: advantages.zeroStdGroups, gapMax: gapMax, config: config,
                                                        communicator: comm)
-        guard statistics.loss.isFinite else { throw TrainingError.nonFiniteLoss(step: step + 1, value: statistics.loss) }
-        return statistics.record(step: step + 1, epoch: cursor.epoch, optimizer: reports.last!, clock: clock,
-                                 seconds: (ContinuousClock.now - started).seconds)
+        var record = statistics.record(step: step + 1, epoch: cursor.epoch, optimizer: reports.last!, clock: clock,
+                                       seconds: (ContinuousClock.now - started).seconds)
+        record.markNonFinite(!statistics.loss.isFinite || reports.contains { !$0.applied })
+        return record
     }
 }

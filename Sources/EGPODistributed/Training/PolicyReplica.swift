@@ -30,6 +30,9 @@ public final class PolicyReplica {
     /// The parameters and gradients split into the ranks' shards (ZeRO-1 only).
     let parameterShards: ShardedBuffer?
     let gradientShards: ShardedBuffer?
+    /// Fault tests: makes this rank's next gradient NaN before the sum over ranks (the launcher
+    /// sets it from `EGPO_DEBUG_NAN_GRADIENT`), to show every rank skipping the step together.
+    public var injectNonFiniteGradient = false
 
     /// - Parameter optimizer: built for `shardRange(...)` of this rank under ZeRO-1 (see
     ///   `PolicyReplica.shard(count:communicator:)`), for everything otherwise.
@@ -82,11 +85,15 @@ public final class PolicyReplica {
     /// `waiting` (a barrier), the collectives as `communication`, the update as `optimizer`.
     public func synchronizeAndStep(clock: inout PhaseClock) throws -> OptimizerStep.Report {
         let comm = communicator
+        if injectNonFiniteGradient {
+            gradients.bufferPointer[0] = .nan
+            injectNonFiniteGradient = false
+        }
         if comm.size > 1 { try clock.measure(.waiting) { try comm.barrier() } }
         switch update {
         case .replicated, .zero1(.allreduce), .zero1(.auto):
             if comm.size > 1 { try clock.measure(.communication) { try comm.allReduce(gradients.bufferPointer, op: .sum) } }
-            let report = try clock.measure(.optimizer) { try optimizer.apply(parameters: model.parameters, gradients: gradients) }
+            let report = clock.measure(.optimizer) { optimizer.apply(parameters: model.parameters, gradients: gradients) }
             if let parameterShards { try clock.measure(.communication) { try parameterShards.allGather(comm) } }
             return report
         case .zero1(.reducescatter):
@@ -94,12 +101,17 @@ public final class PolicyReplica {
             try clock.measure(.communication) { try shards.reduceScatter(comm) }
             var squares = GradientClipping.sumOfSquares(UnsafeBufferPointer(gradients.bufferPointer), range: range)
             try clock.measure(.communication) { squares = try comm.allReduce(squares, op: .sum) }
-            let report = try clock.measure(.optimizer) {
-                try optimizer.apply(parameters: model.parameters, gradients: gradients, sumOfSquares: squares)
+            let report = clock.measure(.optimizer) {
+                optimizer.apply(parameters: model.parameters, gradients: gradients, sumOfSquares: squares)
             }
             try clock.measure(.communication) { try parameterShards!.allGather(comm) }
             return report
         }
+    }
+
+    /// The report of an update not taken (a non-finite loss): nothing changes, the step count stays.
+    public func skippedStep() -> OptimizerStep.Report {
+        OptimizerStep.Report(gradNorm: .nan, clipCoefficient: 0, learningRate: optimizer.schedule(optimizer.adam.step), applied: false)
     }
 
     /// Times two rounds of each ZeRO-1 path on the real buffers (their contents are restored

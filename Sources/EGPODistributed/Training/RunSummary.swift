@@ -65,6 +65,9 @@ public struct RunSummary {
         self.evaluations = evaluations
     }
 
+    /// Steps skipped because their loss or gradient was NaN or infinite.
+    public var skippedNonFiniteSteps: Int { metrics.filter(\.isNonFinite).count }
+
     var before: Evaluation? { evaluations.first { $0.phase == "before" } }
     var after: Evaluation? { evaluations.first { $0.phase == "after" } }
 
@@ -83,7 +86,10 @@ public struct RunSummary {
             var eval: [String: EvalReport]
             var evalSteps: [String: Int]
             var gain: Gain?
-            enum CodingKeys: String, CodingKey { case title, steps, seconds, ranks, eval, evalSteps = "eval_steps", gain }
+            var skippedNonFinite: Int
+            enum CodingKeys: String, CodingKey {
+                case title, steps, seconds, ranks, eval, evalSteps = "eval_steps", gain, skippedNonFinite = "skipped_nonfinite_steps"
+            }
         }
         var eval: [String: EvalReport] = [:], evalSteps: [String: Int] = [:]
         for e in evaluations where e.phase == "before" || e.phase == "after" {
@@ -91,7 +97,7 @@ public struct RunSummary {
             evalSteps[e.phase] = e.step
         }
         let doc = Document(title: title, steps: steps, seconds: (seconds * 10).rounded() / 10, ranks: worldSize, eval: eval,
-                           evalSteps: evalSteps, gain: gain)
+                           evalSteps: evalSteps, gain: gain, skippedNonFinite: skippedNonFiniteSteps)
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
         return String(decoding: (try? encoder.encode(doc)) ?? Data("{}".utf8), as: UTF8.self) + "\n"
@@ -100,6 +106,9 @@ public struct RunSummary {
     /// `summary.md`: a human-readable account of the same.
     public func markdown() -> String {
         var md = "# \(title)\n\n\(steps) steps in \(String(format: "%.1f", seconds)) s on \(worldSize) rank(s).\n\n"
+        if skippedNonFiniteSteps > 0 {
+            md += "\(skippedNonFiniteSteps) step(s) skipped because the loss or gradient was NaN or infinite (no update; metrics.jsonl marks them skipped_nonfinite).\n\n"
+        }
         if let before, let after {
             md += "## Held-out accuracy\n\n| category | n | before | after | change |\n|---|---|---|---|---|\n"
             let names = Set(before.report.categories.keys).union(after.report.categories.keys).sorted()

@@ -74,8 +74,10 @@ public final class SFTTrainer {
         counts[1] = localLoss
         try comm.allReduce(&counts, op: .sum)
         let loss = counts[1] / globalTokens
-        guard loss.isFinite else { throw TrainingError.nonFiniteLoss(step: step + 1, value: loss) }
-        let report = try replica.synchronizeAndStep(clock: &clock)
+        // The loss is the global one, so every rank takes the same branch. An infinite loss can
+        // come with a finite gradient (a target token whose probability underflows), so it is
+        // checked here and not left to the optimizer's gradient-norm check.
+        let report = loss.isFinite ? try replica.synchronizeAndStep(clock: &clock) : replica.skippedStep()
         let seconds = (ContinuousClock.now - started).seconds
 
         var m = MetricsRecord()
@@ -90,6 +92,7 @@ public final class SFTTrainer {
         }
         m.set("seconds_step", seconds)
         m.set("tokens_per_second", globalTokens / seconds)
+        m.markNonFinite(!loss.isFinite || !report.applied)
         return m
     }
 }

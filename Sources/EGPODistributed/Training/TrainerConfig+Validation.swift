@@ -19,6 +19,7 @@ extension TrainerConfig {
         try need(run.saveEvery >= 0, "run.saveEvery", run.saveEvery, ">= 0 (0: final checkpoint only)")
         try need(run.keepCheckpoints >= 0, "run.keepCheckpoints", run.keepCheckpoints, ">= 0 (0: keep all)")
         try need(run.logEvery >= 1, "run.logEvery", run.logEvery, ">= 1")
+        try need((1...bigCount).contains(run.maxNonFiniteSteps), "run.maxNonFiniteSteps", run.maxNonFiniteSteps, "1 to \(bigCount)")
         try need((1...1_000_000).contains(data.trainTasks), "data.trainTasks", data.trainTasks, "1 to 1000000")
         try need(!data.train.isEmpty, "data.train", data.train, "functionworld or a folder of BFCL-format files")
         try need(!data.heldOut.isEmpty, "data.heldOut", data.heldOut, "functionworld or a folder of BFCL-format files")

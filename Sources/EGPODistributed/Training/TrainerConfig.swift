@@ -36,6 +36,9 @@ public struct TrainerConfig: Codable, Sendable, Equatable {
         public var runDir = ""
         /// Print a progress line every this many steps (rank 0).
         public var logEvery = 1
+        /// End the run after this many steps in a row whose loss or gradient was NaN or
+        /// infinite (each is skipped: no update, counted in metrics.jsonl as skipped_nonfinite).
+        public var maxNonFiniteSteps = 5
     }
 
     /// Where training and held-out tasks come from.

@@ -1,7 +1,8 @@
 /// A training run that cannot go on, with the values that stopped it.
 public enum TrainingError: Error, Equatable, CustomStringConvertible {
-    case nonFiniteGradient(step: Int, norm: Double)
-    case nonFiniteLoss(step: Int, value: Double)
+    /// Steps `first...last` in a row had a NaN or infinite loss or gradient norm (each was
+    /// skipped), reaching `run.maxNonFiniteSteps`.
+    case nonFiniteSteps(first: Int, last: Int, limit: Int)
     case promptTooLong(task: String, tokens: Int, completionRoom: Int, limit: Int)
     case noTasks(source: String)
     case data(String)
@@ -12,8 +13,10 @@ public enum TrainingError: Error, Equatable, CustomStringConvertible {
 
     public var description: String {
         switch self {
-        case let .nonFiniteGradient(step, norm): "step \(step): the gradient norm is \(norm); the update was not applied"
-        case let .nonFiniteLoss(step, value): "step \(step): the loss is \(value)"
+        case let .nonFiniteSteps(first, last, limit):
+            "steps \(first)-\(last): the loss or gradient was NaN or infinite in \(last - first + 1) steps in a row "
+                + "(run.maxNonFiniteSteps \(limit)); each was skipped, so the parameters are those after step \(first - 1); "
+                + "lower optimizer.lr or check the data and the model, then --resume latest"
         case let .promptTooLong(task, tokens, room, limit):
             "task \(task): its prompt has \(tokens) tokens, and with \(room) completion tokens it exceeds max_position_embeddings \(limit)"
         case let .noTasks(source): "no tasks in \(source)"

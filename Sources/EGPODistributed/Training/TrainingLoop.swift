@@ -17,7 +17,10 @@ public struct Progress: Sendable {
 
 /// The step loop shared by SFT and EGPO: run a step, log its metrics (rank 0), report progress,
 /// save a training checkpoint every `saveEvery` steps and at the end, keep the newest
-/// `keepCheckpoints`, and stop early (with a checkpoint) when `shouldStop` says so.
+/// `keepCheckpoints`, and stop early (with a checkpoint) when `shouldStop` says so. A step whose
+/// loss or gradient was NaN or infinite changed nothing (the optimizer skipped it and the record
+/// says `skipped_nonfinite: 1`); `maxNonFiniteSteps` of them in a row end the run with an error,
+/// keeping the checkpoints already written.
 public struct TrainingLoop {
     /// How a loop ended.
     public enum Outcome: Equatable, Sendable {
@@ -38,9 +41,13 @@ public struct TrainingLoop {
     public var onProgress: (Progress) -> Void
     /// Asked after every step on every rank; must give every rank the same answer (a collective).
     public var stopRequested: () throws -> Int32?
+    /// Skipped (non-finite) steps in a row that end the run (`run.maxNonFiniteSteps`).
+    public var maxNonFiniteSteps: Int
 
-    public init(steps: Int, saveEvery: Int, keepCheckpoints: Int = 0, stopAfter: Int? = nil, folder: RunFolder?, log: MetricsLog?,
+    public init(steps: Int, saveEvery: Int, keepCheckpoints: Int = 0, stopAfter: Int? = nil, maxNonFiniteSteps: Int = 5,
+                folder: RunFolder?, log: MetricsLog?,
                 stopRequested: @escaping () throws -> Int32? = { nil }, onProgress: @escaping (Progress) -> Void) {
+        self.maxNonFiniteSteps = maxNonFiniteSteps
         self.stopAfter = stopAfter
         self.steps = steps
         self.saveEvery = saveEvery
@@ -57,11 +64,17 @@ public struct TrainingLoop {
     public func run(from firstStep: Int = 0, _ step: (Int) throws -> MetricsRecord,
                     save: (_ stepsDone: Int, _ url: URL?) throws -> Void) throws -> Outcome {
         let start = ContinuousClock.now
+        var nonFiniteRun = 0
         for s in firstStep..<max(firstStep, steps) {
             let record = try step(s)
             try log?.append(record)
             onProgress(Progress(step: s + 1, totalSteps: steps, metrics: record, elapsed: (ContinuousClock.now - start).seconds,
                                 firstStep: firstStep))
+            // Every rank has the same record (global loss and gradient norm), so all stop together.
+            nonFiniteRun = record.isNonFinite ? nonFiniteRun + 1 : 0
+            if nonFiniteRun >= maxNonFiniteSteps {
+                throw TrainingError.nonFiniteSteps(first: s + 2 - nonFiniteRun, last: s + 1, limit: maxNonFiniteSteps)
+            }
             let signal = try stopRequested()
             if signal != nil || (s + 1 == stopAfter && s + 1 < steps) {
                 try save(s + 1, folder?.checkpoint(step: s + 1))
