@@ -11,6 +11,7 @@ let package = Package(
         .executable(name: "launcher", targets: ["launcher"]),
         .library(name: "ShardedTensor", targets: ["ShardedTensor"]),
         .library(name: "HDF5", targets: ["HDF5"]),
+        .library(name: "FileChecks", targets: ["FileChecks"]),
         .library(name: "FunctionCalling", targets: ["FunctionCalling"]),
         .library(name: "EGPODistributed", targets: ["EGPODistributed"]),
     ],
@@ -27,11 +28,12 @@ let package = Package(
         // Numbers and their distribution: kernels, communicators, sharded buffers.
         .target(name: "ShardedTensor", dependencies: ["CMPI", "COpenBLAS"]),
         // Checked, typed, atomic HDF5 files (checkpoints, model files).
-        .target(name: "HDF5", dependencies: ["CHDF5"]),
+        .target(name: "FileChecks"),
+        .target(name: "HDF5", dependencies: ["CHDF5", "FileChecks"]),
         // The task world: BFCL data, decoders, the AST checker, synthetic tasks. No training.
-        .target(name: "FunctionCalling", resources: [.copy("Resources/bfcl")]),
+        .target(name: "FunctionCalling", dependencies: ["FileChecks"], resources: [.copy("Resources/bfcl")]),
         // The policy and the algorithm.
-        .target(name: "EGPODistributed", dependencies: ["ShardedTensor", "HDF5", "FunctionCalling", "Yams"],
+        .target(name: "EGPODistributed", dependencies: ["ShardedTensor", "HDF5", "FileChecks", "FunctionCalling", "Yams"],
                 resources: [.copy("Resources")]),
         .executableTarget(
             name: "launcher",

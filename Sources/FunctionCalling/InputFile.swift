@@ -1,3 +1,4 @@
+import FileChecks
 import Foundation
 #if canImport(Glibc)
 import Glibc
@@ -65,26 +66,16 @@ public enum InputFile {
         guard fstat(0, &info) == 0 else {
             throw InputFileError(path: name, problem: "is closed (expected a file or pipe on standard input)")
         }
-        if (info.st_mode & S_IFMT) == S_IFCHR && isatty(0) == 0 {
-            throw InputFileError(path: name, problem: "is a device (expected a file or pipe on standard input)")
-        }
-        if (info.st_mode & S_IFMT) == S_IFDIR {
-            throw InputFileError(path: name, problem: "is a directory (expected a file or pipe on standard input)")
+        let kind = FileKind(mode: info.st_mode)
+        if (kind == .device && isatty(0) == 0) || kind == .directory {
+            throw InputFileError(path: name, problem: "is \(kind.phrase) (expected a file or pipe on standard input)")
         }
         return try readAll(0, path: name, limit: limit)
     }
 
     private static func checkKind(_ mode: mode_t, path: String) throws(InputFileError) {
-        let kind: String
-        switch mode & S_IFMT {
-        case S_IFREG: return
-        case S_IFDIR: kind = "a directory"
-        case S_IFCHR, S_IFBLK: kind = "a device"
-        case S_IFIFO: kind = "a FIFO"
-        case S_IFSOCK: kind = "a socket"
-        default: kind = "not a regular file"
-        }
-        throw InputFileError(path: path, problem: "is \(kind) (expected a regular file)")
+        let kind = FileKind(mode: mode)
+        guard kind == .regular else { throw InputFileError(path: path, problem: "is \(kind.phrase) (expected a regular file)") }
     }
 
     private static func readAll(_ fd: Int32, path: String, limit: Int) throws(InputFileError) -> Data {

@@ -1,3 +1,4 @@
+import FileChecks
 import Foundation
 #if canImport(Glibc)
 import Glibc
@@ -13,17 +14,9 @@ public enum OutputFile {
     public static func check(_ path: String, inputs: [String] = []) throws(InputFileError) {
         var info = stat()
         if lstat(path, &info) == 0 {
-            let kind: String?
-            switch info.st_mode & S_IFMT {
-            case S_IFREG: kind = nil
-            case S_IFLNK: kind = "a symlink"
-            case S_IFDIR: kind = "a directory"
-            case S_IFCHR, S_IFBLK: kind = "a device"
-            case S_IFIFO: kind = "a FIFO"
-            default: kind = "not a regular file"
-            }
-            if let kind {
-                throw InputFileError(path: path, problem: "is \(kind); refusing to write over it (expected a new or regular file)")
+            let kind = FileKind(mode: info.st_mode)
+            if kind != .regular {
+                throw InputFileError(path: path, problem: "is \(kind.phrase); refusing to write over it (expected a new or regular file)")
             }
             for input in inputs where input != "-" {
                 var other = stat()
@@ -47,6 +40,11 @@ public enum OutputFile {
         do {
             try data.write(to: URL(fileURLWithPath: path), options: .atomic)
         } catch {
+            let code = ((error as NSError).userInfo[NSUnderlyingErrorKey] as? NSError)?.code ?? Int(errno)
+            let folder = URL(fileURLWithPath: path).deletingLastPathComponent().path
+            if let full = DiskSpace.fullDiskReason(folder: folder, error: Int32(truncatingIfNeeded: code)) {
+                throw InputFileError(path: path, problem: "not written (\(DiskSpace.describe(bytes: Int64(data.count)))): \(full); what was there before is untouched")
+            }
             throw InputFileError(path: path, problem: "cannot write: \(error.localizedDescription)")
         }
     }

@@ -1,3 +1,6 @@
+import FileChecks
+import Foundation
+
 /// What can go wrong with an HDF5 file. Every case names the file and, where there is one, the
 /// object inside it.
 public enum HDF5Error: Error, CustomStringConvertible, Equatable {
@@ -11,6 +14,9 @@ public enum HDF5Error: Error, CustomStringConvertible, Equatable {
     case missing(path: String, object: String, kind: String)
     /// A file-system operation (rename, fsync, unlink) failed.
     case fileSystem(operation: String, path: String, message: String)
+    /// A write stopped because the file system is full (`reason` says which folder and how
+    /// much is free); `written` bytes had gone into the temporary file, now removed.
+    case diskFull(path: String, reason: String, written: Int64)
 
     public var description: String {
         switch self {
@@ -24,6 +30,9 @@ public enum HDF5Error: Error, CustomStringConvertible, Equatable {
             return "\(path): no \(kind) named '\(object)'"
         case let .fileSystem(operation, path, message):
             return "\(path): \(operation) failed: \(message)"
+        case let .diskFull(path, reason, written):
+            return "\(path): not written: \(reason) after \(DiskSpace.describe(bytes: written)) of the file; "
+                + "the partial file was removed, and what \(URL(fileURLWithPath: path).lastPathComponent) held before is untouched"
         }
     }
 }

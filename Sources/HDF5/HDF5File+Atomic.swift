@@ -1,3 +1,4 @@
+import FileChecks
 import Foundation
 
 extension HDF5File {
@@ -19,16 +20,8 @@ extension HDF5File {
     ) throws -> R {
         // rename(2) replaces whatever `path` names: as root, even /dev/null. Only a new path or
         // a regular file may be replaced.
-        var info = stat()
-        if lstat(path, &info) == 0 && (info.st_mode & S_IFMT) != S_IFREG {
-            let kind = switch info.st_mode & S_IFMT {
-            case S_IFLNK: "a symlink"
-            case S_IFDIR: "a directory"
-            case S_IFCHR, S_IFBLK: "a device"
-            case S_IFIFO: "a FIFO"
-            default: "not a regular file"
-            }
-            throw HDF5Error.fileSystem(operation: "refusing to write over \(kind) (expected a new or regular file)", path: path, message: "not replaced")
+        if let kind = FileKind.at(path, followingLinks: false), kind != .regular {
+            throw HDF5Error.fileSystem(operation: "refusing to write over \(kind.phrase) (expected a new or regular file)", path: path, message: "not replaced")
         }
         let url = URL(fileURLWithPath: path)
         let folder = url.deletingLastPathComponent().path
@@ -53,7 +46,13 @@ extension HDF5File {
             try fsync(path: folder)
             return result
         } catch {
+            // Asked before the temporary file is removed: that frees what it took.
+            let code = errno
+            var info = stat()
+            let written = stat(temporary, &info) == 0 ? Int64(info.st_size) : 0
+            let full = DiskSpace.fullDiskReason(folder: folder, error: code)
             unlink(temporary)
+            if let full { throw HDF5Error.diskFull(path: path, reason: full, written: written) }
             throw error
         }
     }

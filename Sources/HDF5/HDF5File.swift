@@ -1,4 +1,5 @@
 import CHDF5
+import FileChecks
 import Foundation
 
 /// An open HDF5 file. Closing is explicit (`close()`), and also happens on deinit.
@@ -43,9 +44,9 @@ public final class HDF5File: @unchecked Sendable {
         guard stat(path, &info) == 0 else {
             throw HDF5Error.fileSystem(operation: "open", path: path, message: errno == ENOENT ? "no such file" : String(cString: strerror(errno)))
         }
-        guard (info.st_mode & S_IFMT) == S_IFREG else {
-            let kind = (info.st_mode & S_IFMT) == S_IFDIR ? "a directory" : (info.st_mode & S_IFMT) == S_IFIFO ? "a FIFO" : "a device or special file"
-            throw HDF5Error.fileSystem(operation: "open", path: path, message: "is \(kind) (expected an HDF5 file)")
+        let kind = FileKind(mode: info.st_mode)
+        guard kind == .regular else {
+            throw HDF5Error.fileSystem(operation: "open", path: path, message: "is \(kind.phrase) (expected an HDF5 file)")
         }
         return try HDF5Library.locked {
             let fapl = try accessProperties(path)

@@ -1,3 +1,4 @@
+import FileChecks
 import Foundation
 import FunctionCalling
 
@@ -136,7 +137,9 @@ public final class MetricsLog {
         do {
             try handle.write(contentsOf: Data((record.jsonLine + "\n").utf8))
         } catch {
-            throw .data("cannot append to \(url.path): \(error.localizedDescription)")
+            let code = Int32(truncatingIfNeeded: ((error as NSError).userInfo[NSUnderlyingErrorKey] as? NSError)?.code ?? Int(errno))
+            let reason = DiskSpace.fullDiskReason(folder: url.deletingLastPathComponent().path, error: code) ?? error.localizedDescription
+            throw .data("cannot append step \(record["step"].map { Int($0) } ?? 0) to \(url.path): \(reason)")
         }
     }
 
@@ -166,6 +169,15 @@ public struct MetricsRecord: Sendable, Equatable {
         default: nil
         }
     }
+
+    /// The key of the flag set on a step whose loss or gradient was NaN or infinite.
+    public static let nonFiniteKey = "skipped_nonfinite"
+
+    /// Flags the step as skipped for a NaN or infinite loss or gradient (1), or not (0).
+    public mutating func markNonFinite(_ skipped: Bool) { set(Self.nonFiniteKey, skipped ? 1 : 0) }
+
+    /// Whether the step was skipped for a NaN or infinite loss or gradient.
+    public var isNonFinite: Bool { self[Self.nonFiniteKey] == 1 }
 
     public mutating func set(_ key: String, _ value: Double) { put(key, .number(value)) }
     public mutating func set(_ key: String, _ value: Int) { put(key, .integer(value)) }

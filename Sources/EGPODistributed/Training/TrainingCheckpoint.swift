@@ -1,3 +1,4 @@
+import FileChecks
 import Foundation
 import FunctionCalling
 import HDF5
@@ -96,7 +97,18 @@ public enum TrainingCheckpoint {
         let (m, v) = try gatherMoments(replica)
         guard let url else { return }
         precondition(m.count == replica.model.parameters.count, "TrainingCheckpoint.save: only rank 0 writes (it holds the gathered moments)")
-        let model = replica.model
+        do {
+            try write(to: url, replica: replica, state: state, reference: reference, moments: (m, v))
+        } catch let HDF5Error.diskFull(path, reason, written) {
+            throw TrainingError.checkpoint(path: path, problem: "not written: \(reason) after \(DiskSpace.describe(bytes: written)); "
+                + "the partial file was removed and the checkpoints already written are untouched; "
+                + "free space (or lower run.keepCheckpoints), then --resume latest continues from the newest")
+        }
+    }
+
+    private static func write(to url: URL, replica: PolicyReplica, state: TrainingState, reference: Transformer?,
+                              moments: (m: [Float], v: [Float])) throws {
+        let (m, v) = moments, model = replica.model
         try HDF5File.writeAtomically(to: url.path, beforeRename: { _ in killForTestIfAsked(step: state.step) }) { file in
             let root = try file.root
             try ModelFile.write(model, tokenizer: replica.tokenizer, into: root)
