@@ -37,6 +37,7 @@ enum SupervisedRun {
             ? PolicyFactory.fromScratch(architecture: config.model.architecture, vocabulary: config.model.tokenizerVocabulary,
                                         tasks: tasks, seed: config.run.seed)
             : ModelFile.read(from: config.model.checkpoint))
+        try ModelFile.requireFiniteWeights(policy.model, path: setup.resumed?.path ?? (config.model.checkpoint.isEmpty ? "the new model" : config.model.checkpoint))
         let codec = try TaskCodec(tokenizer: policy.tokenizer)
         let replica = try PolicyReplica(policy: policy, optimizer: config.sft.optimizer, totalSteps: config.sft.steps, communicator: comm)
         let trainer = try SFTTrainer(config: config, replica: replica, tasks: tasks, codec: codec)

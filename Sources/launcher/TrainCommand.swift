@@ -30,6 +30,7 @@ struct TrainCommand: ParsableCommand {
             if let resumed = setup.resumed {
                 if fromScratch { throw LauncherError("--from-scratch and --resume: a resumed EGPO run continues from its checkpoint; resume an SFT phase with launcher sft --resume") }
                 policy = resumed.policy
+                try ModelFile.requireFiniteWeights(policy.model, path: resumed.path)
             } else if fromScratch {
                 try setup.config.validate(worldSize: comm.size, purpose: .supervised)
                 var config = setup.config
@@ -47,6 +48,7 @@ struct TrainCommand: ParsableCommand {
                     throw LauncherError("the starting checkpoint \(path) does not exist; run `make sft-checkpoint`, pass --set model.checkpoint=FILE, or use --from-scratch")
                 }
                 policy = try ModelFile.read(from: path)
+                try ModelFile.requireFiniteWeights(policy.model, path: path)
                 setup.say("train: starting from \(path)")
             }
             try ReinforcementRun.train(setup, policy: policy)

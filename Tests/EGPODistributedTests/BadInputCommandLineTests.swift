@@ -119,6 +119,13 @@ import Glibc
 
         try expectFailure(["score", "--checkpoint", broken, "--input", "-"], stdin: "{\"tokens\": [1, 2, 3]}\r\n",
                           "-:1: log-probability of token 1 is nan; the model \(broken) has non-finite weights or overflowed (expected finite scores)")
+
+        // Training refuses them before the first step, naming the tensor and element.
+        let first = loaded.model.layout.entries[0].name
+        for command in ["sft", "train"] {
+            try expectFailure([command, "--set", "model.checkpoint=\(broken)", "--steps", "1", "--run-dir", path("nan-\(command)")],
+                              "\(broken): weight \(first)[0] is nan; training needs finite weights (start from an earlier checkpoint or re-import the model)")
+        }
     }
 
     @Test func scoreReadsCRLFLinesAndNamesBadOnes() throws {

@@ -128,4 +128,14 @@ public enum ModelFile {
         @unknown default: return "\(error)"
         }
     }
+
+    /// Throws for the first NaN or infinite weight of `model` (read from `path`), naming the
+    /// tensor and the element. Training calls it before the first step; `sample` and `score`
+    /// instead report the non-finite logits such weights produce.
+    public static func requireFiniteWeights(_ model: Transformer, path: String) throws(ModelFileError) {
+        let p = model.parameters.bufferPointer
+        guard let bad = p.firstIndex(where: { !$0.isFinite }) else { return }
+        let entry = model.layout.entries.first { bad >= $0.offset && bad < $0.offset + $0.count }
+        throw .nonFiniteWeight(path: path, tensor: entry?.name ?? "parameters", index: bad - (entry?.offset ?? 0), value: p[bad])
+    }
 }

@@ -11,6 +11,8 @@ public enum ModelFileError: Error, CustomStringConvertible, Equatable {
     case unexpectedTensor(path: String, name: String, hint: String)
     /// A file written by a newer, incompatible version of the format.
     case unsupportedFormat(path: String, found: Int64, supported: Int64)
+    /// A weight that is NaN or infinite, refused before training (one would spread to all).
+    case nonFiniteWeight(path: String, tensor: String, index: Int, value: Float)
 
     public var description: String {
         switch self {
@@ -24,6 +26,8 @@ public enum ModelFileError: Error, CustomStringConvertible, Equatable {
             return "\(path): dataset '\(name)' is not a parameter of this config (\(hint))"
         case let .unsupportedFormat(path, found, supported):
             return "\(path): format_version \(found) is newer than this launcher reads (\(supported)); upgrade the launcher"
+        case let .nonFiniteWeight(path, tensor, index, value):
+            return "\(path): weight \(tensor)[\(index)] is \(value); training needs finite weights (start from an earlier checkpoint or re-import the model)"
         }
     }
 }
