@@ -20,7 +20,7 @@ public struct PythonTypeSpelling: Sendable, Equatable {
 
     /// The accepted names, for the error message.
     public static let knownNames = "str, int, float, bool, list/List[T], set/Set[T], tuple/Tuple[T, ...], dict/Dict[K, V], Any, "
-        + "Optional[T], Union[...], Callable, None (or the JSON Schema names string, integer, number, boolean, array, object), "
+        + "Optional[T], Union[...], Literal['a', ...], Callable, None (or the JSON Schema names string, integer, number, boolean, array, object), "
         + "optionally followed by \", optional\" or \", default=...\""
 
     /// Reads a spelling such as `List[int], optional`.
@@ -79,6 +79,8 @@ public struct PythonTypeSpelling: Sendable, Equatable {
     struct Node: Equatable {
         var name: String
         var arguments: [Node]?
+        /// For the arguments of `Literal[...]`: the quoted string or number.
+        var literal: Value? = nil
     }
 
     struct Parser {
@@ -101,6 +103,15 @@ public struct PythonTypeSpelling: Sendable, Equatable {
             if position < text.count && text[position] == "[" {
                 return Node(name: "", arguments: try arguments())
             }
+            if position < text.count, text[position] == "'" || text[position] == "\"" {
+                let quote = text[position]
+                var end = position + 1
+                while end < text.count && text[end] != quote { end += 1 }
+                guard end < text.count else { throw Unknown(spelling: spelling, problem: "unclosed quote") }
+                let word = String(text[(position + 1)..<end])
+                position = end + 1
+                return Node(name: "'\(word)'", arguments: nil, literal: .string(word))
+            }
             var name = ""
             while position < text.count, text[position].isLetter || text[position].isNumber || text[position] == "_"
                     || text[position] == "." {
@@ -114,6 +125,12 @@ public struct PythonTypeSpelling: Sendable, Equatable {
             skipSpaces()
             if position < text.count && text[position] == "[" {
                 return Node(name: name, arguments: try arguments())
+            }
+            if let first = name.first, first.isNumber {
+                guard let number = Int(name).map(Value.integer) ?? Double(name).map(Value.float) else {
+                    throw Unknown(spelling: spelling, problem: "\"\(name)\" is neither a type name nor a number")
+                }
+                return Node(name: name, arguments: nil, literal: number)
             }
             return Node(name: name, arguments: nil)
         }
@@ -189,6 +206,15 @@ public struct PythonTypeSpelling: Sendable, Equatable {
             // Several value types: BFCL has no union type, and `any` accepts each of them.
             guard values.count == 1 else { return (ParameterSchema(type: "any"), admitsNone) }
             return (values[0], admitsNone)
+        case "literal":
+            // `Literal['asc', 'desc']`: the values become the schema's enum.
+            guard let args, !args.isEmpty, args.allSatisfy({ $0.literal != nil }) else {
+                throw Unknown(spelling: spelling, problem: "Literal[...] takes quoted strings or numbers")
+            }
+            let values = args.compactMap(\.literal)
+            let types = Set(values.map(\.pythonType))
+            let type = types == [.string] ? "string" : types == [.integer] ? "integer" : types.isSubset(of: [.integer, .float]) ? "float" : "any"
+            return (ParameterSchema(type: type, enumValues: values), false)
         case "callable", "function":
             // A function cannot travel in a call's JSON or Python literal; the answer names it as text.
             return (ParameterSchema(type: "any"), false)

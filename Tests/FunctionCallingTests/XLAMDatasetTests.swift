@@ -74,6 +74,11 @@ import TestSupport
         ("boolean", ParameterSchema(type: "boolean"), false),
         ("array", ParameterSchema(type: "array"), false),
         ("object", ParameterSchema(type: "dict"), false),
+        ("Literal['asc', 'desc']", ParameterSchema(type: "string", enumValues: [.string("asc"), .string("desc")]), false),
+        ("Literal[1, 2], optional", ParameterSchema(type: "integer", enumValues: [.integer(1), .integer(2)]), true),
+        ("List[Literal[\"a\", \"b\"]]", ParameterSchema(type: "array", items: ParameterSchema(type: "string", enumValues: [.string("a"), .string("b")])), false),
+        ("List[Tuple[int, int]]", ParameterSchema(type: "array", items: ParameterSchema(type: "tuple", items: ParameterSchema(type: "integer"))), false),
+        ("List[Union[int, float]]", ParameterSchema(type: "array", items: ParameterSchema(type: "any")), false),
     ])
     func pythonTypeSpellings(spelling: String, schema: ParameterSchema, optional: Bool) throws {
         let t = try PythonTypeSpelling(parsing: spelling)
@@ -90,6 +95,9 @@ import TestSupport
         ("int[str]", "int takes no type arguments"),
         ("", "empty type"),
         ("List[int] x", "unexpected \"x\" after the type"),
+        ("Literal[int]", "Literal[...] takes quoted strings or numbers"),
+        ("Literal['a]", "unclosed quote"),
+        ("List[3x]", "\"3x\" is neither a type name nor a number"),
     ])
     func unknownSpellingsAreNamed(spelling: String, problem: String) {
         do {
