@@ -67,5 +67,23 @@ import TestSupport
         #expect(sft.status == 0, "\(sft.stderr)")
         #expect(sft.stdout.contains("13 tasks: 10 kept (1 repaired), 3 dropped"), "\(sft.stdout)")
         #expect(sft.stdout.contains("sft 1/1"), "\(sft.stdout)")
+
+        let eval = try LauncherBinary.run(["eval", "--checkpoint", dir.path + "/sft/checkpoints/final.h5", "--data", "xlam:" + Self.mixed,
+                                           "--out", dir.path + "/eval", "--max-tokens", "4"])
+        #expect(eval.status == 0, "\(eval.stderr)")
+        #expect(eval.stdout.contains("3 dropped"), "\(eval.stdout)")
+        #expect(eval.stdout.contains("eval: 10 tasks"), "\(eval.stdout)")
+    }
+
+    @Test func evalTakesXLAMFiles() throws {
+        let spec = try EvalDataSpec(parsing: "xlam:" + Self.mixed)
+        var logged: [String] = []
+        let firstOfEach = try spec.loadTasks(limit: 1) { logged.append($0) }
+        #expect(firstOfEach.map(\.id) == ["simple_python_xlam0", "multiple_xlam1", "parallel_xlam2", "parallel_multiple_xlam3", "irrelevance_xlam8"])
+        #expect(logged.first?.contains("13 tasks: 10 kept") == true, "\(logged)")
+        #expect(try spec.loadTasks().count == 10)
+        #expect(throws: EvalError.missingFolder(spec: "xlam:")) { try EvalDataSpec(parsing: "xlam:") }
+        let bad = Self.folder.appendingPathComponent("xlam-bad-json.jsonl").path
+        #expect(throws: EvalError.self) { try EvalDataSpec(parsing: "xlam:" + bad).loadTasks() }
     }
 }
