@@ -26,7 +26,7 @@ import TestSupport
         #expect(logged.first?.contains("drop:required-missing: 1 task") == true, "\(logged)")
     }
 
-    @Test func badSpecsAndFilesAreOneLineErrors() {
+    @Test func badSpecsAndFilesAreOneLineErrors() throws {
         func message(_ spec: String) -> String {
             do { _ = try TaskSource.load(spec: spec, count: 1, seed: 1, split: .train); return "loaded" } catch { return error.description }
         }
@@ -35,6 +35,11 @@ import TestSupport
         let badType = Self.folder.appendingPathComponent("xlam-bad-type.jsonl").path
         #expect(message("xlam:" + badType).hasPrefix(badType + ":2: tools[0].parameters.path.type \"Path\": unknown type name"))
         #expect(message("/nonexistent-folder").contains("expected \(TaskSource.forms)"))
+        var config = TrainerConfig()
+        config.data.train = "xlam:"
+        #expect(throws: ConfigError.self) { try config.validate(worldSize: 1, purpose: .supervised) }
+        config.data.train = "xlam:" + Self.mixed
+        try config.validate(worldSize: 1, purpose: .supervised)
     }
 
     @Test func launcherConvertsToBFCLLayoutAndTrainsOnTheFile() throws {
