@@ -32,8 +32,10 @@ public struct PythonTypeSpelling: Sendable, Equatable {
         var optional = false
         for suffix in parts.dropFirst() {
             let s = suffix.lowercased()
-            // `int, default=5`, `str, default: 'x'`, `bool, defaults to False`: a documented default.
-            if s == "optional" || s.hasPrefix("default") { optional = true; continue }
+            if s == "optional" { optional = true; continue }
+            // `int, default=5`, `str, default: 'x'`, `bool, defaults to False`: a documented
+            // default, whose text (which may hold commas) ends the spelling.
+            if s.hasPrefix("default") { optional = true; break }
             throw Unknown(spelling: spelling, problem: "suffix \"\(suffix)\" (expected \", optional\" or \", default=...\")")
         }
         var parser = Parser(text: Array(head), spelling: spelling)

@@ -46,6 +46,8 @@ import TestSupport
         ("bool, optional", ParameterSchema(type: "boolean"), true),
         ("int, default=5", ParameterSchema(type: "integer"), true),
         ("float, default: 0.5", ParameterSchema(type: "float"), true),
+        ("str, default='a, b'", ParameterSchema(type: "string"), true),
+        ("int, optional, default=3", ParameterSchema(type: "integer"), true),
         ("List[int]", ParameterSchema(type: "array", items: ParameterSchema(type: "integer")), false),
         ("list[str]", ParameterSchema(type: "array", items: ParameterSchema(type: "string")), false),
         ("List", ParameterSchema(type: "array"), false),
