@@ -6,8 +6,8 @@ import Foundation
 struct DataCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "data",
-        abstract: "Generate FunctionWorld tasks, measure prompts, validate ground truth.",
-        subcommands: [Generate.self, Stats.self, Validate.self, Show.self, Filter.self]
+        abstract: "Generate FunctionWorld tasks, convert xLAM data, measure prompts, validate ground truth.",
+        subcommands: [Generate.self, Stats.self, Validate.self, Show.self, Filter.self, XLAM.self]
     )
 
     /// `launcher data generate`: FunctionWorld tasks in BFCL's layout.

@@ -18,9 +18,10 @@ struct EvalCommand: ParsableCommand {
 
             --data takes bfcl:CATEGORY (a Python-syntax BFCL category: \
             \(TaskCategory.allCases.map(\.rawValue).joined(separator: ", "))), bfcl:all (every category), \
-            both from the BFCL copy shipped with the project, or a folder in BFCL's layout as \
+            both from the BFCL copy shipped with the project; a folder in BFCL's layout as \
             `launcher data generate` writes it (data/BFCL_v4_<category>.json, possible_answer/...; \
-            every category file present is used).
+            every category file present is used), or xlam:FILE (xlam-function-calling-60k records, \
+            through the stage-1 rules, whose counts are printed).
 
             Rank 0 writes into --out: BFCL_v4_<category>_result.json ({"id", "result"} per line, for \
             `launcher bfcl check`), scores.json (n, correct, accuracy, binomial standard error, \
@@ -32,7 +33,7 @@ struct EvalCommand: ParsableCommand {
     @Option(help: ArgumentHelp("The model file or checkpoint to evaluate (HDF5).", valueName: "file"))
     var checkpoint: String
 
-    @Option(help: ArgumentHelp("The tasks: bfcl:CATEGORY, bfcl:all, or a folder with data/BFCL_v4_<category>.json files.", valueName: "spec"))
+    @Option(help: ArgumentHelp("The tasks: bfcl:CATEGORY, bfcl:all, a folder with data/BFCL_v4_<category>.json files, or xlam:FILE.", valueName: "spec"))
     var data: String
 
     @Option(help: ArgumentHelp("Folder for the result files, scores.json and outcomes.jsonl (created if missing; must not be a file).", valueName: "dir"))
@@ -71,7 +72,7 @@ struct EvalCommand: ParsableCommand {
         let folder = try EvalOutputFolder(path: out, checkpoint: checkpoint)
         let loaded = try ModelFile.read(from: checkpoint)
         let codec = try TaskCodec(tokenizer: loaded.tokenizer)
-        let tasks = try spec.loadTasks(limit: limit)
+        let tasks = try spec.loadTasks(limit: limit) { if comm.rank == 0 { Console.out($0) } }
         let options = EvalOptions(temperature: temperature, seed: seed, maxNewTokens: maxTokens, batchSize: batch)
         let clock = ContinuousClock(), started = clock.now
         let outcomes = try Evaluator(model: loaded.model, codec: codec, options: options).evaluate(tasks, on: comm)

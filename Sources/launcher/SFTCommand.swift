@@ -32,7 +32,7 @@ struct SFTCommand: ParsableCommand {
 enum SupervisedRun {
     static func train(_ setup: RunSetup) throws -> LoadedModel {
         let config = setup.config, comm = setup.comm
-        let tasks = try TaskSource.load(spec: config.data.train, count: config.data.trainTasks, seed: config.data.trainSeed, split: .train)
+        let tasks = try TaskSource.load(spec: config.data.train, count: config.data.trainTasks, seed: config.data.trainSeed, split: .train, log: setup.say)
         let policy = try setup.resumed?.policy ?? (config.model.checkpoint.isEmpty
             ? PolicyFactory.fromScratch(architecture: config.model.architecture, vocabulary: config.model.tokenizerVocabulary,
                                         tasks: tasks, seed: config.run.seed)

@@ -62,8 +62,8 @@ enum ReinforcementRun {
         let config = setup.config, comm = setup.comm
         let started = Date()
         let codec = try TaskCodec(tokenizer: policy.tokenizer)
-        let tasks = try TaskSource.load(spec: config.data.train, count: config.data.trainTasks, seed: config.data.trainSeed, split: .train)
-        let heldOut = try EvaluationTasks.load(config, excluding: tasks)
+        let tasks = try TaskSource.load(spec: config.data.train, count: config.data.trainTasks, seed: config.data.trainSeed, split: .train, log: setup.say)
+        let heldOut = try EvaluationTasks.load(config, excluding: tasks, log: setup.say)
         let replica = try PolicyReplica(policy: policy, optimizer: config.optimizer, totalSteps: config.run.steps, communicator: comm)
         let resumed = setup.resumed
         if let resumed, config.egpo.beta > 0, resumed.reference == nil {

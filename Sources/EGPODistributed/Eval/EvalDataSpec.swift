@@ -2,13 +2,18 @@ import Foundation
 import FunctionCalling
 
 /// Which tasks to evaluate, from `--data`: `bfcl:CATEGORY` or `bfcl:all` (the BFCL copy shipped
-/// with the project), or a folder in BFCL's layout as `launcher data generate` writes it
-/// (`data/BFCL_v4_<category>.json`, `possible_answer/...`), taking every category file present.
+/// with the project), a folder in BFCL's layout as `launcher data generate` writes it
+/// (`data/BFCL_v4_<category>.json`, `possible_answer/...`), taking every category file present,
+/// or `xlam:FILE`, xlam-function-calling-60k records through DataPrep's stage 1.
 public struct EvalDataSpec: Sendable, Equatable {
-    /// The folder holding `data/` and `possible_answer/`.
+    /// The folder holding `data/` and `possible_answer/` (for `xlam:FILE`, the file).
     public var directory: URL
-    /// The categories to load, in `TaskCategory` order.
+    /// The categories to load, in `TaskCategory` order (for `xlam:FILE`, every category: those
+    /// the file's records have are known only once it is read).
     public var categories: [TaskCategory]
+    /// The xLAM file of an `xlam:FILE` spec. Its tasks are not a BFCL folder: to check result
+    /// files with `launcher bfcl check`, convert it first with `launcher data xlam --out DIR`.
+    public var xlamFile: String?
 
     public init(directory: URL, categories: [TaskCategory]) {
         self.directory = directory
@@ -17,6 +22,14 @@ public struct EvalDataSpec: Sendable, Equatable {
 
     /// Reads a `--data` value.
     public init(parsing spec: String) throws(EvalError) {
+        if spec.hasPrefix(TaskSource.xlamPrefix) {
+            let file = String(spec.dropFirst(TaskSource.xlamPrefix.count))
+            guard !file.isEmpty else { throw .missingFolder(spec: spec) }
+            directory = URL(fileURLWithPath: file)
+            categories = TaskCategory.allCases
+            xlamFile = file
+            return
+        }
         let prefix = "bfcl:"
         if spec.hasPrefix(prefix) {
             let name = String(spec.dropFirst(prefix.count))
@@ -44,11 +57,24 @@ public struct EvalDataSpec: Sendable, Equatable {
     public var dataset: BFCLDataset { BFCLDataset(directory: directory) }
 
     /// The tasks of every category in order, in file order within each.
-    /// - Parameter limit: at most this many tasks per category (the first ones), for quick runs.
-    public func loadTasks(limit: Int? = nil) throws(BFCLDatasetError) -> [FunctionTask] {
+    /// - Parameters:
+    ///   - limit: at most this many tasks per category (the first ones), for quick runs.
+    ///   - log: receives the stage-1 counts of an xLAM file.
+    public func loadTasks(limit: Int? = nil, log: (String) -> Void = { _ in }) throws(EvalError) -> [FunctionTask] {
+        var byCategory: [TaskCategory: [FunctionTask]] = [:]
+        if let xlamFile {
+            let prepared: XLAMDataset.Prepared
+            do { prepared = try XLAMDataset.prepared(xlamFile) } catch { throw .tasks("\(error)") }
+            log(prepared.summary(file: xlamFile))
+            for t in prepared.tasks { byCategory[t.category, default: []].append(t) }
+        } else {
+            for category in categories {
+                do { byCategory[category] = try dataset.load(category) } catch { throw .tasks("\(error)") }
+            }
+        }
         var tasks: [FunctionTask] = []
         for category in categories {
-            let all = try dataset.load(category)
+            let all = byCategory[category] ?? []
             tasks += limit.map { Array(all.prefix($0)) } ?? all
         }
         return tasks

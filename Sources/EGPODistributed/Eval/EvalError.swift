@@ -8,6 +8,8 @@ public enum EvalError: Error, Sendable, Equatable, CustomStringConvertible {
     case missingFolder(spec: String)
     /// A folder without any `data/BFCL_v4_<category>.json`.
     case noBFCLFiles(spec: String)
+    /// The tasks of a valid spec could not be read (a malformed BFCL or xLAM file).
+    case tasks(String)
     /// The output path is an existing regular file.
     case outputIsAFile(path: String)
     /// The output path is the checkpoint being evaluated.
@@ -20,16 +22,19 @@ public enum EvalError: Error, Sendable, Equatable, CustomStringConvertible {
     /// The accepted forms of `--data`.
     public static let expectedDataForms =
         "expected bfcl:CATEGORY (one of \(TaskCategory.allCases.map(\.rawValue).joined(separator: ", "))), bfcl:all, "
-        + "or a folder with data/BFCL_v4_<category>.json files (as `launcher data generate` writes)"
+        + "a folder with data/BFCL_v4_<category>.json files (as `launcher data generate` writes), "
+        + "or xlam:FILE (xLAM JSON lines or JSON array)"
 
     public var description: String {
         switch self {
         case let .unknownCategory(spec, name):
             "--data \(spec.debugDescription): \(name.debugDescription) is not a BFCL category; \(Self.expectedDataForms)"
         case let .missingFolder(spec):
-            "--data \(spec.debugDescription) is not bfcl:... and no such folder exists; \(Self.expectedDataForms)"
+            "--data \(spec.debugDescription) is not bfcl:... or xlam:FILE and no such folder exists; \(Self.expectedDataForms)"
         case let .noBFCLFiles(spec):
             "--data \(spec.debugDescription) is a folder without data/BFCL_v4_<category>.json files; \(Self.expectedDataForms)"
+        case let .tasks(message):
+            message
         case let .outputIsAFile(path):
             "--out \(path.debugDescription) is an existing file; give a folder (it is created if missing)"
         case let .outputIsTheCheckpoint(path):

@@ -13,19 +13,42 @@ public struct TrainingTask: Sendable {
     }
 }
 
-/// Where the trainer's tasks come from: generated FunctionWorld tasks, or a folder in BFCL's
-/// layout (`data/BFCL_v4_<category>.json`, `possible_answer/...`, and optionally `reference/...`
-/// with `{"id", "completion"}` lines), as `launcher data generate` and `launcher data filter` write.
+/// Where the trainer's tasks come from: generated FunctionWorld tasks, a file in the
+/// xlam-function-calling-60k format (`xlam:FILE`), or a folder in BFCL's layout
+/// (`data/BFCL_v4_<category>.json`, `possible_answer/...`, and optionally `reference/...` with
+/// `{"id", "completion"}` lines), as `launcher data generate` and `launcher data filter` write.
 public enum TaskSource {
     /// The name of the generated source.
     public static let functionWorld = "functionworld"
+    /// The prefix of an xLAM file spec, `xlam:FILE`.
+    public static let xlamPrefix = "xlam:"
+    /// The accepted forms of a spec, for messages.
+    public static let forms = "functionworld, xlam:FILE (xLAM JSON lines or JSON array) or a folder of BFCL-format files"
 
-    /// `spec` is `functionworld` (generate `count` tasks of `split` from `seed`) or a folder.
-    public static func load(spec: String, count: Int, seed: Int, split: WorldSplit) throws(TrainingError) -> [TrainingTask] {
+    /// `spec` is `functionworld` (generate `count` tasks of `split` from `seed`), `xlam:FILE` or a folder.
+    /// - Parameter log: receives what loading found worth saying (the xLAM filter's counts).
+    public static func load(spec: String, count: Int, seed: Int, split: WorldSplit,
+                            log: (String) -> Void = { _ in }) throws(TrainingError) -> [TrainingTask] {
         if spec == functionWorld {
             return functionWorldTasks(count: count, seed: seed, split: split)
         }
+        if spec.hasPrefix(xlamPrefix) {
+            return try loadXLAM(String(spec.dropFirst(xlamPrefix.count)), log: log)
+        }
         return try loadFolder(spec)
+    }
+
+    /// The records of an xLAM file that pass DataPrep's stage-1 rules, each with its answer as the
+    /// reference completion; `log` gets the per-category and per-reason counts.
+    public static func loadXLAM(_ path: String, log: (String) -> Void = { _ in }) throws(TrainingError) -> [TrainingTask] {
+        guard !path.isEmpty else {
+            throw .data("task source xlam: names no file; expected xlam:FILE (JSON lines or a JSON array of {\"id\", \"query\", \"tools\", \"answers\"})")
+        }
+        let prepared: XLAMDataset.Prepared
+        do { prepared = try XLAMDataset.prepared(path) } catch { throw .data("\(error)") }
+        log(prepared.summary(file: path))
+        guard !prepared.tasks.isEmpty else { throw .noTasks(source: "\(path) (the stage-1 rules dropped every record)") }
+        return prepared.tasks.map { TrainingTask(task: $0, reference: prepared.references[$0.id]) }
     }
 
     /// `count` generated FunctionWorld training tasks with their references.
@@ -37,7 +60,7 @@ public enum TaskSource {
     public static func loadFolder(_ folder: String) throws(TrainingError) -> [TrainingTask] {
         var isDirectory: ObjCBool = false
         guard FileManager.default.fileExists(atPath: folder, isDirectory: &isDirectory), isDirectory.boolValue else {
-            throw .data("task source \(folder): not a folder; expected `functionworld` or a folder with data/BFCL_v4_<category>.json files")
+            throw .data("task source \(folder): not a folder; expected \(forms)")
         }
         let root = URL(fileURLWithPath: folder)
         let dataset = BFCLDataset(directory: root)
@@ -75,12 +98,13 @@ public enum TaskSource {
 /// The held-out tasks a run evaluates: `eval.tasks` of them from `data.heldOut`, none with a
 /// prompt that also occurs in the training tasks.
 public enum EvaluationTasks {
-    public static func load(_ config: TrainerConfig, excluding training: [TrainingTask]) throws(TrainingError) -> [FunctionTask] {
+    public static func load(_ config: TrainerConfig, excluding training: [TrainingTask],
+                            log: (String) -> Void = { _ in }) throws(TrainingError) -> [FunctionTask] {
         guard config.eval.tasks > 0 else { return [] }
         let split = WorldSplit(rawValue: config.data.heldOutSplit) ?? .train
         let seen = Set(training.map { PromptFormat.prompt($0.task) })
         // Generate a margin so that `eval.tasks` remain after removing tasks seen in training.
-        let candidates = try TaskSource.load(spec: config.data.heldOut, count: config.eval.tasks * 2, seed: config.data.heldOutSeed, split: split)
+        let candidates = try TaskSource.load(spec: config.data.heldOut, count: config.eval.tasks * 2, seed: config.data.heldOutSeed, split: split, log: log)
         return Array(candidates.lazy.filter { !seen.contains(PromptFormat.prompt($0.task)) }.prefix(config.eval.tasks).map(\.task))
     }
 }

@@ -43,7 +43,8 @@ public struct TrainerConfig: Codable, Sendable, Equatable {
 
     /// Where training and held-out tasks come from.
     public struct DataSource: Codable, Sendable, Equatable {
-        /// `functionworld` (generated, train split) or a folder of BFCL-format files
+        /// `functionworld` (generated, train split), `xlam:FILE` (xlam-function-calling-60k
+        /// records, through DataPrep's stage-1 rules) or a folder of BFCL-format files
         /// (`data/BFCL_v4_<category>.json`, `possible_answer/`, as `launcher data generate` or
         /// `launcher data filter` write them).
         public var train = "functionworld"
@@ -51,7 +52,7 @@ public struct TrainerConfig: Codable, Sendable, Equatable {
         public var trainTasks = 20000
         /// Seed of the generated training tasks.
         public var trainSeed = 1
-        /// `functionworld` (generated) or a folder of BFCL-format files. Evaluation tasks whose
+        /// `functionworld` (generated), `xlam:FILE` or a folder of BFCL-format files. Evaluation tasks whose
         /// prompt equals a training prompt are left out, so every evaluated task is unseen.
         public var heldOut = "functionworld"
         /// Which FunctionWorld split the generated held-out tasks come from: `train` (new tasks
