@@ -54,12 +54,25 @@ func onEveryRank(_ body: (MPICommunicator) throws -> Void) throws {
     } catch let stopped as StoppedBySignal {
         // Every rank agreed to stop (a collective), saved, and leaves cleanly.
         if comm.rank == 0 { Console.out(stopped.description) }
+    } catch let agreed as AgreedFailure {
+        // Every rank knows; one says why, and the job ends without N copies of the message.
+        guard comm.size > 1 else { throw agreed }
+        if comm.rank == agreed.reporter { Console.err("rank \(comm.rank) of \(comm.size) on \(comm.processorName) failed: \(agreed.message)") }
+        comm.abort(errorCode: 1)
     } catch {
         guard comm.size > 1 else { throw error }
         if let exit = error as? ExitCode, exit == .success { return }
         Console.err("rank \(comm.rank) of \(comm.size) on \(comm.processorName) failed: \(error)")
         comm.abort(errorCode: 1)
     }
+}
+
+/// A failure every rank has agreed on (a collective decided it): thrown on all ranks, printed
+/// by `reporter` only, the lowest rank that found it.
+struct AgreedFailure: Error, CustomStringConvertible {
+    var message: String
+    var reporter: Int
+    var description: String { message }
 }
 
 /// A run that stopped on SIGTERM, SIGINT or SIGUSR1 after saving a checkpoint: not a failure.

@@ -103,6 +103,22 @@ struct RunSetup {
                         stopAfter: options.stopAfter)
     }
 
+    /// Refuses the run, on every rank, when the estimate for the ranks on the busiest host
+    /// exceeds what that host has available; otherwise rank 0 prints the estimate in one line.
+    func checkMemory(_ estimate: MemoryEstimate) throws {
+        let local = try MachineMemory.ranksOnThisHost(comm)
+        let available = MachineMemory.availableBytes()
+        // Every rank takes the same branch; the lowest rank on a host that cannot fit says why.
+        var failure: TrainingError?
+        do { try MachineMemory.check(estimate, ranksOnHost: local, available: available) } catch { failure = error }
+        let reporter = Int(try comm.allReduce(Double(failure == nil ? comm.size : comm.rank), op: .min))
+        if reporter < comm.size { throw AgreedFailure(message: failure.map { "\($0)" } ?? "", reporter: reporter) }
+        let transient = estimate.parts.filter { $0.name.contains("activations") || $0.name.contains("sampler") }.reduce(0) { $0 + $1.bytes }
+        say(String(format: "memory: about %.2f GB per rank (%.2f GB of it activations and sampler) x %d rank(s) on this host; ",
+                   estimate.total / 1e9, transient / 1e9, local)
+            + (available.map { String(format: "%.1f GB available", $0 / 1e9) } ?? "available memory unknown"))
+    }
+
     /// Prints on rank 0 only.
     func say(_ line: String) {
         if isRoot { Console.out(line) }

@@ -39,6 +39,10 @@ enum SupervisedRun {
             : ModelFile.read(from: config.model.checkpoint))
         try ModelFile.requireFiniteWeights(policy.model, path: setup.resumed?.path ?? (config.model.checkpoint.isEmpty ? "the new model" : config.model.checkpoint))
         let codec = try TaskCodec(tokenizer: policy.tokenizer)
+        let longest = tasks.lazy.compactMap { t in t.reference.map { codec.promptTokens(t.task).count + codec.targetTokens(reference: $0).count } }
+            .filter { $0 <= policy.model.config.maxPositionEmbeddings }.max() ?? 0
+        try setup.checkMemory(MemoryEstimate(model: policy.model.config, config: config, worldSize: comm.size, promptLength: longest,
+                                             purpose: .supervised))
         let replica = try PolicyReplica(policy: policy, optimizer: config.sft.optimizer, totalSteps: config.sft.steps, communicator: comm)
         let trainer = try SFTTrainer(config: config, replica: replica, tasks: tasks, codec: codec)
         if let r = setup.resumed {

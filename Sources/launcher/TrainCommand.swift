@@ -64,6 +64,10 @@ enum ReinforcementRun {
         let codec = try TaskCodec(tokenizer: policy.tokenizer)
         let tasks = try TaskSource.load(spec: config.data.train, count: config.data.trainTasks, seed: config.data.trainSeed, split: .train, log: setup.say)
         let heldOut = try EvaluationTasks.load(config, excluding: tasks, log: setup.say)
+        let longest = tasks.lazy.map { codec.promptTokens($0.task).count }
+            .filter { $0 + config.rollout.maxCompletionTokens <= policy.model.config.maxPositionEmbeddings }.max() ?? 0
+        try setup.checkMemory(MemoryEstimate(model: policy.model.config, config: config, worldSize: comm.size, promptLength: longest,
+                                             purpose: .reinforcement))
         let replica = try PolicyReplica(policy: policy, optimizer: config.optimizer, totalSteps: config.run.steps, communicator: comm)
         let resumed = setup.resumed
         if let resumed, config.egpo.beta > 0, resumed.reference == nil {

@@ -17,6 +17,9 @@ final class KVCache {
 
     private var prefixFloats = 0, ownFloats = 0
 
+    /// Floats held now (keys and values of every layer).
+    var allocatedFloats: Int { 2 * layerCount * (prefixFloats + ownFloats) }
+
     func reserve(prompts: Int, promptLength: Int, completions: Int, completionLength: Int) {
         let needPrefix = max(1, prompts * promptLength * width), needOwn = max(1, completions * completionLength * width)
         if needPrefix > prefixFloats {

@@ -32,6 +32,26 @@ public final class Sampler {
         order = [Int32](repeating: 0, count: model.config.vocabularySize)
     }
 
+    /// Floats a `sample` call allocates for `prompts` prompts of at most `promptLength` tokens
+    /// (`promptTokens` in all) and `completions` completions of at most `completionLength`
+    /// tokens: the KV cache, the row buffers and the attention scratch (MemoryEstimate counts
+    /// with it; a test checks it against the buffers).
+    public static func floats(_ config: ModelConfig, prompts: Int, promptLength: Int, promptTokens: Int, completions: Int,
+                              completionLength: Int, prefillChunkRows: Int = 4096, workers: Int = Parallel.workers) -> Int {
+        let c = config.hiddenSize, v = config.vocabularySize, kd = config.kvHeadCount * config.headDim
+        let cache = 2 * config.layerCount * (max(1, prompts * promptLength * kd) + max(1, completions * completionLength * kd))
+        let rows = max(min(prefillChunkRows, promptTokens), promptLength, completions)
+        let rowBuffers = rows * (3 * c + 1 + v + LayerActivations.floatsPerRow(config)) + prompts * v + 2 * v
+        let attention = CachedAttention.scratchCount(maxKeys: promptLength + completionLength, shape: AttentionShape(heads: config.headCount, kvHeads: config.kvHeadCount, headDim: config.headDim)) * max(1, workers)
+            + CausalAttention.scratchCount(maxLength: promptLength)
+        return cache + rowBuffers + attention
+    }
+
+    /// Floats held now.
+    public var allocatedFloats: Int {
+        cache.allocatedFloats + acts.allocatedFloats + [x, xNext, normed, rstd, logits, promptLogits, scratch, work, prefillScratch].reduce(0) { $0 + $1.count }
+    }
+
     /// Draws `completionCount` completions for every request.
     /// - Returns: completions grouped by request, in order (request 0's G, then request 1's, ...).
     /// - Throws: `SamplerError.promptTooLong` for the first request whose prompt leaves no room

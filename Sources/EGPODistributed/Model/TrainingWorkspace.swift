@@ -17,6 +17,19 @@ final class LayerActivations {
 
     init(config: ModelConfig) { self.config = config }
 
+    /// Floats `reserve(rows:)` allocates per row (MemoryEstimate counts with it; a test checks
+    /// it against the buffers).
+    static func floatsPerRow(_ config: ModelConfig) -> Int {
+        let c = config.hiddenSize, qd = config.headCount * config.headDim, kd = config.kvHeadCount * config.headDim
+        let qk = config.hasQKNorm ? qd + kd + config.headCount + config.kvHeadCount : 0
+        return (c + 1) + (qd + 2 * kd) + qk + qd + config.headCount + c + (c + 1) + 3 * config.intermediateSize
+    }
+
+    /// Floats held now.
+    var allocatedFloats: Int {
+        [norm1, rstd1, q, k, v, qRaw, kRaw, rstdQ, rstdK, attention, logSumExp, mid, norm2, rstd2, gate, up, act].reduce(0) { $0 + $1.count }
+    }
+
     func reserve(rows: Int) {
         let c = config.hiddenSize, qd = config.headCount * config.headDim, kd = config.kvHeadCount * config.headDim
         let i = config.intermediateSize
@@ -68,6 +81,22 @@ public final class TrainingWorkspace {
         self.config = config
         layers = (0..<config.layerCount).map { _ in LayerActivations(config: config) }
         residual = (0...config.layerCount).map { _ in FloatBuffer(count: 0) }
+    }
+
+    /// Floats `reserve(rows:maxLength:)` allocates per row, beyond the attention scratch.
+    static func floatsPerRow(_ config: ModelConfig) -> Int {
+        let c = config.hiddenSize, qd = config.headCount * config.headDim, kd = config.kvHeadCount * config.headDim
+        let v = config.vocabularySize, i = config.intermediateSize
+        let own = (config.layerCount + 1) * c + (c + 1) + (v + 2) + 2 * c + 2 * qd + 2 * kd
+            + (config.hasQKNorm ? qd + kd : 0) + 3 * i + v
+        return config.layerCount * LayerActivations.floatsPerRow(config) + own
+    }
+
+    /// Floats held now (every layer's activations, the stream, the temporaries, the scratch).
+    public var allocatedFloats: Int {
+        layers.reduce(0) { $0 + $1.allocatedFloats } + residual.reduce(0) { $0 + $1.count }
+            + [finalNorm, rstdFinal, logits, logProbs, entropies, dResidual, dNorm, dAttention, dq, dk, dv, dqRaw, dkRaw,
+               dAct, dGate, dUp, dLogits, scratch].reduce(0) { $0 + $1.count }
     }
 
     func reserve(rows n: Int, maxLength: Int) {

@@ -10,6 +10,8 @@ public enum TrainingError: Error, Equatable, CustomStringConvertible {
     case checkpoint(path: String, problem: String)
     /// A `--resume` that cannot go ahead (a setting that must not change, a wrong kind).
     case resume(String)
+    /// The run would not fit in this host's memory (the message holds the estimate).
+    case memory(String)
 
     public var description: String {
         switch self {
@@ -23,6 +25,7 @@ public enum TrainingError: Error, Equatable, CustomStringConvertible {
         case let .data(message): message
         case let .checkpoint(path, problem): "checkpoint \(path): \(problem)"
         case let .resume(message): "resume: \(message)"
+        case let .memory(message): "memory: \(message)"
         }
     }
 }

@@ -1,0 +1,83 @@
+import Foundation
+import ShardedTensor
+
+/// What one rank of a run will hold, part by part, worked out from the configs before the
+/// optimizer, the reference policy, the workspaces and the sampler allocate anything; the
+/// launcher refuses a run whose estimate exceeds this rank's share of the machine's memory,
+/// printing this table. The row counts are the ones the allocating types use themselves
+/// (`TrainingWorkspace.floatsPerRow`, `Sampler.floats`), and MemoryEstimateTests holds them to
+/// the buffers a real step allocates.
+public struct MemoryEstimate: Sendable, Equatable {
+    public struct Part: Sendable, Equatable {
+        public var name: String
+        public var bytes: Double
+    }
+
+    public private(set) var parts: [Part] = []
+
+    public var total: Double { parts.reduce(0) { $0 + $1.bytes } }
+
+    /// Bytes the process takes before any model: code, the Swift and MPI runtimes, BLAS
+    /// buffers. Measured as the peak RSS of `launcher selftest` here (about 60 MB), rounded up.
+    public static let runtimeBytes: Double = 150e6
+
+    /// - Parameters:
+    ///   - model: the policy's architecture.
+    ///   - config: the run (rollout, optimizer, egpo.beta, sft).
+    ///   - worldSize: ranks in the job (ZeRO-1 shards the moments over them; a rank samples its
+    ///     share of the batch).
+    ///   - promptLength: the longest prompt, in tokens, among the tasks (SFT: the longest
+    ///     example, prompt and reference completion).
+    ///   - purpose: SFT holds no sampler and no reference policy.
+    public init(model: ModelConfig, config: TrainerConfig, worldSize: Int, promptLength: Int, purpose: TrainerConfig.Purpose) {
+        let float = Double(MemoryLayout<Float>.stride), p = Double(model.parameterLayout.totalCount)
+        func add(_ name: String, floats: Double) { parts.append(Part(name: name, bytes: floats * float)) }
+        parts.append(Part(name: "runtime (code, MPI, BLAS)", bytes: Self.runtimeBytes))
+        add("parameters", floats: p)
+        add("gradients", floats: p)
+        let optimizer = purpose == .supervised ? config.sft.optimizer : config.optimizer
+        let sharded = optimizer.zero == 1 && worldSize > 1
+        add(sharded ? "AdamW moments (ZeRO-1: 1/\(worldSize))" : "AdamW moments", floats: 2 * (sharded ? (p / Double(worldSize)).rounded(.up) : p))
+        // A checkpoint gathers both moments whole on rank 0 while it writes.
+        add("checkpoint moments (rank 0, while saving)", floats: 2 * p)
+        switch purpose {
+        case .supervised:
+            let rows = config.rollout.microBatch * promptLength
+            add("training activations (\(rows) rows)", floats: Double(rows * TrainingWorkspace.floatsPerRow(model)
+                + CausalAttention.scratchCount(maxLength: promptLength)))
+        case .reinforcement:
+            let r = config.rollout
+            let completion = r.maxCompletionTokens, length = promptLength + completion
+            // A micro-batch of consecutive completions runs each group's prompt once: it touches
+            // at most ceil(microBatch / groupSize) + 1 groups.
+            let groups = min(r.microBatch, (r.microBatch + r.groupSize - 1) / r.groupSize + 1)
+            let rows = groups * promptLength + r.microBatch * completion
+            let workspace = Double(rows * TrainingWorkspace.floatsPerRow(model) + CausalAttention.scratchCount(maxLength: length))
+            add("training activations (\(rows) rows)", floats: workspace)
+            if config.egpo.beta > 0 {
+                add("reference policy", floats: p)
+                add("reference activations", floats: workspace)
+            }
+            let completions = (r.prompts * r.groupSize + worldSize - 1) / worldSize
+            let prompts = min(r.prompts, completions)
+            add("sampler (KV cache for \(completions) completions, logits)",
+                floats: Double(Sampler.floats(model, prompts: prompts, promptLength: promptLength, promptTokens: prompts * promptLength,
+                                              completions: completions, completionLength: completion)))
+            if config.eval.tasks > 0 {
+                // The evaluator's own sampler: batches of 16 tasks, one greedy completion each.
+                let batch = EvalOptions().batchSize
+                add("evaluation sampler (\(batch) tasks)",
+                    floats: Double(Sampler.floats(model, prompts: batch, promptLength: promptLength, promptTokens: batch * promptLength,
+                                                  completions: batch, completionLength: config.eval.maxNewTokens)))
+            }
+        }
+    }
+
+    /// One line per part and the total, in GB (powers of 1000).
+    public var table: String {
+        let width = parts.map(\.name.count).max() ?? 0
+        var lines = parts.map { $0.name.padding(toLength: width, withPad: " ", startingAt: 0) + String(format: "  %8.3f GB", $0.bytes / 1e9) }
+        lines.append("total".padding(toLength: width, withPad: " ", startingAt: 0) + String(format: "  %8.3f GB", total / 1e9))
+        return lines.joined(separator: "\n")
+    }
+}
