@@ -10,5 +10,8 @@
 /// - `ASTChecker` is BFCL's AST checker for the Python-syntax categories, verdict for verdict
 ///   (`CheckResult`, `CheckErrorType`); `BFCLResultsCheck` is the core of `launcher bfcl check`.
 /// - `Reward.score` turns a completion into 0/1 with a `RewardFailure` reason for metrics.
+/// - `PromptFormat` is the compact prompt for models trained from scratch; `ChatTemplate` adds the
+///   Qwen2.5, Qwen3 and Llama 3.x chat templates (byte-identical to transformers), their answer
+///   forms and their scoring, with `ToolSchema` for the tool dicts.
 /// - `Value` is a decoded Python/JSON literal; `JSON` reads and writes it without losing int vs float.
 public enum FunctionCalling {}

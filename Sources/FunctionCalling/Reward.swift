@@ -53,14 +53,21 @@ public struct Reward: Sendable, Hashable {
     /// BFCL's rules; for irrelevance tasks the right answer is no call at all (`[]` in Python form,
     /// an empty answer in tool-call form), and for relevance tasks any call.
     public static func score(completion: String, task: FunctionTask, format: OutputFormat, checker: ASTChecker = ASTChecker()) -> Reward {
-        let answer: Substring
-        switch split(completion) {
+        score(split(completion), task: task, checker: checker, decode: format.decode)
+    }
+
+    /// Scores an answer already cut from its completion (or the layout problem found instead),
+    /// decoding it with `decode`: the shared tail of every answer form (`ChatTemplate.score`).
+    public static func score(_ answer: Result<Substring, RewardFailure.FormatProblem>, task: FunctionTask, checker: ASTChecker,
+                             decode: (String) throws(DecodeError) -> [FunctionCall]) -> Reward {
+        let text: Substring
+        switch answer {
         case .failure(let problem): return Reward(failure: .format(problem), calls: nil)
-        case .success(let a): answer = a
+        case .success(let a): text = a
         }
         let calls: [FunctionCall]
         do {
-            calls = try format.decode(String(answer))
+            calls = try decode(String(text))
         } catch {
             return Reward(failure: .decode, calls: nil)
         }
@@ -86,6 +93,21 @@ public struct Reward: Sendable, Hashable {
         let outside = [s[..<to.lowerBound], s[tc.upperBound..<ao.lowerBound], s[ac.upperBound...]]
         if outside.contains(where: { !$0.allSatisfy(\.isWhitespace) }) { return .failure(.textOutsideBlocks) }
         return .success(s[ao.upperBound..<ac.lowerBound])
+    }
+
+    /// The answer of a chat-template completion: exactly one `<think>…</think>` with only
+    /// whitespace before it; the answer is everything after `</think>` (the Qwen and Llama forms
+    /// put their calls there, with no answer block).
+    public static func splitAfterThink(_ completion: String) -> Result<Substring, RewardFailure.FormatProblem> {
+        let s = Substring(completion)
+        let open = s.ranges(of: "<think>").count, close = s.ranges(of: "</think>").count
+        if open == 0 && close == 0 { return .failure(.missingThink) }
+        if open > 1 || close > 1 { return .failure(.repeatedBlock) }
+        if open != close { return .failure(.unclosedBlock) }
+        let to = s.range(of: "<think>")!, tc = s.range(of: "</think>")!
+        guard to.upperBound <= tc.lowerBound else { return .failure(.wrongOrder) }
+        if !s[..<to.lowerBound].allSatisfy(\.isWhitespace) { return .failure(.textOutsideBlocks) }
+        return .success(s[tc.upperBound...])
     }
 }
 

@@ -54,6 +54,12 @@ struct EvalCommand: ParsableCommand {
     @Option(help: ArgumentHelp("Prompts per sampler call on each rank (bounds memory; scores do not depend on it).", valueName: "n"))
     var batch: Int = 16
 
+    @Option(help: ArgumentHelp("Prompt layout and answer form the model was trained with: \(ChatTemplate.allCases.map(\.rawValue).joined(separator: ", ")) (model.chatTemplate).", valueName: "name"))
+    var chatTemplate: String = ChatTemplate.compact.rawValue
+
+    @Option(help: ArgumentHelp("Llama's \"Today Date\" line (default: the template's own; model.chatTemplateDate).", valueName: "date"))
+    var chatTemplateDate: String?
+
     func validate() throws {
         try OptionRange.check(maxTokens, "--max-tokens", max: OptionRange.maxTokens)
         if let temperature, !(temperature > 0 && temperature.isFinite) {
@@ -68,10 +74,14 @@ struct EvalCommand: ParsableCommand {
     }
 
     private func evaluate(on comm: MPICommunicator) throws {
+        guard let template = ChatTemplate(rawValue: chatTemplate) else {
+            throw LauncherError("--chat-template \(chatTemplate.debugDescription) is not one of \(ChatTemplate.allCases.map(\.rawValue).joined(separator: ", "))")
+        }
         let spec = try EvalDataSpec(parsing: data)
         let folder = try EvalOutputFolder(path: out, checkpoint: checkpoint)
         let loaded = try ModelFile.read(from: checkpoint)
-        let codec = try TaskCodec(tokenizer: loaded.tokenizer)
+        let codec = try TaskCodec(tokenizer: loaded.tokenizer, template: template,
+                                  templateOptions: ChatTemplate.Options(dateString: chatTemplateDate))
         let tasks = try spec.loadTasks(limit: limit) { if comm.rank == 0 { Console.out($0) } }
         let options = EvalOptions(temperature: temperature, seed: seed, maxNewTokens: maxTokens, batchSize: batch)
         let clock = ContinuousClock(), started = clock.now

@@ -38,7 +38,7 @@ enum SupervisedRun {
                                         tasks: tasks, seed: config.run.seed)
             : ModelFile.read(from: config.model.checkpoint))
         try ModelFile.requireFiniteWeights(policy.model, path: setup.resumed?.path ?? (config.model.checkpoint.isEmpty ? "the new model" : config.model.checkpoint))
-        let codec = try TaskCodec(tokenizer: policy.tokenizer)
+        let codec = try TaskCodec(tokenizer: policy.tokenizer, model: config.model)
         let longest = tasks.lazy.compactMap { t in t.reference.map { codec.promptTokens(t.task).count + codec.targetTokens(reference: $0).count } }
             .filter { $0 <= policy.model.config.maxPositionEmbeddings }.max() ?? 0
         try setup.checkMemory(MemoryEstimate(model: policy.model.config, config: config, worldSize: comm.size, promptLength: longest,

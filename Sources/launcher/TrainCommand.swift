@@ -61,7 +61,7 @@ enum ReinforcementRun {
     static func train(_ setup: RunSetup, policy: LoadedModel) throws {
         let config = setup.config, comm = setup.comm
         let started = Date()
-        let codec = try TaskCodec(tokenizer: policy.tokenizer)
+        let codec = try TaskCodec(tokenizer: policy.tokenizer, model: config.model)
         let tasks = try TaskSource.load(spec: config.data.train, count: config.data.trainTasks, seed: config.data.trainSeed, split: .train, log: setup.say)
         let heldOut = try EvaluationTasks.load(config, excluding: tasks, log: setup.say)
         let longest = tasks.lazy.map { codec.promptTokens($0.task).count }

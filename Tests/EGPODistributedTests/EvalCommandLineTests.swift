@@ -68,6 +68,10 @@ import TestSupport
             (["--data", folder.path, "--out", path("o")], [folder.path, "data/BFCL_v4_<category>.json"]),
             (["--data", "bfcl:multiple", "--out", model], ["--out", "checkpoint"]),
             (["--data", "bfcl:multiple", "--out", path("config.json")], ["config.json", "existing file"]),
+            (["--data", "bfcl:multiple", "--out", path("o"), "--chat-template", "qwen"],
+             ["--chat-template", "\"qwen\"", "compact, qwen2.5, qwen3, llama3.1, llama3.2"]),
+            // The model's byte tokenizer has no <|im_end|> token, which Qwen's template ends turns with.
+            (["--data", "bfcl:multiple", "--out", path("o"), "--chat-template", "qwen3"], ["<|im_end|>", "model.chatTemplate qwen3"]),
         ]
         for (arguments, words) in cases {
             let run = try LauncherBinary.run(["eval", "--checkpoint", model] + arguments)
@@ -78,7 +82,7 @@ import TestSupport
         #expect(!FileManager.default.fileExists(atPath: path("o")))
         let help = try LauncherBinary.run(["eval", "--help"])
         #expect(help.status == 0)
-        for word in ["--checkpoint", "--data", "--out", "--max-tokens", "--temperature", "--seed", "--limit", "bfcl:all",
+        for word in ["--checkpoint", "--data", "--out", "--max-tokens", "--temperature", "--seed", "--limit", "--chat-template", "qwen2.5", "bfcl:all",
                      "BFCL_v4_<category>_result.json", "scores.json", "outcomes.jsonl", "greedily"] {
             #expect(help.stdout.contains(word), "--help lacks \(word)")
         }

@@ -52,11 +52,14 @@ public struct EvalOutcome: Sendable, Equatable, Codable {
     ///   - completion: the text, without `<|eos|>`.
     ///   - completionTokens: how many tokens it took.
     ///   - stopped: whether it ended on `<|eos|>` (false: truncated).
-    ///   - format: the answer form the reward decodes.
+    ///   - format: the answer form the reward decodes (inside `<answer>`, compact template).
+    ///   - template: the chat template whose answer form the completion is in; the BFCL result is
+    ///     the answer block (compact) or the text after the think block (the others).
     public static func scored(task: FunctionTask, completion: String, completionTokens: Int, stopped: Bool,
-                              format: OutputFormat) -> EvalOutcome {
-        let reward = Reward.score(completion: completion, task: task, format: format)
-        let answer = (try? Reward.split(completion).get()).map(String.init)
+                              format: OutputFormat, template: ChatTemplate = .compact) -> EvalOutcome {
+        let reward = template.score(completion: completion, task: task, compactFormat: format)
+        let split = template == .compact ? Reward.split(completion) : Reward.splitAfterThink(completion)
+        let answer = (try? split.get()).map(String.init)
         return EvalOutcome(id: task.id, category: task.category, completion: completion, result: answer ?? completion,
                            passed: reward.passed, failure: reward.failure?.label ?? "", completionTokens: completionTokens,
                            finish: stopped ? .stopped : .truncated)

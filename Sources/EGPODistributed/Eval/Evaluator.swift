@@ -46,7 +46,8 @@ public struct Evaluator: Sendable {
             for (p, completion) in zip(pending, completions) {
                 outcomes[p.index - range.lowerBound] = EvalOutcome.scored(
                     task: tasks[p.index], completion: codec.completionText(completion.tokens),
-                    completionTokens: completion.tokens.count, stopped: completion.stopped, format: codec.format)
+                    completionTokens: completion.tokens.count, stopped: completion.stopped, format: codec.format,
+                    template: codec.template)
             }
             pending.removeAll(keepingCapacity: true)
         }

@@ -3,39 +3,55 @@ import FunctionCalling
 /// How a task becomes the policy's input tokens and a sampled completion becomes text the
 /// reward reads: the one place the trainer, SFT, data filtering and evaluation agree on it.
 ///
-/// The prompt is `PromptFormat.prompt(task)` (ending with `<|assistant|>`); the policy writes
-/// `<think>…</think><answer>…</answer>` and ends with `<|eos|>`, which stops sampling and is not
-/// part of the text the reward checks.
+/// With the compact template the prompt is `PromptFormat.prompt(task)` (ending with
+/// `<|assistant|>`); the policy writes `<think>…</think><answer>…</answer>` and ends with
+/// `<|eos|>`, which stops sampling and is not part of the text the reward checks. A model
+/// family's template (`ChatTemplate`) changes the prompt, the answer form and the end-of-turn token.
 public struct TaskCodec: Sendable {
     public let tokenizer: any Tokenizer
-    /// The answer form the reward decodes.
+    /// The answer form the reward decodes inside `<answer>` (compact template only).
     public let format: OutputFormat
-    /// `<|eos|>`: ends a completion.
+    /// The prompt layout and answer form.
+    public let template: ChatTemplate
+    public let templateOptions: ChatTemplate.Options
+    /// The template's end of turn (`<|eos|>` for compact): ends a completion.
     public let endOfSequence: Int32
     /// `<think>` and `</think>`: the think block whose entropy EGPO uses.
     public let thinkOpen: Int32, thinkClose: Int32
 
-    /// Fails when the tokenizer lacks `<|eos|>`, `<think>` or `</think>` as single tokens.
-    public init(tokenizer: any Tokenizer, format: OutputFormat = .python) throws(TaskCodecError) {
+    /// Fails when the tokenizer lacks the end-of-turn token, `<think>` or `</think>` as single tokens.
+    public init(tokenizer: any Tokenizer, format: OutputFormat = .python, template: ChatTemplate = .compact,
+                templateOptions: ChatTemplate.Options = ChatTemplate.Options()) throws(TaskCodecError) {
         func id(_ name: String) throws(TaskCodecError) -> Int32 {
-            guard let id = tokenizer.specialTokenID(name) else { throw .missingSpecialToken(name) }
+            guard let id = tokenizer.specialTokenID(name) else { throw .missingSpecialToken(name, template: template.rawValue) }
             return id
         }
         self.tokenizer = tokenizer
         self.format = format
-        endOfSequence = try id(PromptFormat.endOfSequence)
+        self.template = template
+        self.templateOptions = templateOptions
+        endOfSequence = try id(template.endOfTurn)
         thinkOpen = try id(PromptFormat.thinkOpen)
         thinkClose = try id(PromptFormat.thinkClose)
     }
 
-    /// Token ids of the task's prompt.
-    public func promptTokens(_ task: FunctionTask) -> [Int32] {
-        tokenizer.encode(PromptFormat.prompt(task))
+    /// The codec a run's config asks for (`model.chatTemplate`, `model.chatTemplateDate`).
+    public init(tokenizer: any Tokenizer, model: TrainerConfig.Model) throws(TaskCodecError) {
+        try self.init(tokenizer: tokenizer, template: model.chatTemplate,
+                      templateOptions: ChatTemplate.Options(dateString: model.chatTemplateDate.isEmpty ? nil : model.chatTemplateDate))
     }
 
-    /// Token ids SFT trains on after the prompt: the reference completion and `<|eos|>`.
+    /// Token ids of the task's prompt.
+    public func promptTokens(_ task: FunctionTask) -> [Int32] {
+        tokenizer.encode(template.prompt(task, options: templateOptions))
+    }
+
+    /// Token ids SFT trains on after the prompt: the reference completion and the end of turn.
+    /// References are written in the compact form; for another template they are rewritten in
+    /// its answer form, and one that is not in compact form is taken as already written in it.
     public func targetTokens(reference completion: String) -> [Int32] {
-        tokenizer.encode(PromptFormat.supervisedTarget(completion))
+        let text = template == .compact ? completion : template.completion(fromCompact: completion, format: format) ?? completion
+        return tokenizer.encode(template.supervisedTarget(text))
     }
 
     /// The text of a sampled completion, without its final `<|eos|>` if it has one.
@@ -46,18 +62,20 @@ public struct TaskCodec: Sendable {
 
     /// The reward of a sampled completion for `task`.
     public func reward(_ tokens: [Int32], task: FunctionTask) -> Reward {
-        Reward.score(completion: completionText(tokens), task: task, format: format)
+        template.score(completion: completionText(tokens), task: task, compactFormat: format)
     }
 }
 
 /// Why a tokenizer cannot serve the prompt format.
 public enum TaskCodecError: Error, Equatable, CustomStringConvertible {
-    case missingSpecialToken(String)
+    case missingSpecialToken(String, template: String)
 
     public var description: String {
         switch self {
-        case .missingSpecialToken(let name):
+        case .missingSpecialToken(let name, "compact"):
             "the tokenizer has no special token \(name); the prompt format needs it as one token (train the tokenizer with the default special tokens)"
+        case .missingSpecialToken(let name, let template):
+            "the tokenizer has no special token \(name); model.chatTemplate \(template) needs it as one token (add it to the tokenizer's added tokens)"
         }
     }
 }

@@ -1,3 +1,5 @@
+import FunctionCalling
+
 /// A config value that is one of a fixed set of names; a wrong name is refused listing the others.
 public protocol ConfigChoice: RawRepresentable<String>, CaseIterable, Codable, Sendable, Equatable {}
 
@@ -17,6 +19,9 @@ extension ConfigChoice {
         try c.encode(rawValue)
     }
 }
+
+/// `model.chatTemplate`: a wrong name is refused listing compact, qwen2.5, qwen3, llama3.1, llama3.2.
+extension ChatTemplate: ConfigChoice {}
 
 extension TrainerConfig {
     /// How group-relative advantages are scaled (EGPO.md step 2).

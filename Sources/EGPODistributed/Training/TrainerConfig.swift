@@ -1,3 +1,4 @@
+import FunctionCalling
 import ShardedTensor
 
 /// Everything a run needs, as plain values with a comment on each default: read from YAML or
@@ -72,6 +73,16 @@ public struct TrainerConfig: Codable, Sendable, Equatable {
         public var architecture = ModelConfig.demo
         /// Vocabulary of the BPE tokenizer learnt from the training text when starting from scratch.
         public var tokenizerVocabulary = 2048
+        /// How prompts are laid out and answers written: `compact` (PromptFormat, for models
+        /// trained from scratch here) or a pretrained family's own chat template, `qwen2.5`,
+        /// `qwen3`, `llama3.1`, `llama3.2` (ChatTemplate; byte-identical to transformers'
+        /// apply_chat_template). The tokenizer must hold the template's end-of-turn token and
+        /// `<think>`, `</think>` as single tokens.
+        public var chatTemplate = ChatTemplate.compact
+        /// Llama's "Today Date" line ("": the template's default, which for llama3.2 is the day the
+        /// prompt is rendered, so a run resumed on another day would see other prompts; set e.g.
+        /// "26 Jul 2024" to keep them fixed).
+        public var chatTemplateDate = ""
     }
 
     /// How completions are drawn.
