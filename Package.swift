@@ -48,6 +48,6 @@ let package = Package(
         .testTarget(name: "ShardedTensorTests", dependencies: ["ShardedTensor", "TestSupport"]),
         .testTarget(name: "HDF5Tests", dependencies: ["HDF5", "TestSupport"]),
         .testTarget(name: "FunctionCallingTests", dependencies: ["FunctionCalling", "TestSupport"], exclude: ["Fixtures"]),
-        .testTarget(name: "EGPODistributedTests", dependencies: ["EGPODistributed", "TestSupport"], exclude: ["Fixtures"]),
+        .testTarget(name: "EGPODistributedTests", dependencies: ["EGPODistributed", "FileChecks", "TestSupport"], exclude: ["Fixtures"]),
     ]
 )

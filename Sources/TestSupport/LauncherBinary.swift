@@ -42,7 +42,9 @@ public enum LauncherBinary {
 
     /// Runs the launcher with `arguments`, feeding `stdin`, and waits for it. With
     /// `closedStdin` the child starts with file descriptor 0 closed, as `launcher ... 0<&-`.
-    public static func run(_ arguments: [String], stdin: String? = nil, closedStdin: Bool = false) throws -> Run {
+    /// - Parameter environment: variables set for the child on top of this process's.
+    public static func run(_ arguments: [String], stdin: String? = nil, closedStdin: Bool = false,
+                           environment: [String: String] = [:]) throws -> Run {
         let path = try url().path
         // Close-on-exec pipes: a launcher spawned by a parallel test must not inherit our ends.
         let input = try pipe(), output = try pipe(), errors = try pipe()
@@ -55,8 +57,12 @@ public enum LauncherBinary {
 
         let argv: [UnsafeMutablePointer<CChar>?] = ([path] + arguments).map { strdup($0) } + [nil]
         defer { argv.forEach { free($0) } }
+        var variables = ProcessInfo.processInfo.environment
+        variables.merge(environment) { _, new in new }
+        let envp: [UnsafeMutablePointer<CChar>?] = variables.map { strdup("\($0.key)=\($0.value)") } + [nil]
+        defer { envp.forEach { free($0) } }
         var pid: pid_t = 0
-        let spawned = posix_spawn(&pid, path, &actions, nil, argv, environ)
+        let spawned = posix_spawn(&pid, path, &actions, nil, argv, envp)
         for fd in [input.read, output.write, errors.write] { close(fd) }
         guard spawned == 0 else {
             for fd in [input.write, output.read, errors.read] { close(fd) }

@@ -75,6 +75,10 @@ public enum ModelFile {
                                                       hint: "layers \(config.layerCount), tie_word_embeddings \(config.tieWordEmbeddings), attention_bias \(config.attentionBias)")
             }
         }
+        let bytes = Double(layout.totalCount) * Double(MemoryLayout<Float>.stride)
+        if let available = MachineMemory.availableBytes(), bytes > available {
+            throw ModelFileError.tooLargeForMemory(path: path, parameters: layout.totalCount, bytes: bytes, available: available)
+        }
         let parameters = FloatBuffer(count: layout.totalCount)
         for entry in layout.entries {
             try group.readDataset(entry.name, into: UnsafeMutableBufferPointer(start: parameters.base + entry.offset, count: entry.count),

@@ -1,3 +1,6 @@
+import FileChecks
+import Foundation
+
 /// What can be wrong with a model file beyond HDF5 itself (HDF5Error covers missing datasets
 /// and wrong shapes, naming the file and the tensor).
 public enum ModelFileError: Error, CustomStringConvertible, Equatable {
@@ -13,6 +16,8 @@ public enum ModelFileError: Error, CustomStringConvertible, Equatable {
     case unsupportedFormat(path: String, found: Int64, supported: Int64)
     /// A weight that is NaN or infinite, refused before training (one would spread to all).
     case nonFiniteWeight(path: String, tensor: String, index: Int, value: Float)
+    /// The parameters alone (fp32) exceed the memory available, checked before allocating them.
+    case tooLargeForMemory(path: String, parameters: Int, bytes: Double, available: Double)
 
     public var description: String {
         switch self {
@@ -26,6 +31,8 @@ public enum ModelFileError: Error, CustomStringConvertible, Equatable {
             return "\(path): dataset '\(name)' is not a parameter of this config (\(hint))"
         case let .unsupportedFormat(path, found, supported):
             return "\(path): format_version \(found) is newer than this launcher reads (\(supported)); upgrade the launcher"
+        case let .tooLargeForMemory(path, parameters, bytes, available):
+            return "\(path): \(parameters) parameters need \(DiskSpace.describe(bytes: Int64(bytes))) in fp32, but \(DiskSpace.describe(bytes: Int64(available))) is available (MemAvailable or the cgroup limit); use a machine with more memory"
         case let .nonFiniteWeight(path, tensor, index, value):
             return "\(path): weight \(tensor)[\(index)] is \(value); training needs finite weights (start from an earlier checkpoint or re-import the model)"
         }
