@@ -46,6 +46,12 @@ struct BenchStepCommand: ParsableCommand {
     @Option(help: ArgumentHelp("Write config.json, tokenizer.json and prompts.jsonl for scripts/bench_trl.py into this folder.", valueName: "dir"))
     var export: String?
 
+    @Option(help: ArgumentHelp("A Hugging Face config.json for the policy's shape (random weights, seed 0) instead of the demo architecture; e.g. Qwen2.5-0.5B's (scripts/bench-size.sh).", valueName: "file"))
+    var modelConfig: String?
+
+    @Option(help: "Completions per training forward/backward (rollout.microBatch).")
+    var microBatch = 64
+
     @Flag(help: "Print one JSON object instead of a table.")
     var json = false
 
@@ -56,6 +62,7 @@ struct BenchStepCommand: ParsableCommand {
         guard (1..<ModelConfig.demo.maxPositionEmbeddings).contains(maxTokens) else {
             throw ValidationError("--max-tokens \(maxTokens) must be 1 to \(ModelConfig.demo.maxPositionEmbeddings - 1)")
         }
+        try OptionRange.check(microBatch, "--micro-batch", max: 4096)
     }
 
     func run() throws {
@@ -65,17 +72,29 @@ struct BenchStepCommand: ParsableCommand {
             config.rollout.prompts = prompts
             config.rollout.groupSize = group
             config.rollout.maxCompletionTokens = maxTokens
-            config.rollout.microBatch = 64
+            config.rollout.microBatch = microBatch
             config.egpo.beta = beta
             config.optimizer.zero = zero
             config.optimizer.gradientPath = gradientPath
             try config.validate(worldSize: comm.size, purpose: .reinforcement)
             let tasks = TaskSource.functionWorldTasks(count: 2000, seed: 1)
-            let policy = try PolicyFactory.fromScratch(architecture: .demo, vocabulary: 2048, tasks: tasks, seed: 0)
+            var architecture = ModelConfig.demo
+            if let modelConfig {
+                architecture = try ModelFile.readConfig(String(decoding: try InputFile.read(modelConfig), as: UTF8.self), path: modelConfig)
+            }
             let benchTasks = Array(tasks.prefix(prompts))
+            // Refuse before the model is allocated when the shape cannot fit (prompts here are at
+            // most 1.5 tokens per byte of the compact format; the real longest is used below).
+            let roughPrompt = benchTasks.map { PromptFormat.prompt($0.task).utf8.count }.max() ?? 0
+            try RunSetup.checkMemory(MemoryEstimate(model: architecture, config: config, worldSize: comm.size, promptLength: roughPrompt,
+                                                    purpose: .reinforcement), comm: comm, say: { _ in })
+            let policy = try PolicyFactory.fromScratch(architecture: architecture, vocabulary: 2048, tasks: tasks, seed: 0)
+            let codec = try TaskCodec(tokenizer: policy.tokenizer)
+            let estimate = MemoryEstimate(model: architecture, config: config, worldSize: comm.size,
+                                          promptLength: benchTasks.map { codec.promptTokens($0.task).count }.max() ?? 0, purpose: .reinforcement)
             if let export, comm.rank == 0 { try write(export: export, policy: policy, tasks: benchTasks) }
             let replica = try PolicyReplica(policy: policy, optimizer: config.optimizer, totalSteps: steps + 1, communicator: comm)
-            let trainer = try EGPOTrainer(config: config, replica: replica, tasks: benchTasks, codec: try TaskCodec(tokenizer: policy.tokenizer))
+            let trainer = try EGPOTrainer(config: config, replica: replica, tasks: benchTasks, codec: codec)
             var records: [MetricsRecord] = []
             for s in 0...steps {
                 let r = try trainer.step(s)
@@ -93,16 +112,21 @@ struct BenchStepCommand: ParsableCommand {
                                         worldSize: comm.size, config: config, cursor: trainer.cursor,
                                         metricsLines: records.map(\.jsonLine)), reference: trainer.reference)
             let checkpointSeconds = (ContinuousClock.now - started).seconds
+            // Peak resident memory of every rank (after the checkpoint, which gathers on rank 0).
+            let mine = ProcessMemory.peakResidentBytes() ?? .nan
+            var peaks = [Double](repeating: 0, count: comm.size)
+            try [mine].withUnsafeBufferPointer { s in try peaks.withUnsafeMutableBufferPointer { try comm.allGather(s, into: $0) } }
             guard comm.rank == 0, let file else { return }
             let bytes = (try FileManager.default.attributesOfItem(atPath: file.path)[.size] as? Int) ?? 0
             report(records, ranks: comm.size, parameters: policy.model.config.parameterCount, replica: replica,
-                   checkpoint: (bytes, checkpointSeconds))
+                   checkpoint: (bytes, checkpointSeconds), peaks: peaks, estimate: estimate)
         }
     }
 
     static let phases = ["sampling", "reward", "scoring", "reference", "backward", "waiting", "communication", "optimizer"]
 
-    func report(_ records: [MetricsRecord], ranks: Int, parameters: Int, replica: PolicyReplica, checkpoint: (bytes: Int, seconds: Double)) {
+    func report(_ records: [MetricsRecord], ranks: Int, parameters: Int, replica: PolicyReplica, checkpoint: (bytes: Int, seconds: Double),
+                peaks: [Double], estimate: MemoryEstimate) {
         let path: String
         switch replica.update {
         case .replicated: path = "replicated"
@@ -132,6 +156,9 @@ struct BenchStepCommand: ParsableCommand {
             m.set("optimizer_bytes_replicated", memory.replicated)
             m.set("checkpoint_bytes", checkpoint.bytes)
             m.set("checkpoint_seconds", checkpoint.seconds)
+            m.set("peak_rss_bytes_max", peaks.max() ?? .nan)
+            m.set("peak_rss_bytes_rank0", peaks.first ?? .nan)
+            m.set("estimate_bytes_per_rank", estimate.total)
             Console.out(m.jsonLine)
             return
         }
@@ -146,6 +173,8 @@ struct BenchStepCommand: ParsableCommand {
                                                   Double(memory.perRank) / 1e6, Double(memory.replicated) / 1e6))
         Console.out(String(format: "  checkpoint %.1f MB written in %.2f s (%.1f%% of a step)", Double(checkpoint.bytes) / 1e6,
                            checkpoint.seconds, 100 * checkpoint.seconds / total))
+        Console.out("  peak resident memory per rank: " + peaks.map { String(format: "%.2f GB", $0 / 1e9) }.joined(separator: ", ")
+                    + String(format: " (estimate %.2f GB per rank, rank 0 with the checkpoint gather)", estimate.total / 1e9))
     }
 
     /// What scripts/bench_trl.py reads: HF config, tokenizer.json, and {"id", "prompt"} lines.

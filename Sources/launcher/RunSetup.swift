@@ -106,6 +106,11 @@ struct RunSetup {
     /// Refuses the run, on every rank, when the estimate for the ranks on the busiest host
     /// exceeds what that host has available; otherwise rank 0 prints the estimate in one line.
     func checkMemory(_ estimate: MemoryEstimate) throws {
+        try Self.checkMemory(estimate, comm: comm, say: say)
+    }
+
+    /// `checkMemory` for commands without a run setup (`bench step`).
+    static func checkMemory(_ estimate: MemoryEstimate, comm: MPICommunicator, say: (String) -> Void) throws {
         let local = try MachineMemory.ranksOnThisHost(comm)
         let available = MachineMemory.availableBytes()
         // Every rank takes the same branch; the lowest rank on a host that cannot fit says why.
