@@ -1,0 +1,232 @@
+#!/usr/bin/env python3
+"""Fixtures for HFTokenizerGoldenTests: two small tokenizers in the real models' configurations.
+
+Builds, with Hugging Face's `tokenizers` library, a byte-level BPE of a few hundred merges in
+exactly the pipeline the real models' tokenizer.json files use, and writes golden ids for a
+varied corpus:
+
+- qwen2-tokenizer.json (Qwen2, Qwen2.5, Qwen3): normalizer NFC; pre_tokenizer Sequence of
+  Split(Qwen2's regex, \\p{N} one digit at a time, Isolated) and ByteLevel(use_regex false);
+  BPE with ignore_merges false; ByteLevel post_processor and decoder; added tokens
+  <|endoftext|>, <|im_start|>, <|im_end|> (special) and <tool_call>, </tool_call>, <think>,
+  </think> (not special), all normalized false, ids after the BPE vocabulary.
+- llama3-tokenizer.json (Llama-3.x): no normalizer; the same Split with \\p{N}{1,3};
+  BPE with ignore_merges true (a pre-token found whole in the vocabulary is that token, even
+  when the merges would split it: one such token is added to the vocabulary so the golden ids
+  depend on it); post_processor Sequence(ByteLevel, TemplateProcessing adding
+  <|begin_of_text|>); added tokens <|begin_of_text|>, <|end_of_text|>, header and eot tokens,
+  reserved tokens.
+
+The pipeline settings are the ones in Qwen/Qwen2.5-7B-Instruct's and
+meta-llama/Llama-3.2-3B-Instruct's tokenizer.json. Golden ids are
+`encode(text, add_special_tokens=False)`: the trainer writes BOS through the chat template, not
+through the post-processor (as transformers' apply_chat_template does). `decoded` is
+`decode(ids, skip_special_tokens=False)`; for a text NFC changes it is the NFC form.
+
+Regenerate (from the repository root; needs only `tokenizers`):
+
+    .venv/bin/python scripts/hf_tokenizer_golden.py
+
+Writes Tests/EGPODistributedTests/Fixtures/hf-tokenizer/{qwen2,llama3}-tokenizer.json and
+golden.json ({"qwen2": [{text, ids, decoded}], "llama3": [...]}).
+"""
+
+import json
+import os
+import random
+import unicodedata
+
+from tokenizers import Regex, Tokenizer, decoders, models, normalizers, pre_tokenizers, processors, trainers
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+OUT = os.path.join(ROOT, "Tests", "EGPODistributedTests", "Fixtures", "hf-tokenizer")
+
+QWEN2_PATTERN = r"(?i:'s|'t|'re|'ve|'m|'ll|'d)|[^\r\n\p{L}\p{N}]?\p{L}+|\p{N}| ?[^\s\p{L}\p{N}]+[\r\n]*|\s*[\r\n]+|\s+(?!\S)|\s+"
+LLAMA3_PATTERN = r"(?i:'s|'t|'re|'ve|'m|'ll|'d)|[^\r\n\p{L}\p{N}]?\p{L}+|\p{N}{1,3}| ?[^\s\p{L}\p{N}]+[\r\n]*|\s*[\r\n]+|\s+(?!\S)|\s+"
+
+# Training text: enough of each kind that merges exist for code, JSON, CJK, Arabic and digits.
+TRAINING = [
+    "The quick brown fox jumps over the lazy dog. What's the weather like in Paris today?",
+    "I'm sure they've gone; we'll see. You're right, I'd say. DON'T SHOUT, it's fine.",
+    "def get_weather(city: str, unit: str = 'celsius') -> dict:\n    return {\"city\": city, \"unit\": unit}\n",
+    "for (int i = 0; i < 100; i++) {\n\tsum += values[i] * 2;\n}\n",
+    '{"name": "get_weather", "arguments": {"city": "San Francisco", "days": 7, "unit": "fahrenheit"}}',
+    '[{"type": "function", "function": {"name": "book_flight", "parameters": {"type": "object"}}}]',
+    "请帮我查询北京的天气，温度单位是摄氏度。今天北京的天气很好。",
+    "東京タワーは333メートルです。ありがとうございます。",
+    "مرحبا بالعالم، كيف حالك اليوم؟ الطقس جميل في القاهرة.",
+    "Zürich, Kraków, São Paulo, Ελληνικά, русский язык, हिन्दी, café, naïve, résumé.",
+    "Order 12345 shipped on 2024-05-17 at 09:30; total $1,299.99 (tax 19%).",
+    "numbers: 1 22 333 4444 55555 666666 3.14159 2.71828 0x1F 1e-5",
+    "<tool_call>\n{\"name\": \"search\", \"arguments\": {\"query\": \"weather\"}}\n</tool_call>",
+    "    if x is None:\n        raise ValueError(\"x must be set\")\n\n",
+]
+
+CORPUS = [
+    "Hello, world!",
+    "The quick brown fox jumps over the lazy dog.",
+    "What's the weather like in Paris? I'd say they've gone; we'll see, you're right, I'm sure.",
+    "CAPS'S DON'T 'RE 're 'S 's''s I'LL WE'VE",
+    "get_weather(city=\"San Francisco\", unit='celsius', days=7)",
+    '{"name": "book_flight", "arguments": {"from": "BER", "to": "NRT", "passengers": 2, "ok": true, "x": null}}',
+    '[{"type":"function","function":{"name":"f","parameters":{"type":"object","properties":{}}}}]',
+    "    def f(x: int) -> int:\n        return x ** 2  # square\n",
+    "for (int i = 0; i < 100; i++) {\n\tsum += values[i] * 2;\n}\n",
+    "a = [1, 2, 3.14159, -42, 1e-5, 0x1F]; b = a[::2]",
+    "请帮我查询北京的天气，温度单位是摄氏度。",
+    "東京タワーは333メートルです。",
+    "مرحبا بالعالم، كيف حالك اليوم؟ ١٢٣٤٥ ٣٤٥",
+    "Zürich, Kraków, São Paulo, Ελληνικά, русский язык, العربية, हिन्दी",
+    "Emoji: 🙂👍🏽 👨‍👩‍👧‍👦 🇩🇪 ✈️ done",
+    "digits 1 12 123 1234 12345 123456 1234567 and 3.14159265358979",
+    "numbers 123 ٣٤٥ Ⅻ ² ½ 一二三 ①②",
+    "combining (NFC composes): cafe\u0301 n\u0303 a\u030a A\u030a \u1100\u1161\u11a8 e\u0301\u0301",
+    "already composed: café ñ å Å 각",
+    "Ω ohm sign \u2126 and angstrom \u212b (NFC maps them)",
+    "spaces:  two   three    four     five",
+    "tabs\tand\t\tnewlines\n\n\nend",
+    "mixed \t \n \t\n  \r\n\r\n  x",
+    "trailing spaces   ",
+    "   leading spaces",
+    "\n\n",
+    " ",
+    "",
+    "windows\r\nline\r\nendings\r\n",
+    "lone\rcarriage\rreturns\r",
+    "nbsp\u00a0here, ideographic\u3000space, thin\u2009space, zwsp\u200bhere",
+    "punctuation!!! ??? ... --- ::: ;;; \"\"\" '''",
+    " (a) [b] {c} <d> 'e' \"f\"\n",
+    "x  = 1\n\n\n    y=2",
+]
+
+
+def special_cases(added):
+    """Texts that use the added tokens, including ones that look like them but are not."""
+    names = [t for t, _ in added]
+    a, b, c = names[0], names[1], names[2]
+    return [
+        f"{a}Call get_weather for Paris.{b}",
+        f"{b}system\nYou are helpful.{c}\n{b}user\nHi!{c}\n",
+        f"x{a}y{a}{a}z  {b} {c}\n",
+        f"not added: {a[:-1]} <{b}> {c[1:]}",
+        "<think>plan</think><tool_call>{\"name\": \"f\"}</tool_call>" if "<think>" in names else "<|python_tag|>f()<|eom_id|>",
+        f"  {a}  \n",
+    ]
+
+
+def random_cases(seed, count):
+    rng = random.Random(seed)
+    alphabet = list("abcXYZ019 \t\n\r'.,;:!?()[]{}\"-_/\\") + ["é", "e\u0301", "中", "文", "ب", "ي", "🙂", "\u00a0", "٣", "²", "ß", "İ"]
+    return ["".join(rng.choice(alphabet) for _ in range(rng.randint(1, 40))) for _ in range(count)]
+
+
+def build(pattern, normalizer, byte_level_trim, merges_count, added, special_flags):
+    tok = Tokenizer(models.BPE())
+    tok.normalizer = normalizer
+    tok.pre_tokenizer = pre_tokenizers.Sequence([
+        pre_tokenizers.Split(Regex(pattern), behavior="isolated", invert=False),
+        pre_tokenizers.ByteLevel(add_prefix_space=False, trim_offsets=byte_level_trim, use_regex=False),
+    ])
+    tok.decoder = decoders.ByteLevel()
+    trainer = trainers.BpeTrainer(vocab_size=256 + merges_count, min_frequency=1, show_progress=False,
+                                  initial_alphabet=pre_tokenizers.ByteLevel.alphabet(), special_tokens=[])
+    tok.train_from_iterator(TRAINING * 3, trainer=trainer)
+    return tok
+
+
+def add_tokens(tok, added):
+    from tokenizers import AddedToken
+    for content, special in added:
+        tok.add_tokens([AddedToken(content, single_word=False, lstrip=False, rstrip=False, normalized=False, special=special)])
+
+
+def write(name, tree):
+    path = os.path.join(OUT, name)
+    with open(path, "w", encoding="utf-8") as f:
+        json.dump(tree, f, ensure_ascii=False, indent=1)
+        f.write("\n")
+    return path
+
+
+def qwen2():
+    added = [("<|endoftext|>", True), ("<|im_start|>", True), ("<|im_end|>", True),
+             ("<tool_call>", False), ("</tool_call>", False), ("<think>", False), ("</think>", False)]
+    tok = build(QWEN2_PATTERN, normalizers.NFC(), False, 400, added, None)
+    add_tokens(tok, added)
+    tok.post_processor = processors.ByteLevel(add_prefix_space=False, trim_offsets=False, use_regex=False)
+    tree = json.loads(tok.to_str())
+    # The decoder and model options as Qwen2.5's file writes them.
+    tree["decoder"] = {"type": "ByteLevel", "add_prefix_space": False, "trim_offsets": False, "use_regex": False}
+    tree["model"]["continuing_subword_prefix"] = ""
+    tree["model"]["end_of_word_suffix"] = ""
+    tree["model"]["ignore_merges"] = False
+    return tree, added
+
+
+def llama3():
+    added = [("<|begin_of_text|>", True), ("<|end_of_text|>", True), ("<|reserved_special_token_0|>", True),
+             ("<|start_header_id|>", True), ("<|end_header_id|>", True), ("<|eom_id|>", True), ("<|eot_id|>", True),
+             ("<|python_tag|>", True)]
+    tok = build(LLAMA3_PATTERN, None, True, 400, added, None)
+    tree = json.loads(tok.to_str())
+    model = tree["model"]
+    model["ignore_merges"] = True
+    # A token the merges cannot build ("Ġweather" + "day" is never merged), as real Llama-3
+    # vocabularies have: with ignore_merges the pre-token " weatherday" is this one id.
+    vocab = model["vocab"]
+    whole = "Ġweatherday"
+    assert whole not in vocab
+    vocab[whole] = len(vocab)
+    tree["decoder"] = {"type": "ByteLevel", "add_prefix_space": True, "trim_offsets": True, "use_regex": True}
+    tok = Tokenizer.from_str(json.dumps(tree))
+    add_tokens(tok, added)
+    bos = tok.token_to_id("<|begin_of_text|>")
+    tok.post_processor = processors.Sequence([
+        processors.ByteLevel(add_prefix_space=True, trim_offsets=False, use_regex=True),
+        processors.TemplateProcessing(single="<|begin_of_text|> $A", pair="<|begin_of_text|> $A <|begin_of_text|> $B:1",
+                                      special_tokens=[("<|begin_of_text|>", bos)]),
+    ])
+    return json.loads(tok.to_str()), added
+
+
+def main():
+    os.makedirs(OUT, exist_ok=True)
+    golden = {}
+    for name, make in (("qwen2", qwen2), ("llama3", llama3)):
+        tree, added = make()
+        path = write(f"{name}-tokenizer.json", tree)
+        tok = Tokenizer.from_file(path)
+        texts = CORPUS + special_cases(added) + random_cases(7 if name == "qwen2" else 11, 60)
+        if name == "llama3":
+            texts += ["the weatherday is here", " weatherday weatherdays"]
+        # Over 2048 bytes, so the Swift encoder's piece cache is on.
+        texts.append("\n".join(CORPUS + special_cases(added)) * 3)
+        cases = []
+        for text in texts:
+            ids = tok.encode(text, add_special_tokens=False).ids
+            cases.append({"text": text, "ids": ids, "decoded": tok.decode(ids, skip_special_tokens=False)})
+        golden[name] = cases
+        size = os.path.getsize(path)
+        assert size < 200_000, f"{path} is {size} bytes"
+        nfc_changed = sum(1 for t in texts if unicodedata.normalize("NFC", t) != t)
+        print(f"{path}: {size} bytes, {len(tree['model']['vocab'])} vocab, {len(tree['model']['merges'])} merges, "
+              f"{len(cases)} cases ({nfc_changed} changed by NFC)")
+    # ignore_merges must matter: the same file with it off gives other ids for some case.
+    tree = json.load(open(os.path.join(OUT, "llama3-tokenizer.json"), encoding="utf-8"))
+    tree["model"]["ignore_merges"] = False
+    off = Tokenizer.from_str(json.dumps(tree))
+    differ = [c["text"] for c in golden["llama3"] if off.encode(c["text"], add_special_tokens=False).ids != c["ids"]]
+    assert differ, "ignore_merges changes no golden case"
+    print(f"ignore_merges changes {len(differ)} llama3 cases")
+    # One case per line: small, and a diff shows which case changed.
+    with open(os.path.join(OUT, "golden.json"), "w", encoding="utf-8") as f:
+        f.write("{\n")
+        for k, (name, cases) in enumerate(golden.items()):
+            f.write(f' "{name}": [\n')
+            f.write(",\n".join("  " + json.dumps(c, ensure_ascii=False) for c in cases))
+            f.write("\n ]" + (",\n" if k + 1 < len(golden) else "\n"))
+        f.write("}\n")
+
+
+if __name__ == "__main__":
+    main()
