@@ -143,8 +143,14 @@ import Testing
                                                    expected: "null, ByteLevel, TemplateProcessing or a Sequence of them")) {
             try BPETokenizer(json: try Self.qwen2 { $0["post_processor"] = ["type": "BertProcessing"] })
         }
-        #expect(throws: TokenizerError.unsupported(field: "decoder.type", found: "Metaspace", expected: "ByteLevel (or null)")) {
+        #expect(throws: TokenizerError.unsupported(field: "decoder.type", found: "Metaspace", expected: "ByteLevel, a Sequence of ByteLevel, or null")) {
             try BPETokenizer(json: try Self.qwen2 { $0["decoder"] = ["type": "Metaspace"] })
+        }
+        #expect(throws: TokenizerError.unsupported(field: "decoder.decoders[1].type", found: "Strip", expected: "ByteLevel, a Sequence of ByteLevel, or null")) {
+            try BPETokenizer(json: try Self.qwen2 { $0["decoder"] = ["type": "Sequence", "decoders": [["type": "ByteLevel"], ["type": "Strip"]]] })
+        }
+        #expect(throws: Never.self) {
+            try BPETokenizer(json: try Self.qwen2 { $0["decoder"] = ["type": "Sequence", "decoders": [["type": "ByteLevel"]]] })
         }
         #expect(throws: TokenizerError.unsupported(field: "truncation", found: #"{"max_length":8}"#, expected: "null")) {
             try BPETokenizer(json: try Self.qwen2 { $0["truncation"] = ["max_length": 8] })

@@ -16,12 +16,7 @@ extension TokenizerPipeline {
         let normalizer = try parseNormalizer(root["normalizer"], field: "normalizer")
         let split = try parsePreTokenizer(root["pre_tokenizer"])
         try checkPostProcessor(root["post_processor"], field: "post_processor")
-        if let decoder = root["decoder"], !(decoder is NSNull) {
-            let type = (decoder as? [String: Any])?["type"] as? String
-            guard type == "ByteLevel" else {
-                throw .unsupported(field: "decoder.type", found: type ?? describe(decoder), expected: "ByteLevel (or null)")
-            }
-        }
+        try checkDecoder(root["decoder"], field: "decoder")
         var ignoreMerges = false
         if let model = root["model"] as? [String: Any] {
             ignoreMerges = try checkModel(model)
@@ -124,6 +119,22 @@ extension TokenizerPipeline {
             for (k, part) in parts.enumerated() { try checkPostProcessor(part, field: "\(field).processors[\(k)]") }
         default:
             throw .unsupported(field: "\(field).type", found: type ?? describe(value), expected: "null, ByteLevel, TemplateProcessing or a Sequence of them")
+        }
+    }
+
+    /// `decode` maps ids to their bytes, which is what the `ByteLevel` decoder does (newer files
+    /// wrap it in a Sequence); any other decoder would give `tokenizers` users other text.
+    private static func checkDecoder(_ value: Any?, field: String) throws(TokenizerError) {
+        guard let value, !(value is NSNull) else { return }
+        let type = (value as? [String: Any])?["type"] as? String
+        switch type {
+        case "ByteLevel":
+            return
+        case "Sequence":
+            let parts = (value as? [String: Any])?["decoders"] as? [Any] ?? []
+            for (k, part) in parts.enumerated() { try checkDecoder(part, field: "\(field).decoders[\(k)]") }
+        default:
+            throw .unsupported(field: "\(field).type", found: type ?? describe(value), expected: "ByteLevel, a Sequence of ByteLevel, or null")
         }
     }
 
