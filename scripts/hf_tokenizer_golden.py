@@ -29,11 +29,18 @@ Regenerate (from the repository root; needs only `tokenizers`):
 
 Writes Tests/EGPODistributedTests/Fixtures/hf-tokenizer/{qwen2,llama3}-tokenizer.json and
 golden.json ({"qwen2": [{text, ids, decoded}], "llama3": [...]}).
+
+    .venv/bin/python scripts/hf_tokenizer_golden.py --check FILE qwen2|llama3
+
+checks another tokenizer.json against the goldens: the file `BPETokenizer.jsonText` writes for a
+fixture (the model file's `tokenizer` attribute after `launcher import`, or the tokenizer.json
+`launcher export` writes for a model initialised with `launcher init --tokenizer FIXTURE`).
 """
 
 import json
 import os
 import random
+import sys
 import unicodedata
 
 from tokenizers import Regex, Tokenizer, decoders, models, normalizers, pre_tokenizers, processors, trainers
@@ -114,9 +121,14 @@ def special_cases(added):
     ]
 
 
-def random_cases(seed, count):
+def random_cases(seed, count, added):
+    """Random strings over pieces that stress the split: contractions in any case, CR/LF runs,
+    digit runs, combining marks NFC composes, non-Latin letters and numbers, added tokens."""
     rng = random.Random(seed)
-    alphabet = list("abcXYZ019 \t\n\r'.,;:!?()[]{}\"-_/\\") + ["é", "e\u0301", "中", "文", "ب", "ي", "🙂", "\u00a0", "٣", "²", "ß", "İ"]
+    alphabet = list("abcXYZ019 \t\n\r'.,;:!?()[]{}\"-_/\\") + [
+        "é", "e\u0301", "A\u030a", "\u1100\u1161", "\u2126", "中", "文", "ب", "ي", "🙂", "👍🏽", "\u00a0", "\u3000",
+        "٣", "²", "Ⅻ", "ß", "İ", "'S", "'re", "'LL", "'d", "\r\n", "\n\n", "  ", "\t\t", "12345", "3.14", "\u200b",
+    ] + [t for t, _ in added[:3]]
     return ["".join(rng.choice(alphabet) for _ in range(rng.randint(1, 40))) for _ in range(count)]
 
 
@@ -189,14 +201,27 @@ def llama3():
     return json.loads(tok.to_str()), added
 
 
+def check(path, name):
+    """Encodes the golden texts with another tokenizer.json (one BPETokenizer.jsonText wrote, or
+    one `launcher export` wrote) and reports any case whose ids or decoded text differ."""
+    golden = json.load(open(os.path.join(OUT, "golden.json"), encoding="utf-8"))[name]
+    tok = Tokenizer.from_file(path)
+    bad = [c["text"] for c in golden
+           if tok.encode(c["text"], add_special_tokens=False).ids != c["ids"] or tok.decode(c["ids"], skip_special_tokens=False) != c["decoded"]]
+    print(f"{path}: {len(golden) - len(bad)} of {len(golden)} {name} cases match" + (f"; first differing: {bad[0]!r}" if bad else ""))
+    return not bad
+
+
 def main():
+    if len(sys.argv) == 4 and sys.argv[1] == "--check":
+        sys.exit(0 if check(sys.argv[2], sys.argv[3]) else 1)
     os.makedirs(OUT, exist_ok=True)
     golden = {}
     for name, make in (("qwen2", qwen2), ("llama3", llama3)):
         tree, added = make()
         path = write(f"{name}-tokenizer.json", tree)
         tok = Tokenizer.from_file(path)
-        texts = CORPUS + special_cases(added) + random_cases(7 if name == "qwen2" else 11, 60)
+        texts = CORPUS + special_cases(added) + random_cases(7 if name == "qwen2" else 11, 120, added)
         if name == "llama3":
             texts += ["the weatherday is here", " weatherday weatherdays"]
         # Over 2048 bytes, so the Swift encoder's piece cache is on.
