@@ -28,7 +28,9 @@ Regenerate (from the repository root; needs only `tokenizers`):
     .venv/bin/python scripts/hf_tokenizer_golden.py
 
 Writes Tests/EGPODistributedTests/Fixtures/hf-tokenizer/{qwen2,llama3}-tokenizer.json and
-golden.json ({"qwen2": [{text, ids, decoded}], "llama3": [...]}).
+golden.json ({"qwen2": [{text, ids, decoded}], "llama3": [...]}), and qwen2-flags.json: added
+tokens with lstrip, rstrip and normalized set (the real files leave them off) to append to the
+Qwen2 fixture's, with their own cases.
 
     .venv/bin/python scripts/hf_tokenizer_golden.py --check FILE qwen2|llama3
 
@@ -212,6 +214,34 @@ def check(path, name):
     return not bad
 
 
+def flags_variant(qwen2_path):
+    """The Qwen2 fixture plus added tokens with the flags the real files leave off: lstrip,
+    rstrip, both, and normalized ones (matched after NFC, in their NFC form)."""
+    from tokenizers import AddedToken
+    tok = Tokenizer.from_file(qwen2_path)
+    before = len(json.loads(tok.to_str())["added_tokens"])
+    tok.add_special_tokens([AddedToken("<mask>", lstrip=True, rstrip=False, normalized=False, special=True),
+                            AddedToken("<|sep|>", lstrip=False, rstrip=True, normalized=False, special=True)])
+    tok.add_tokens([AddedToken("<both>", lstrip=True, rstrip=True, normalized=False, special=False),
+                    AddedToken("cafe\u0301", normalized=True, special=False),
+                    AddedToken("<norm>", lstrip=True, normalized=True, special=False)])
+    added = json.loads(tok.to_str())["added_tokens"][before:]
+    texts = [
+        "a <mask> b", "a  \t<mask>  b", "<mask>", "  <mask>", "x\n\n<mask>\n", "a <mask><mask> <mask>",
+        "a <|sep|> b", "a<|sep|>  \t\n b", "<|sep|>", "<|sep|>   ", "x <|sep|><|sep|> y",
+        "a <both> b", "  <both>  ", "<both><both>  <both>\n<both>", "a <mask> <|sep|> <both> z",
+        "a café and cafe\u0301!", "  <norm>  x", "<|im_start|> <mask> <|im_end|>", "a\u00a0<mask>\u3000<|sep|>\u2009b",
+        "cafe\u0301<mask> <norm><|sep|> ", "<think> <both> </think>",
+    ]
+    rng = random.Random(5)
+    pieces = ["a", "b", "1", " ", "  ", "\t", "\n", "\r\n", "\u00a0", "é", "e\u0301", "café", "cafe\u0301", "<mask>", "<|sep|>",
+              "<both>", "<norm>", "<|im_start|>", "中", "!"]
+    texts += ["".join(rng.choice(pieces) for _ in range(rng.randint(1, 20))) for _ in range(60)]
+    cases = [{"text": t, "ids": tok.encode(t, add_special_tokens=False).ids,
+              "decoded": tok.decode(tok.encode(t, add_special_tokens=False).ids, skip_special_tokens=False)} for t in texts]
+    return {"added_tokens": added, "cases": cases}
+
+
 def main():
     if len(sys.argv) == 4 and sys.argv[1] == "--check":
         sys.exit(0 if check(sys.argv[2], sys.argv[3]) else 1)
@@ -243,6 +273,12 @@ def main():
     differ = [c["text"] for c in golden["llama3"] if off.encode(c["text"], add_special_tokens=False).ids != c["ids"]]
     assert differ, "ignore_merges changes no golden case"
     print(f"ignore_merges changes {len(differ)} llama3 cases")
+    flags = flags_variant(os.path.join(OUT, "qwen2-tokenizer.json"))
+    with open(os.path.join(OUT, "qwen2-flags.json"), "w", encoding="utf-8") as f:
+        f.write('{"added_tokens": ' + json.dumps(flags["added_tokens"], ensure_ascii=False) + ',\n "cases": [\n')
+        f.write(",\n".join("  " + json.dumps(c, ensure_ascii=False) for c in flags["cases"]))
+        f.write("\n ]\n}\n")
+    print(f"qwen2-flags.json: {len(flags['added_tokens'])} added tokens with flags, {len(flags['cases'])} cases")
     # One case per line: small, and a diff shows which case changed.
     with open(os.path.join(OUT, "golden.json"), "w", encoding="utf-8") as f:
         f.write("{\n")

@@ -28,14 +28,16 @@ import TestSupport
     }
 
     /// The cases whose ids or decoded text differ, described (nothing when all match).
-    static func mismatches(_ tokenizer: BPETokenizer, _ cases: [Case], caching: Bool? = nil) -> [String] {
+    /// - Parameter decoding: whether a case's decoded text is compared too (given its ids).
+    static func mismatches(_ tokenizer: BPETokenizer, _ cases: [Case], caching: Bool? = nil,
+                           decoding: ([Int32]) -> Bool = { _ in true }) -> [String] {
         var failures: [String] = []
         for c in cases {
             let ids = caching.map { tokenizer.encode(c.text, cachingPieces: $0) } ?? tokenizer.encode(c.text)
             if ids != c.ids {
                 let first = Array(zip(ids, c.ids)).firstIndex { $0 != $1 } ?? min(ids.count, c.ids.count)
                 failures.append("\(c.text.prefix(80).debugDescription): swift \(ids.prefix(first + 3)) vs hf \(c.ids.prefix(first + 3)), first difference at \(first)")
-            } else if tokenizer.decode(ids) != c.decoded {
+            } else if decoding(ids) && tokenizer.decode(ids) != c.decoded {
                 failures.append("\(c.text.prefix(80).debugDescription): decodes to \(tokenizer.decode(ids).debugDescription), hf \(c.decoded.debugDescription)")
             }
         }
@@ -106,6 +108,32 @@ import TestSupport
         let tree = try JSONSerialization.jsonObject(with: Data(text.utf8)) as! [String: Any]
         let vocab = (tree["model"] as! [String: Any])["vocab"] as! [String: Int]
         #expect(vocab.count == original.vocabSize - original.addedTokens.count, "added tokens only in added_tokens, as the models' files have them")
+    }
+
+    /// Added-token flags the real files leave off, against `tokenizers`: lstrip takes the
+    /// whitespace before a match, rstrip the whitespace after it, normalized tokens are found
+    /// after NFC (Fixtures/hf-tokenizer/qwen2-flags.json, appended to the Qwen2 fixture's).
+    @Test func addedTokenFlagsMatchTokenizers() throws {
+        struct Flags: Decodable { let cases: [Case] }
+        let url = Self.folder.appendingPathComponent("qwen2-flags.json")
+        let extra = try #require((try JSONSerialization.jsonObject(with: Data(contentsOf: url)) as? [String: Any])?["added_tokens"] as? [Any])
+        var tree = try HFTokenizerFormatTests.tree("qwen2")
+        tree["added_tokens"] = (tree["added_tokens"] as! [Any]) + extra
+        let tokenizer = try BPETokenizer(json: try HFTokenizerFormatTests.text(tree))
+        #expect(tokenizer.addedTokens.contains { $0.lstrip && $0.rstrip && !$0.normalized })
+        #expect(tokenizer.addedTokens.contains { $0.lstrip && $0.normalized })
+        let cases = try JSONDecoder().decode(Flags.self, from: Data(contentsOf: url)).cases
+        #expect(cases.count >= 80)
+        // tokenizers runs a non-special added token's text through the ByteLevel decoder when
+        // every character is in its byte map: "café" becomes the bytes 63 61 66 E9, invalid
+        // UTF-8, so it decodes "caf\u{FFFD}". `decode` gives the token's text; ids are compared
+        // for every case, text only where that token is absent.
+        let cafe = try #require(tokenizer.specialTokenID("café"))
+        #expect(tokenizer.decode([cafe]) == "café")
+        let failures = Self.mismatches(tokenizer, cases, decoding: { !$0.contains(cafe) })
+        #expect(failures.isEmpty, "\(failures.count) of \(cases.count) differ:\n\(failures.prefix(5).joined(separator: "\n"))")
+        // The flags survive writing and reading back.
+        #expect(try BPETokenizer(json: tokenizer.jsonText()).addedTokens == tokenizer.addedTokens)
     }
 
     /// ignore_merges: the fixture's vocabulary holds " weatherday", which no merge builds.

@@ -16,8 +16,8 @@ extension BPETokenizer {
         var s = "{\n  \"version\": \"1.0\",\n  \"truncation\": null,\n  \"padding\": null,\n  \"added_tokens\": ["
         for (k, t) in addedTokens.enumerated() {
             s += k == 0 ? "\n" : ",\n"
-            s += "    {\"id\": \(t.id), \"content\": \(JSON.quoted(t.content)), \"single_word\": false, \"lstrip\": false, "
-                + "\"rstrip\": false, \"normalized\": \(t.normalized), \"special\": \(t.special)}"
+            s += "    {\"id\": \(t.id), \"content\": \(JSON.quoted(t.content)), \"single_word\": false, \"lstrip\": \(t.lstrip), "
+                + "\"rstrip\": \(t.rstrip), \"normalized\": \(t.normalized), \"special\": \(t.special)}"
         }
         let fields = pipeline.jsonFields
         s += "\n  ],\n  \"normalizer\": \(fields.normalizer),\n"
@@ -98,13 +98,15 @@ extension BPETokenizer {
                 throw .malformed(field: "added_tokens[\(k)]", reason: "needs integer `id` and string `content`")
             }
             try Self.checkID(id, field: "added_tokens[\(k)].id")
-            // The Qwen2 and Llama-3 files set none of these; they would absorb neighbouring spaces.
-            for flag in ["lstrip", "rstrip", "single_word"] where (entry[flag] as? Bool) == true {
-                throw .unsupported(field: "added_tokens[\(k)].\(flag)", found: "true", expected: "false")
+            // Matching only at word boundaries (\w as Rust's regex has it) is not implemented;
+            // the Qwen2 and Llama-3 files do not use it.
+            if (entry["single_word"] as? Bool) == true {
+                throw .unsupported(field: "added_tokens[\(k)].single_word", found: "true", expected: "false")
             }
             // tokenizers' defaults when a flag is missing: not special, normalized unless special.
             let special = entry["special"] as? Bool ?? false
-            added.append(AddedToken(content: content, id: Int32(id), special: special, normalized: entry["normalized"] as? Bool ?? !special))
+            added.append(AddedToken(content: content, id: Int32(id), special: special, normalized: entry["normalized"] as? Bool ?? !special,
+                                    lstrip: entry["lstrip"] as? Bool ?? false, rstrip: entry["rstrip"] as? Bool ?? false))
         }
         let specials = added.map(\.specialToken)
         let specialByContent = Dictionary(specials.map { ($0.content, $0.id) }, uniquingKeysWith: { a, _ in a })

@@ -62,10 +62,10 @@ public struct BPETokenizer: Tokenizer {
             table.insert(left: m.left, right: m.right, rank: UInt32(rank), merged: m.merged)
         }
         pairs = table
-        rawMatcher = SpecialTokenMatcher(addedTokens.filter { !$0.normalized }.map(\.specialToken))
-        normalizedMatcher = SpecialTokenMatcher(addedTokens.filter(\.normalized).map {
-            SpecialToken(content: pipeline.normalizer == .nfc ? NFC.normalize($0.content) : $0.content, id: $0.id)
-        })
+        rawMatcher = SpecialTokenMatcher(addedTokens.filter { !$0.normalized }, content: \.content)
+        normalizedMatcher = SpecialTokenMatcher(addedTokens.filter(\.normalized)) {
+            pipeline.normalizer == .nfc ? NFC.normalize($0.content) : $0.content
+        }
         var whole: [[UInt8]: Int32] = [:]
         if pipeline.ignoreMerges {
             let added = Set(addedTokens.map(\.id))

@@ -1,16 +1,33 @@
-/// Finds special-token texts in raw UTF-8, leftmost first and longest at a position, the way
-/// Hugging Face's added-token matcher does for tokens with `normalized: false`.
+/// Finds added-token texts in UTF-8, leftmost first and longest at a position, the way Hugging
+/// Face's `AddedVocabulary` does (an Aho-Corasick automaton, leftmost-longest): a token with
+/// `lstrip` also takes the whitespace before it (not what an earlier token already took), one
+/// with `rstrip` the whitespace after it; that whitespace then belongs to no pre-token.
 struct SpecialTokenMatcher: Sendable {
-    private let tokens: [(bytes: [UInt8], id: Int32)]
+    private struct Entry: Sendable {
+        var bytes: [UInt8]
+        var id: Int32
+        var lstrip: Bool
+        var rstrip: Bool
+    }
+
+    private let tokens: [Entry]
     private let mayStart: [Bool]
 
     /// Whether there is no token to find (the split is then the whole range).
     var isEmpty: Bool { tokens.isEmpty }
 
+    /// Tokens matched verbatim, taking no whitespace.
     init(_ specials: [SpecialToken]) {
-        tokens = specials.map { (Array($0.content.utf8), $0.id) }
-            .filter { !$0.0.isEmpty }
-            .sorted { $0.0.count > $1.0.count }
+        self.init(entries: specials.map { Entry(bytes: Array($0.content.utf8), id: $0.id, lstrip: false, rstrip: false) })
+    }
+
+    /// Added tokens with their `lstrip` and `rstrip` flags; `content` is each one's matched text.
+    init(_ added: [AddedToken], content: (AddedToken) -> String) {
+        self.init(entries: added.map { Entry(bytes: Array(content($0).utf8), id: $0.id, lstrip: $0.lstrip, rstrip: $0.rstrip) })
+    }
+
+    private init(entries: [Entry]) {
+        tokens = entries.filter { !$0.bytes.isEmpty }.sorted { $0.bytes.count > $1.bytes.count }
         var mayStart = [Bool](repeating: false, count: 256)
         for t in tokens { mayStart[Int(t.bytes[0])] = true }
         self.mayStart = mayStart
@@ -31,11 +48,15 @@ struct SpecialTokenMatcher: Sendable {
             return
         }
         while i < n {
-            if mayStart[Int(bytes[i])], let (length, id) = match(bytes, at: i, end: n) {
-                if segmentStart < i { plain(segmentStart..<i) }
-                special(id)
-                i += length
-                segmentStart = i
+            if mayStart[Int(bytes[i])], let t = match(bytes, at: i, end: n) {
+                var start = i
+                var stop = i + t.bytes.count
+                if t.lstrip { start = Swift.max(Self.whitespaceStart(bytes, before: i, from: segmentStart), segmentStart) }
+                if t.rstrip { stop = Self.whitespaceEnd(bytes, after: stop, end: n) }
+                if segmentStart < start { plain(segmentStart..<start) }
+                special(t.id)
+                i = stop
+                segmentStart = stop
             } else {
                 i += 1
             }
@@ -43,11 +64,34 @@ struct SpecialTokenMatcher: Sendable {
         if segmentStart < n { plain(segmentStart..<n) }
     }
 
-    private func match(_ bytes: UnsafeBufferPointer<UInt8>, at i: Int, end: Int) -> (Int, Int32)? {
+    private func match(_ bytes: UnsafeBufferPointer<UInt8>, at i: Int, end: Int) -> Entry? {
         outer: for t in tokens where t.bytes.count <= end - i {
             for k in 0..<t.bytes.count where bytes[i + k] != t.bytes[k] { continue outer }
-            return (t.bytes.count, t.id)
+            return t
         }
         return nil
+    }
+
+    /// Start of the run of White_Space scalars that ends at `i` (no earlier than `lower`).
+    private static func whitespaceStart(_ b: UnsafeBufferPointer<UInt8>, before i: Int, from lower: Int) -> Int {
+        var j = i
+        while j > lower {
+            var k = j - 1
+            while k > lower && b[k] & 0xC0 == 0x80 { k -= 1 }   // back to the scalar's lead byte
+            guard GPT2PreTokenizer.scalar(b, k).0 == .space else { break }
+            j = k
+        }
+        return j
+    }
+
+    /// End of the run of White_Space scalars that starts at `i` (no later than `end`).
+    private static func whitespaceEnd(_ b: UnsafeBufferPointer<UInt8>, after i: Int, end: Int) -> Int {
+        var j = i
+        while j < end {
+            let (c, n) = GPT2PreTokenizer.scalar(b, j)
+            guard c == .space else { break }
+            j += n
+        }
+        return j
     }
 }

@@ -68,12 +68,18 @@ public struct AddedToken: Sendable, Hashable {
     /// `normalized`: matched in the normalised text (after the tokens with `normalized: false`
     /// are taken out of the raw text), as Hugging Face's `AddedVocabulary` does.
     public var normalized: Bool
+    /// `lstrip`: a match also takes the whitespace before it.
+    public var lstrip: Bool
+    /// `rstrip`: a match also takes the whitespace after it.
+    public var rstrip: Bool
 
-    public init(content: String, id: Int32, special: Bool = true, normalized: Bool = false) {
+    public init(content: String, id: Int32, special: Bool = true, normalized: Bool = false, lstrip: Bool = false, rstrip: Bool = false) {
         self.content = content
         self.id = id
         self.special = special
         self.normalized = normalized
+        self.lstrip = lstrip
+        self.rstrip = rstrip
     }
 
     var specialToken: SpecialToken { SpecialToken(content: content, id: id) }
