@@ -103,6 +103,7 @@ CORPUS = [
     "windows\r\nline\r\nendings\r\n",
     "lone\rcarriage\rreturns\r",
     "nbsp\u00a0here, ideographic\u3000space, thin\u2009space, zwsp\u200bhere",
+    "nel\u0085x vt\u000bx ff\u000cx ls\u2028x ps\u2029x ogham\u1680x mvs\u180ex \u000b\n\u0085\r\n",
     "punctuation!!! ??? ... --- ::: ;;; \"\"\" '''",
     " (a) [b] {c} <d> 'e' \"f\"\n",
     "x  = 1\n\n\n    y=2",
