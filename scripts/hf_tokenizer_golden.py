@@ -29,7 +29,7 @@ Regenerate (from the repository root; needs only `tokenizers`):
 
 Writes Tests/EGPODistributedTests/Fixtures/hf-tokenizer/{qwen2,llama3}-tokenizer.json and
 golden.json ({"qwen2": [{text, ids, decoded}], "llama3": [...]}), and qwen2-flags.json: added
-tokens with lstrip, rstrip and normalized set (the real files leave them off) to append to the
+tokens with lstrip, rstrip, normalized and single_word set (the real files leave them off) to append to the
 Qwen2 fixture's, with their own cases.
 
     .venv/bin/python scripts/hf_tokenizer_golden.py --check FILE qwen2|llama3
@@ -217,7 +217,7 @@ def check(path, name):
 
 def flags_variant(qwen2_path):
     """The Qwen2 fixture plus added tokens with the flags the real files leave off: lstrip,
-    rstrip, both, and normalized ones (matched after NFC, in their NFC form)."""
+    rstrip, both, normalized ones (matched after NFC, in their NFC form) and single_word."""
     from tokenizers import AddedToken
     tok = Tokenizer.from_file(qwen2_path)
     before = len(json.loads(tok.to_str())["added_tokens"])
@@ -225,7 +225,9 @@ def flags_variant(qwen2_path):
                             AddedToken("<|sep|>", lstrip=False, rstrip=True, normalized=False, special=True)])
     tok.add_tokens([AddedToken("<both>", lstrip=True, rstrip=True, normalized=False, special=False),
                     AddedToken("cafe\u0301", normalized=True, special=False),
-                    AddedToken("<norm>", lstrip=True, normalized=True, special=False)])
+                    AddedToken("<norm>", lstrip=True, normalized=True, special=False),
+                    AddedToken("end", single_word=True, normalized=False, special=False),
+                    AddedToken("<sw>", single_word=True, lstrip=True, normalized=False, special=False)])
     added = json.loads(tok.to_str())["added_tokens"][before:]
     texts = [
         "a <mask> b", "a  \t<mask>  b", "<mask>", "  <mask>", "x\n\n<mask>\n", "a <mask><mask> <mask>",
@@ -233,10 +235,12 @@ def flags_variant(qwen2_path):
         "a <both> b", "  <both>  ", "<both><both>  <both>\n<both>", "a <mask> <|sep|> <both> z",
         "a café and cafe\u0301!", "  <norm>  x", "<|im_start|> <mask> <|im_end|>", "a\u00a0<mask>\u3000<|sep|>\u2009b",
         "cafe\u0301<mask> <norm><|sep|> ", "<think> <both> </think>",
+        "the end", "append end ends _end end_ end. (end) é end 1end end2 endé", "end", "end\u0301 x\u200dend",
+        "<sw>a <sw> a<sw> .<sw>. <sw><sw>", "  <sw>", "x  <sw> y", "中end中 ٣end",
     ]
     rng = random.Random(5)
     pieces = ["a", "b", "1", " ", "  ", "\t", "\n", "\r\n", "\u00a0", "é", "e\u0301", "café", "cafe\u0301", "<mask>", "<|sep|>",
-              "<both>", "<norm>", "<|im_start|>", "中", "!"]
+              "<both>", "<norm>", "<|im_start|>", "中", "!", "end", "<sw>", "_"]
     texts += ["".join(rng.choice(pieces) for _ in range(rng.randint(1, 20))) for _ in range(60)]
     cases = [{"text": t, "ids": tok.encode(t, add_special_tokens=False).ids,
               "decoded": tok.decode(tok.encode(t, add_special_tokens=False).ids, skip_special_tokens=False)} for t in texts]

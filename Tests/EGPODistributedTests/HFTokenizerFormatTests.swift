@@ -113,17 +113,6 @@ import Testing
         #expect(none.pipeline.normalizer == TokenizerPipeline.Normalizer.none)
     }
 
-    @Test func singleWordAddedTokensAreRefusedByName() throws {
-        let json = try Self.qwen2 { t in
-            var added = t["added_tokens"] as! [[String: Any]]
-            added[2]["single_word"] = true
-            t["added_tokens"] = added
-        }
-        #expect(throws: TokenizerError.unsupported(field: "added_tokens[2].single_word", found: "true", expected: "false")) {
-            try BPETokenizer(json: json)
-        }
-    }
-
     /// An added token with `normalized: true` is matched after NFC, in its NFC form.
     @Test func normalizedAddedTokenMatchesAfterNFC() throws {
         let tokenizer = try BPETokenizer(json: try Self.qwen2 { t in

@@ -111,8 +111,8 @@ import TestSupport
     }
 
     /// Added-token flags the real files leave off, against `tokenizers`: lstrip takes the
-    /// whitespace before a match, rstrip the whitespace after it, normalized tokens are found
-    /// after NFC (Fixtures/hf-tokenizer/qwen2-flags.json, appended to the Qwen2 fixture's).
+    /// whitespace before a match, rstrip the whitespace after it, single_word needs no word
+    /// character on either side, normalized tokens are found after NFC (Fixtures/hf-tokenizer/qwen2-flags.json, appended to the Qwen2 fixture's).
     @Test func addedTokenFlagsMatchTokenizers() throws {
         struct Flags: Decodable { let cases: [Case] }
         let url = Self.folder.appendingPathComponent("qwen2-flags.json")
@@ -122,6 +122,7 @@ import TestSupport
         let tokenizer = try BPETokenizer(json: try HFTokenizerFormatTests.text(tree))
         #expect(tokenizer.addedTokens.contains { $0.lstrip && $0.rstrip && !$0.normalized })
         #expect(tokenizer.addedTokens.contains { $0.lstrip && $0.normalized })
+        #expect(tokenizer.addedTokens.contains { $0.singleWord && $0.lstrip })
         let cases = try JSONDecoder().decode(Flags.self, from: Data(contentsOf: url)).cases
         #expect(cases.count >= 80)
         // tokenizers runs a non-special added token's text through the ByteLevel decoder when

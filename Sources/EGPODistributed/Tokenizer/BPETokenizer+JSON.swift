@@ -16,7 +16,7 @@ extension BPETokenizer {
         var s = "{\n  \"version\": \"1.0\",\n  \"truncation\": null,\n  \"padding\": null,\n  \"added_tokens\": ["
         for (k, t) in addedTokens.enumerated() {
             s += k == 0 ? "\n" : ",\n"
-            s += "    {\"id\": \(t.id), \"content\": \(JSON.quoted(t.content)), \"single_word\": false, \"lstrip\": \(t.lstrip), "
+            s += "    {\"id\": \(t.id), \"content\": \(JSON.quoted(t.content)), \"single_word\": \(t.singleWord), \"lstrip\": \(t.lstrip), "
                 + "\"rstrip\": \(t.rstrip), \"normalized\": \(t.normalized), \"special\": \(t.special)}"
         }
         let fields = pipeline.jsonFields
@@ -69,7 +69,7 @@ extension BPETokenizer {
 
     /// Parses `tokenizer.json` text. Byte-level BPE files load: this writer's (GPT-2's layout)
     /// and the Qwen2, Qwen2.5, Qwen3 and Llama-3.x models' (`TokenizerPipeline`); a file needing
-    /// another normalizer, pre-tokenizer, model option or added-token flag throws `.unsupported`
+    /// another normalizer, pre-tokenizer or model option throws `.unsupported`
     /// naming the field. Token ids may have holes (never produced, decoded as U+FFFD); an id out
     /// of range or given to two tokens is `.malformed`.
     public init(json: String) throws(TokenizerError) {
@@ -98,15 +98,11 @@ extension BPETokenizer {
                 throw .malformed(field: "added_tokens[\(k)]", reason: "needs integer `id` and string `content`")
             }
             try Self.checkID(id, field: "added_tokens[\(k)].id")
-            // Matching only at word boundaries (\w as Rust's regex has it) is not implemented;
-            // the Qwen2 and Llama-3 files do not use it.
-            if (entry["single_word"] as? Bool) == true {
-                throw .unsupported(field: "added_tokens[\(k)].single_word", found: "true", expected: "false")
-            }
             // tokenizers' defaults when a flag is missing: not special, normalized unless special.
             let special = entry["special"] as? Bool ?? false
             added.append(AddedToken(content: content, id: Int32(id), special: special, normalized: entry["normalized"] as? Bool ?? !special,
-                                    lstrip: entry["lstrip"] as? Bool ?? false, rstrip: entry["rstrip"] as? Bool ?? false))
+                                    lstrip: entry["lstrip"] as? Bool ?? false, rstrip: entry["rstrip"] as? Bool ?? false,
+                                    singleWord: entry["single_word"] as? Bool ?? false))
         }
         let specials = added.map(\.specialToken)
         let specialByContent = Dictionary(specials.map { ($0.content, $0.id) }, uniquingKeysWith: { a, _ in a })

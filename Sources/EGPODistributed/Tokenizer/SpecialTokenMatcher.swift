@@ -1,13 +1,15 @@
 /// Finds added-token texts in UTF-8, leftmost first and longest at a position, the way Hugging
 /// Face's `AddedVocabulary` does (an Aho-Corasick automaton, leftmost-longest): a token with
 /// `lstrip` also takes the whitespace before it (not what an earlier token already took), one
-/// with `rstrip` the whitespace after it; that whitespace then belongs to no pre-token.
+/// with `rstrip` the whitespace after it (that whitespace then belongs to no pre-token), and one
+/// with `single_word` counts only with no word character (Rust regex's `\w`) on either side.
 struct SpecialTokenMatcher: Sendable {
     private struct Entry: Sendable {
         var bytes: [UInt8]
         var id: Int32
         var lstrip: Bool
         var rstrip: Bool
+        var singleWord: Bool
     }
 
     private let tokens: [Entry]
@@ -18,12 +20,14 @@ struct SpecialTokenMatcher: Sendable {
 
     /// Tokens matched verbatim, taking no whitespace.
     init(_ specials: [SpecialToken]) {
-        self.init(entries: specials.map { Entry(bytes: Array($0.content.utf8), id: $0.id, lstrip: false, rstrip: false) })
+        self.init(entries: specials.map { Entry(bytes: Array($0.content.utf8), id: $0.id, lstrip: false, rstrip: false, singleWord: false) })
     }
 
-    /// Added tokens with their `lstrip` and `rstrip` flags; `content` is each one's matched text.
+    /// Added tokens with their `lstrip`, `rstrip` and `single_word` flags; `content` is each one's matched text.
     init(_ added: [AddedToken], content: (AddedToken) -> String) {
-        self.init(entries: added.map { Entry(bytes: Array(content($0).utf8), id: $0.id, lstrip: $0.lstrip, rstrip: $0.rstrip) })
+        self.init(entries: added.map {
+            Entry(bytes: Array(content($0).utf8), id: $0.id, lstrip: $0.lstrip, rstrip: $0.rstrip, singleWord: $0.singleWord)
+        })
     }
 
     private init(entries: [Entry]) {
@@ -49,6 +53,13 @@ struct SpecialTokenMatcher: Sendable {
         }
         while i < n {
             if mayStart[Int(bytes[i])], let t = match(bytes, at: i, end: n) {
+                // A match refused for single_word is still consumed, as in the automaton's
+                // non-overlapping iteration: no other token is looked for inside it.
+                if t.singleWord && (Self.wordCharacterEnds(bytes, at: i, from: range.lowerBound)
+                                    || Self.wordCharacterStarts(bytes, at: i + t.bytes.count, end: n)) {
+                    i += t.bytes.count
+                    continue
+                }
                 var start = i
                 var stop = i + t.bytes.count
                 if t.lstrip { start = Swift.max(Self.whitespaceStart(bytes, before: i, from: segmentStart), segmentStart) }
@@ -82,6 +93,32 @@ struct SpecialTokenMatcher: Sendable {
             j = k
         }
         return j
+    }
+
+    /// Whether the scalar just before `i` (not before `lower`) is a word character.
+    private static func wordCharacterEnds(_ b: UnsafeBufferPointer<UInt8>, at i: Int, from lower: Int) -> Bool {
+        guard i > lower else { return false }
+        var k = i - 1
+        while k > lower && b[k] & 0xC0 == 0x80 { k -= 1 }
+        return isWordCharacter(b, k)
+    }
+
+    /// Whether the scalar at `i` (before `end`) is a word character.
+    private static func wordCharacterStarts(_ b: UnsafeBufferPointer<UInt8>, at i: Int, end: Int) -> Bool {
+        i < end && isWordCharacter(b, i)
+    }
+
+    /// Rust regex's Unicode `\w`: Alphabetic, a mark, a decimal digit, connector punctuation
+    /// (`_`) or a join control (ZWJ, ZWNJ).
+    private static func isWordCharacter(_ b: UnsafeBufferPointer<UInt8>, _ i: Int) -> Bool {
+        guard let s = String(decoding: UnsafeBufferPointer(rebasing: b[i..<Swift.min(i + 4, b.count)]), as: UTF8.self).unicodeScalars.first
+        else { return false }
+        let p = s.properties
+        if p.isAlphabetic || p.isJoinControl { return true }
+        switch p.generalCategory {
+        case .nonspacingMark, .spacingMark, .enclosingMark, .decimalNumber, .connectorPunctuation: return true
+        default: return false
+        }
     }
 
     /// End of the run of White_Space scalars that starts at `i` (no later than `end`).

@@ -72,14 +72,18 @@ public struct AddedToken: Sendable, Hashable {
     public var lstrip: Bool
     /// `rstrip`: a match also takes the whitespace after it.
     public var rstrip: Bool
+    /// `single_word`: a match counts only with no word character just before or after it.
+    public var singleWord: Bool
 
-    public init(content: String, id: Int32, special: Bool = true, normalized: Bool = false, lstrip: Bool = false, rstrip: Bool = false) {
+    public init(content: String, id: Int32, special: Bool = true, normalized: Bool = false, lstrip: Bool = false, rstrip: Bool = false,
+                singleWord: Bool = false) {
         self.content = content
         self.id = id
         self.special = special
         self.normalized = normalized
         self.lstrip = lstrip
         self.rstrip = rstrip
+        self.singleWord = singleWord
     }
 
     var specialToken: SpecialToken { SpecialToken(content: content, id: id) }
