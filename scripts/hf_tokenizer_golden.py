@@ -76,6 +76,7 @@ CORPUS = [
     "The quick brown fox jumps over the lazy dog.",
     "What's the weather like in Paris? I'd say they've gone; we'll see, you're right, I'm sure.",
     "CAPS'S DON'T 'RE 're 'S 's''s I'LL WE'VE",
+    "long s folds to s: it'ſ x'ſt 'ſſx 'ﬆ",
     "get_weather(city=\"San Francisco\", unit='celsius', days=7)",
     '{"name": "book_flight", "arguments": {"from": "BER", "to": "NRT", "passengers": 2, "ok": true, "x": null}}',
     '[{"type":"function","function":{"name":"f","parameters":{"type":"object","properties":{}}}}]',
