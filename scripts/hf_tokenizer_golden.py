@@ -92,6 +92,7 @@ CORPUS = [
     "numbers 123 ٣٤٥ Ⅻ ² ½ 一二三 ①②",
     "combining (NFC composes): cafe\u0301 n\u0303 a\u030a A\u030a \u1100\u1161\u11a8 e\u0301\u0301",
     "already composed: café ñ å Å 각",
+    "old jamo stay apart: \u1113\u1166 \u1113\u1161 \u1100\u1166 \u1100\u1161\u11a8 \u0958 \u2adc a\u0323\u0307",
     "Ω ohm sign \u2126 and angstrom \u212b (NFC maps them)",
     "spaces:  two   three    four     five",
     "tabs\tand\t\tnewlines\n\n\nend",
