@@ -28,7 +28,8 @@ Regenerate (from the repository root; needs only `tokenizers`):
     .venv/bin/python scripts/hf_tokenizer_golden.py
 
 Writes Tests/EGPODistributedTests/Fixtures/hf-tokenizer/{qwen2,llama3}-tokenizer.json and
-golden.json ({"qwen2": [{text, ids, decoded}], "llama3": [...]}), and qwen2-flags.json: added
+golden.json ({"qwen2": [{text, ids, decoded}], "llama3": [...]}), golden-wide.json (the same for
+random strings over many Unicode blocks), and qwen2-flags.json: added
 tokens with lstrip, rstrip, normalized and single_word set (the real files leave them off) to append to the
 Qwen2 fixture's, with their own cases.
 
@@ -135,6 +136,32 @@ def random_cases(seed, count, added):
         "٣", "²", "Ⅻ", "ß", "İ", "'S", "'re", "'LL", "'d", "\r\n", "\n\n", "  ", "\t\t", "12345", "3.14", "\u200b",
     ] + [t for t, _ in added[:3]]
     return ["".join(rng.choice(alphabet) for _ in range(rng.randint(1, 40))) for _ in range(count)]
+
+
+# Blocks for the wide random strings: scripts, combining marks, jamo, spaces, numbers of every
+# kind, presentation forms, math letters, emoji.
+WIDE_BLOCKS = [(0x20, 0x7E), (0xA0, 0x24F), (0x300, 0x36F), (0x370, 0x3FF), (0x400, 0x4FF), (0x590, 0x6FF),
+               (0x900, 0x97F), (0xE00, 0xE7F), (0x1100, 0x11FF), (0x1E00, 0x1FFF), (0x2000, 0x206F),
+               (0x2070, 0x218F), (0x2460, 0x24FF), (0x3000, 0x30FF), (0x4E00, 0x4E80), (0xAC00, 0xAC80),
+               (0xFB00, 0xFB4F), (0xFF00, 0xFFEF), (0x10400, 0x1044F), (0x1D400, 0x1D7FF), (0x1F300, 0x1F64F),
+               (0x9, 0xD)]
+
+
+def wide_cases(seed, count, added):
+    """Random strings over assigned characters of WIDE_BLOCKS (Python's Unicode database), with
+    contractions, CR/LF, digit runs and added tokens mixed in: a differential run of 3,000 such
+    strings is what found the long-s contraction and Foundation's jamo composition."""
+    rng = random.Random(seed)
+    extras = ["'s", "'S", "'ſ", "'ll", "\r\n", "  ", "123456"] + [t for t, _ in added[:2]]
+
+    def char():
+        while True:
+            a, b = rng.choice(WIDE_BLOCKS)
+            c = chr(rng.randint(a, b))
+            if unicodedata.category(c) not in ("Cn", "Cs", "Co"):
+                return c
+    return ["".join(char() if rng.random() < 0.8 else rng.choice(extras) for _ in range(rng.randint(1, 30)))
+            for _ in range(count)]
 
 
 def build(pattern, normalizer, byte_level_trim, merges_count, added, special_flags):
@@ -253,7 +280,7 @@ def main():
     if len(sys.argv) == 4 and sys.argv[1] == "--check":
         sys.exit(0 if check(sys.argv[2], sys.argv[3]) else 1)
     os.makedirs(OUT, exist_ok=True)
-    golden = {}
+    golden, wide = {}, {}
     for name, make in (("qwen2", qwen2), ("llama3", llama3)):
         tree, added = make()
         path = write(f"{name}-tokenizer.json", tree)
@@ -268,6 +295,9 @@ def main():
             ids = tok.encode(text, add_special_tokens=False).ids
             cases.append({"text": text, "ids": ids, "decoded": tok.decode(ids, skip_special_tokens=False)})
         golden[name] = cases
+        wide[name] = [{"text": t, "ids": tok.encode(t, add_special_tokens=False).ids,
+                       "decoded": tok.decode(tok.encode(t, add_special_tokens=False).ids, skip_special_tokens=False)}
+                      for t in wide_cases(13 if name == "qwen2" else 17, 150, added)]
         size = os.path.getsize(path)
         assert size < 200_000, f"{path} is {size} bytes"
         nfc_changed = sum(1 for t in texts if unicodedata.normalize("NFC", t) != t)
@@ -287,13 +317,16 @@ def main():
         f.write("\n ]\n}\n")
     print(f"qwen2-flags.json: {len(flags['added_tokens'])} added tokens with flags, {len(flags['cases'])} cases")
     # One case per line: small, and a diff shows which case changed.
-    with open(os.path.join(OUT, "golden.json"), "w", encoding="utf-8") as f:
-        f.write("{\n")
-        for k, (name, cases) in enumerate(golden.items()):
-            f.write(f' "{name}": [\n')
-            f.write(",\n".join("  " + json.dumps(c, ensure_ascii=False) for c in cases))
-            f.write("\n ]" + (",\n" if k + 1 < len(golden) else "\n"))
-        f.write("}\n")
+    for file, table in (("golden.json", golden), ("golden-wide.json", wide)):
+        with open(os.path.join(OUT, file), "w", encoding="utf-8") as f:
+            f.write("{\n")
+            for k, (name, cases) in enumerate(table.items()):
+                f.write(f' "{name}": [\n')
+                f.write(",\n".join("  " + json.dumps(c, ensure_ascii=False) for c in cases))
+                f.write("\n ]" + (",\n" if k + 1 < len(table) else "\n"))
+            f.write("}\n")
+        size = os.path.getsize(os.path.join(OUT, file))
+        assert size < 200_000, f"{file} is {size} bytes"
 
 
 if __name__ == "__main__":

@@ -22,8 +22,9 @@ import TestSupport
 
     static func tokenizer(_ name: String) throws -> BPETokenizer { try BPETokenizer(contentsOf: url(name)) }
 
-    static func golden(_ name: String) throws -> [Case] {
-        let all = try JSONDecoder().decode([String: [Case]].self, from: Data(contentsOf: folder.appendingPathComponent("golden.json")))
+    /// The cases of `file` (golden.json, or golden-wide.json: random strings over many Unicode blocks) for one tokenizer.
+    static func golden(_ name: String, file: String = "golden.json") throws -> [Case] {
+        let all = try JSONDecoder().decode([String: [Case]].self, from: Data(contentsOf: folder.appendingPathComponent(file)))
         return try #require(all[name])
     }
 
@@ -54,6 +55,14 @@ import TestSupport
             let failures = Self.mismatches(tokenizer, cases, caching: caching)
             #expect(failures.isEmpty, "caching \(String(describing: caching)): \(failures.count) of \(cases.count) differ:\n\(failures.prefix(5).joined(separator: "\n"))")
         }
+    }
+
+    @Test(arguments: ["qwen2", "llama3"])
+    func randomTextOverManyScriptsMatchesTokenizers(name: String) throws {
+        let cases = try Self.golden(name, file: "golden-wide.json")
+        #expect(cases.count >= 150)
+        let failures = Self.mismatches(try Self.tokenizer(name), cases)
+        #expect(failures.isEmpty, "\(failures.count) of \(cases.count) differ:\n\(failures.prefix(5).joined(separator: "\n"))")
     }
 
     @Test func pipelinesAreRecognised() throws {
