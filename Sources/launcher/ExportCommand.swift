@@ -10,7 +10,9 @@ struct ExportCommand: ParsableCommand {
         discussion: """
         The folder loads with transformers' AutoModelForCausalLM.from_pretrained. The Hugging Face side files \
         (tokenizer.json, tokenizer_config.json, generation_config.json) come from the checkpoint's hf:<name> \
-        attributes, or from --side-files (the model file `launcher import` wrote) when the checkpoint has none. \
+        attributes, or from --side-files (the model file `launcher import` wrote) when the checkpoint has none; \
+        written unchanged, so `tokenizers` loads the tokenizer the model was imported with. A model with no \
+        tokenizer.json among them but a BPE tokenizer of its own (a from-scratch model) gets that one's tokenizer.json. \
         The folder is written under a temporary name and renamed; an existing --out is refused.
         """
     )
@@ -34,6 +36,7 @@ struct ExportCommand: ParsableCommand {
         let loaded = try ModelFile.read(from: checkpoint)
         var files = try ModelFile.huggingFaceFiles(at: checkpoint)
         if files.isEmpty, let sideFiles { files = try ModelFile.huggingFaceFiles(at: sideFiles) }
+        if files["tokenizer.json"] == nil, let own = loaded.tokenizer.tokenizerJSON() { files["tokenizer.json"] = own }
         let folder = HuggingFaceFolder(config: loaded.model.config, parameters: loaded.model.parameters, files: files)
         try folder.write(to: out, dtype: safetensorsType!)
         Console.out("exported \(loaded.model.config.architecture.causalLMClassName) (\(loaded.model.config.parameterCount) parameters, \(dtype)) "

@@ -10,7 +10,8 @@ import Testing
     }
 
     @Test func otherPreTokenizerIsUnsupported() {
-        #expect(throws: TokenizerError.unsupported(field: "pre_tokenizer.type", found: "Metaspace", expected: "ByteLevel")) {
+        #expect(throws: TokenizerError.unsupported(field: "pre_tokenizer.type", found: "Metaspace",
+                                                   expected: "ByteLevel, or a Sequence of Split (Qwen2's or Llama-3's regex) and ByteLevel")) {
             try BPETokenizer(json: Self.json(preTokenizer: #"{"type": "Metaspace", "replacement": "▁"}"#))
         }
     }
@@ -22,8 +23,8 @@ import Testing
     }
 
     @Test func normalizerAndWordPieceAreUnsupported() {
-        #expect(throws: TokenizerError.unsupported(field: "normalizer", found: "type NFC", expected: "null")) {
-            try BPETokenizer(json: Self.json(normalizer: #"{"type": "NFC"}"#))
+        #expect(throws: TokenizerError.unsupported(field: "normalizer.type", found: "NFKC", expected: "null, NFC or a Sequence of NFC")) {
+            try BPETokenizer(json: Self.json(normalizer: #"{"type": "NFKC"}"#))
         }
         #expect(throws: TokenizerError.unsupported(field: "model.type", found: "WordPiece", expected: "BPE")) {
             try BPETokenizer(json: Self.json(model: #"{"type": "WordPiece", "vocab": {}}"#))

@@ -10,6 +10,8 @@ public struct HuggingFaceFolder: Sendable {
     public var parameters: FloatBuffer
     /// Raw text of the side files present (keys: `sideFiles`), kept for export and the tokenizer.
     public var files: [String: String]
+    /// The model's tokenizer, read from `files["tokenizer.json"]` (nil when the folder has none).
+    public var tokenizer: BPETokenizer?
 
     /// The side files carried through import and export unchanged.
     public static let sideFiles = ["tokenizer.json", "tokenizer_config.json", "generation_config.json", "special_tokens_map.json"]
@@ -27,10 +29,27 @@ public struct HuggingFaceFolder: Sendable {
         "hidden_act", "model_type", "mlp_bias", "rope_scaling", "rope_parameters",
     ]
 
-    public init(config: ModelConfig, parameters: FloatBuffer, files: [String: String] = [:]) {
+    public init(config: ModelConfig, parameters: FloatBuffer, files: [String: String] = [:], tokenizer: BPETokenizer? = nil) {
         self.config = config
         self.parameters = parameters
         self.files = files
+        self.tokenizer = tokenizer
+    }
+
+    /// The tokenizer of a folder's tokenizer.json text (at `path`, for errors), checked to fit
+    /// the model: every id it can produce must have a row in the embedding.
+    public static func readTokenizer(_ text: String, path: String, config: ModelConfig) throws -> BPETokenizer {
+        let tokenizer: BPETokenizer
+        do {
+            tokenizer = try BPETokenizer(json: text)
+        } catch {
+            throw HuggingFaceError.badTokenizer(path: path, message: error.description)
+        }
+        guard tokenizer.vocabSize <= config.vocabularySize else {
+            throw HuggingFaceError.badTokenizer(path: path, message: "has ids up to \(tokenizer.vocabSize - 1), "
+                                                + "but config.json's vocab_size is \(config.vocabularySize) (expected at most vocab_size ids)")
+        }
+        return tokenizer
     }
 
     /// Parses config.json text: the architecture must be one of the three, every key either
@@ -84,7 +103,9 @@ public struct HuggingFaceFolder: Sendable {
 
     /// Reads `folder`. Every tensor of the layout must be present with its exact shape; a tensor
     /// outside the layout is refused (except `lm_head.weight` equal to a tied embedding, which
-    /// some writers store). Shards are found through model.safetensors.index.json.
+    /// some writers store). Shards are found through model.safetensors.index.json. A
+    /// tokenizer.json is read as the model's tokenizer (Qwen2/Qwen2.5/Qwen3 and Llama-3.x files;
+    /// an unsupported one is refused naming its field).
     public static func read(from folder: String) throws -> HuggingFaceFolder {
         let dir = URL(fileURLWithPath: folder)
         func text(_ name: String) -> String? {
@@ -136,7 +157,10 @@ public struct HuggingFaceFolder: Sendable {
         }
         var files: [String: String] = [:]
         for name in sideFiles { if let t = text(name) { files[name] = t } }
-        return HuggingFaceFolder(config: config, parameters: parameters, files: files)
+        let tokenizer = try files["tokenizer.json"].map {
+            try readTokenizer($0, path: dir.appendingPathComponent("tokenizer.json").path, config: config)
+        }
+        return HuggingFaceFolder(config: config, parameters: parameters, files: files, tokenizer: tokenizer)
     }
 
     /// config.json in the form transformers 5 writes for this architecture.

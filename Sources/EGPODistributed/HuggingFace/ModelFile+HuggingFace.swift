@@ -5,16 +5,18 @@ import ShardedTensor
 extension ModelFile {
     /// The root attribute holding the raw text of Hugging Face side file `name`
     /// (`hf:tokenizer.json`, `hf:tokenizer_config.json`, `hf:generation_config.json`, ...).
-    /// They are kept apart from the project's `tokenizer` attribute: the model file's own
-    /// tokenizer stays the project's until the HF tokenizer reader is wired in.
+    /// Export writes them back unchanged. The model file's own `tokenizer` attribute is the
+    /// folder's tokenizer.json as `BPETokenizer` writes it (the byte tokenizer when there is none),
+    /// so training encodes with the model's real tokenizer.
     public static func huggingFaceAttribute(_ name: String) -> String { "hf:" + name }
 
-    /// Writes an imported folder as a model file (atomically), with its side files as attributes.
+    /// Writes an imported folder as a model file (atomically): its tokenizer (or the byte
+    /// tokenizer), and its side files as attributes.
     public static func write(_ folder: HuggingFaceFolder, to path: String) throws {
         let model = try Transformer(config: folder.config, parameters: folder.parameters)
         try HDF5File.writeAtomically(to: path) { file in
             let root = try file.root
-            try write(model, tokenizer: ByteTokenizer(), into: root)
+            try write(model, tokenizer: folder.tokenizer ?? ByteTokenizer(), into: root)
             for (name, text) in folder.files.sorted(by: { $0.key < $1.key }) {
                 try root.setAttribute(huggingFaceAttribute(name), text)
             }

@@ -8,6 +8,8 @@ public enum HuggingFaceError: Error, Equatable, CustomStringConvertible {
     case unexpectedTensor(path: String, tensor: String)
     case unsupportedKey(path: String, key: String, value: String, supported: String)
     case badConfig(path: String, message: String)
+    /// tokenizer.json cannot be read as the model's tokenizer (an unsupported option, or more ids than vocab_size).
+    case badTokenizer(path: String, message: String)
 
     public var description: String {
         switch self {
@@ -19,6 +21,7 @@ public enum HuggingFaceError: Error, Equatable, CustomStringConvertible {
         case let .unsupportedKey(path, key, value, supported):
             return "\(path): \(key) = \(value) is not supported (supported: \(supported))"
         case let .badConfig(path, message): return "\(path): \(message)"
+        case let .badTokenizer(path, message): return "\(path): \(message)"
         }
     }
 }

@@ -2,32 +2,38 @@ import Foundation
 import FunctionCalling
 
 /// Reading and writing Hugging Face's `tokenizer.json` layout: a BPE model whose vocabulary and
-/// merges are written in GPT-2's byte-to-character map, the `ByteLevel` pre-tokenizer (regex on,
-/// no prefix space) and decoder, and the special tokens as `added_tokens` (also present in the
-/// model vocabulary, so `tokenizers` keeps their ids).
+/// merges are written in GPT-2's byte-to-character map, the pipeline around it (GPT-2's
+/// `ByteLevel` split for the project's own files; NFC and `Split` + `ByteLevel` for Qwen2 and
+/// Llama-3, see `TokenizerPipeline`), and the added tokens with their flags.
 extension BPETokenizer {
     /// The `tokenizer.json` text.
     public func tokenizerJSON() -> String? { jsonText() }
 
-    /// The `tokenizer.json` text, vocabulary in id order, one merge per line.
+    /// The `tokenizer.json` text, vocabulary in id order, one merge per line. Added tokens are
+    /// also in the model vocabulary for GPT-2's pipeline (so older `tokenizers` keep their ids),
+    /// and only in `added_tokens` for Qwen2's and Llama-3's, as those models' files have them.
     public func jsonText() -> String {
         var s = "{\n  \"version\": \"1.0\",\n  \"truncation\": null,\n  \"padding\": null,\n  \"added_tokens\": ["
-        for (k, t) in specialTokens.enumerated() {
+        for (k, t) in addedTokens.enumerated() {
             s += k == 0 ? "\n" : ",\n"
-            s += "    {\"id\": \(t.id), \"content\": \(JSON.quoted(t.content)), \"single_word\": false, \"lstrip\": false, "
-                + "\"rstrip\": false, \"normalized\": false, \"special\": true}"
+            s += "    {\"id\": \(t.id), \"content\": \(JSON.quoted(t.content)), \"single_word\": \(t.singleWord), \"lstrip\": \(t.lstrip), "
+                + "\"rstrip\": \(t.rstrip), \"normalized\": \(t.normalized), \"special\": \(t.special)}"
         }
-        s += "\n  ],\n  \"normalizer\": null,\n"
-        s += "  \"pre_tokenizer\": {\"type\": \"ByteLevel\", \"add_prefix_space\": false, \"trim_offsets\": true, \"use_regex\": true},\n"
-        s += "  \"post_processor\": null,\n"
-        s += "  \"decoder\": {\"type\": \"ByteLevel\", \"add_prefix_space\": false, \"trim_offsets\": true, \"use_regex\": true},\n"
+        let fields = pipeline.jsonFields
+        s += "\n  ],\n  \"normalizer\": \(fields.normalizer),\n"
+        s += "  \"pre_tokenizer\": \(fields.preTokenizer),\n"
+        s += "  \"post_processor\": \(postProcessorJSON),\n"
+        s += "  \"decoder\": \(fields.decoder),\n"
         s += "  \"model\": {\n    \"type\": \"BPE\",\n    \"dropout\": null,\n    \"unk_token\": null,\n"
         s += "    \"continuing_subword_prefix\": null,\n    \"end_of_word_suffix\": null,\n    \"fuse_unk\": false,\n"
-        s += "    \"byte_fallback\": false,\n    \"ignore_merges\": false,\n    \"vocab\": {"
-        let specialIDs = Set(specialTokens.map(\.id))
+        s += "    \"byte_fallback\": false,\n    \"ignore_merges\": \(pipeline.ignoreMerges),\n    \"vocab\": {"
+        let addedIDs = Set(addedTokens.map(\.id))
+        let addedInVocab = pipeline.split == .gpt2
         var first = true
         for (id, bytes) in tokenBytes.enumerated() where !bytes.isEmpty {
-            let text = specialIDs.contains(Int32(id)) ? String(decoding: bytes, as: UTF8.self) : ByteLevelMapping.encode(bytes)
+            let added = addedIDs.contains(Int32(id))
+            if added && !addedInVocab { continue }
+            let text = added ? String(decoding: bytes, as: UTF8.self) : ByteLevelMapping.encode(bytes)
             s += first ? "\n      " : ",\n      "
             first = false
             s += "\(JSON.quoted(text)): \(id)"
@@ -61,8 +67,11 @@ extension BPETokenizer {
         try self.init(json: String(decoding: data, as: UTF8.self))
     }
 
-    /// Parses `tokenizer.json` text. Byte-level BPE files (this writer's, GPT-2's layout) load;
-    /// files needing another normalizer, pre-tokenizer or model throw `.unsupported`.
+    /// Parses `tokenizer.json` text. Byte-level BPE files load: this writer's (GPT-2's layout)
+    /// and the Qwen2, Qwen2.5, Qwen3 and Llama-3.x models' (`TokenizerPipeline`); a file needing
+    /// another normalizer, pre-tokenizer or model option throws `.unsupported`
+    /// naming the field. Token ids may have holes (never produced, decoded as U+FFFD); an id out
+    /// of range or given to two tokens is `.malformed`.
     public init(json: String) throws(TokenizerError) {
         let root: [String: Any]
         do {
@@ -75,7 +84,7 @@ extension BPETokenizer {
         } catch {
             throw .malformed(field: "(root)", reason: "not JSON: \(error)")
         }
-        try Self.checkSupported(root)
+        let pipeline = try TokenizerPipeline.parse(root)
         guard let model = root["model"] as? [String: Any] else {
             throw .malformed(field: "model", reason: "missing or not an object")
         }
@@ -83,17 +92,19 @@ extension BPETokenizer {
             throw .malformed(field: "model.vocab", reason: "missing or not an object of token to id")
         }
 
-        var specials: [SpecialToken] = []
+        var added: [AddedToken] = []
         for (k, entry) in ((root["added_tokens"] as? [[String: Any]]) ?? []).enumerated() {
             guard let id = entry["id"] as? Int, let content = entry["content"] as? String else {
                 throw .malformed(field: "added_tokens[\(k)]", reason: "needs integer `id` and string `content`")
             }
             try Self.checkID(id, field: "added_tokens[\(k)].id")
-            for flag in ["lstrip", "rstrip", "single_word"] where (entry[flag] as? Bool) == true {
-                throw .unsupported(field: "added_tokens[\(k)].\(flag)", found: "true", expected: "false")
-            }
-            specials.append(SpecialToken(content: content, id: Int32(id)))
+            // tokenizers' defaults when a flag is missing: not special, normalized unless special.
+            let special = entry["special"] as? Bool ?? false
+            added.append(AddedToken(content: content, id: Int32(id), special: special, normalized: entry["normalized"] as? Bool ?? !special,
+                                    lstrip: entry["lstrip"] as? Bool ?? false, rstrip: entry["rstrip"] as? Bool ?? false,
+                                    singleWord: entry["single_word"] as? Bool ?? false))
         }
+        let specials = added.map(\.specialToken)
         let specialByContent = Dictionary(specials.map { ($0.content, $0.id) }, uniquingKeysWith: { a, _ in a })
 
         var maxID = specials.map { Int($0.id) }.max() ?? -1
@@ -106,7 +117,7 @@ extension BPETokenizer {
             idOf[token] = Int32(id)
             maxID = max(maxID, id)
         }
-        try Self.checkIDsDense(idOf: idOf, specials: specials, maxID: maxID)
+        try Self.checkIDsUnique(idOf: idOf, specials: specials, maxID: maxID)
         var tokenBytes = [[UInt8]](repeating: [], count: maxID + 1)
         for (token, id) in idOf {
             if specialByContent[token] != nil {
@@ -151,7 +162,13 @@ extension BPETokenizer {
             }
             merges.append(Merge(left: left, right: right, merged: merged))
         }
-        self.init(tokenBytes: tokenBytes, byteIDs: byteIDs, merges: merges, specialTokens: specials.sorted { $0.id < $1.id })
+        var postProcessor = "null"
+        if let value = root["post_processor"], !(value is NSNull),
+           let data = try? JSONSerialization.data(withJSONObject: value, options: [.sortedKeys]) {
+            postProcessor = String(decoding: data, as: UTF8.self)
+        }
+        self.init(tokenBytes: tokenBytes, byteIDs: byteIDs, merges: merges, addedTokens: added, pipeline: pipeline,
+                  postProcessorJSON: postProcessor)
     }
 
     /// Largest vocabulary a tokenizer file may declare (ids 0..<maxVocabulary).
@@ -164,10 +181,10 @@ extension BPETokenizer {
         }
     }
 
-    /// Throws unless ids 0...maxID each name exactly one token: no id shared by two different
-    /// tokens, and no gap. An added token may repeat its own vocabulary entry (Hugging Face
-    /// files list special tokens in both places).
-    private static func checkIDsDense(idOf: [String: Int32], specials: [SpecialToken], maxID: Int) throws(TokenizerError) {
+    /// Throws unless each id in 0...maxID names at most one token. An added token may repeat its
+    /// own vocabulary entry (this writer's files list special tokens in both places). A gap is
+    /// allowed: Hugging Face vocabularies may skip ids, and an unused id is simply never produced.
+    private static func checkIDsUnique(idOf: [String: Int32], specials: [SpecialToken], maxID: Int) throws(TokenizerError) {
         var owner = [String?](repeating: nil, count: maxID + 1)
         for (token, id) in idOf.sorted(by: { $0.value < $1.value || ($0.value == $1.value && $0.key < $1.key) }) {
             if let other = owner[Int(id)] {
@@ -181,50 +198,5 @@ extension BPETokenizer {
             }
             owner[Int(t.id)] = t.content
         }
-        if let gap = owner.firstIndex(where: { $0 == nil }) {
-            throw .malformed(field: "model.vocab", reason: "no token has id \(gap) (expected ids 0...\(maxID) without gaps)")
-        }
-    }
-
-    /// Throws for the parts of a `tokenizer.json` this implementation would get wrong.
-    private static func checkSupported(_ root: [String: Any]) throws(TokenizerError) {
-        if let normalizer = root["normalizer"], !(normalizer is NSNull) {
-            throw .unsupported(field: "normalizer", found: describe(normalizer), expected: "null")
-        }
-        guard let pre = root["pre_tokenizer"] as? [String: Any] else {
-            throw .unsupported(field: "pre_tokenizer", found: describe(root["pre_tokenizer"] ?? NSNull()),
-                               expected: "{\"type\": \"ByteLevel\", \"add_prefix_space\": false, \"use_regex\": true}")
-        }
-        let preType = pre["type"] as? String ?? "?"
-        guard preType == "ByteLevel" else {
-            throw .unsupported(field: "pre_tokenizer.type", found: preType, expected: "ByteLevel")
-        }
-        if (pre["add_prefix_space"] as? Bool) == true {
-            throw .unsupported(field: "pre_tokenizer.add_prefix_space", found: "true", expected: "false")
-        }
-        if (pre["use_regex"] as? Bool) == false {
-            throw .unsupported(field: "pre_tokenizer.use_regex", found: "false", expected: "true")
-        }
-        guard let model = root["model"] as? [String: Any] else { return }
-        let modelType = model["type"] as? String ?? "BPE"
-        guard modelType == "BPE" else {
-            throw .unsupported(field: "model.type", found: modelType, expected: "BPE")
-        }
-        for field in ["continuing_subword_prefix", "end_of_word_suffix"] {
-            if let value = model[field] as? String, !value.isEmpty {
-                throw .unsupported(field: "model.\(field)", found: value, expected: "null")
-            }
-        }
-        if let dropout = model["dropout"] as? Double, dropout > 0 {
-            throw .unsupported(field: "model.dropout", found: "\(dropout)", expected: "null")
-        }
-        if (model["ignore_merges"] as? Bool) == true {
-            throw .unsupported(field: "model.ignore_merges", found: "true", expected: "false")
-        }
-    }
-
-    private static func describe(_ value: Any) -> String {
-        if let object = value as? [String: Any], let type = object["type"] as? String { return "type \(type)" }
-        return "\(value)"
     }
 }

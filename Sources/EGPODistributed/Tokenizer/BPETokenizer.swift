@@ -1,8 +1,10 @@
-/// Byte-level BPE (GPT-2 style): special tokens are matched in the raw text first, the rest is
-/// split by GPT-2's pre-tokenisation rule, each piece starts as its bytes (one base token per
-/// byte, so any UTF-8 text round-trips) and learnt merges are applied lowest rank first, leftmost
-/// first among equals. Gives the same ids as Hugging Face `tokenizers` on the `tokenizer.json` it
-/// writes (see scripts/tokenizer_reference.py and TokenizerGoldenTests).
+/// Byte-level BPE (GPT-2 style): added tokens are matched in the raw text first, the rest is
+/// normalised (NFC for Qwen2) and split by the pre-tokenisation rule of its pipeline (GPT-2's,
+/// Qwen2's or Llama-3's regex), each piece starts as its bytes (one base token per byte, so any
+/// UTF-8 text round-trips) and learnt merges are applied lowest rank first, leftmost first among
+/// equals. Gives the same ids as Hugging Face `tokenizers` (`encode(text, add_special_tokens:
+/// false)`) on the `tokenizer.json` it reads or writes (see scripts/tokenizer_reference.py,
+/// scripts/hf_tokenizer_golden.py, TokenizerGoldenTests and HFTokenizerGoldenTests).
 public struct BPETokenizer: Tokenizer {
     /// One learnt merge: two token ids and the id of their concatenation.
     public struct Merge: Sendable, Hashable {
@@ -11,36 +13,73 @@ public struct BPETokenizer: Tokenizer {
         public var merged: Int32
     }
 
+    /// Every added token (special or not) as content and id.
     public let specialTokens: [SpecialToken]
+    /// The added tokens with their `tokenizer.json` flags, in id order.
+    public let addedTokens: [AddedToken]
     public let vocabSize: Int
     /// Merges in rank order.
     public let merges: [Merge]
-    /// The bytes of each token id (a special token's are its text; empty for an unused id).
+    /// Normalizer, pre-tokenizer split and `ignore_merges`.
+    public let pipeline: TokenizerPipeline
+    /// The `post_processor` entry of the file read, as JSON text ("null" for none), written back
+    /// unchanged: `encode` never applies it (see `TokenizerPipeline.parse`), but `tokenizers`
+    /// users of an exported file get the model's BOS handling.
+    let postProcessorJSON: String
+    /// The bytes of each token id (an added token's are its text; empty for an unused id).
     let tokenBytes: [[UInt8]]
     /// The id of each single byte.
     let byteIDs: [Int32]
     let pairs: PairTable
-    private let matcher: SpecialTokenMatcher
+    /// Added tokens with `normalized: false`, found in the raw text.
+    private let rawMatcher: SpecialTokenMatcher
+    /// Added tokens with `normalized: true` (their content normalised), found in the normalised text.
+    private let normalizedMatcher: SpecialTokenMatcher
+    /// With `ignore_merges`: the id of every vocabulary token (not added tokens) by its bytes.
+    private let wholeTokens: [[UInt8]: Int32]
 
     /// A tokenizer from its parts.
     /// - Parameters:
-    ///   - tokenBytes: bytes of every id (index = id); special tokens' entries are their text.
+    ///   - tokenBytes: bytes of every id (index = id); added tokens' entries are their text.
     ///   - byteIDs: the id of each of the 256 bytes.
     ///   - merges: in rank order.
-    ///   - specialTokens: matched verbatim in raw text.
-    init(tokenBytes: [[UInt8]], byteIDs: [Int32], merges: [Merge], specialTokens: [SpecialToken]) {
+    ///   - addedTokens: matched in the text before the pre-tokenizer.
+    ///   - pipeline: normalizer, split and `ignore_merges`.
+    ///   - postProcessorJSON: the file's `post_processor`, kept for writing.
+    init(tokenBytes: [[UInt8]], byteIDs: [Int32], merges: [Merge], addedTokens: [AddedToken], pipeline: TokenizerPipeline = .gpt2,
+         postProcessorJSON: String = "null") {
         precondition(byteIDs.count == 256, "byteIDs has \(byteIDs.count) entries, expected 256")
         self.tokenBytes = tokenBytes
         self.byteIDs = byteIDs
         self.merges = merges
-        self.specialTokens = specialTokens
+        self.addedTokens = addedTokens.sorted { $0.id < $1.id }
+        self.specialTokens = self.addedTokens.map(\.specialToken)
+        self.pipeline = pipeline
+        self.postProcessorJSON = postProcessorJSON
         vocabSize = tokenBytes.count
         var table = PairTable(capacity: merges.count)
         for (rank, m) in merges.enumerated() {
             table.insert(left: m.left, right: m.right, rank: UInt32(rank), merged: m.merged)
         }
         pairs = table
-        matcher = SpecialTokenMatcher(specialTokens)
+        rawMatcher = SpecialTokenMatcher(addedTokens.filter { !$0.normalized }, content: \.content)
+        normalizedMatcher = SpecialTokenMatcher(addedTokens.filter(\.normalized)) {
+            pipeline.normalizer == .nfc ? NFC.normalize($0.content) : $0.content
+        }
+        var whole: [[UInt8]: Int32] = [:]
+        if pipeline.ignoreMerges {
+            let added = Set(addedTokens.map(\.id))
+            for (id, bytes) in tokenBytes.enumerated() where bytes.count > 1 && !added.contains(Int32(id)) {
+                whole[bytes] = Int32(id)
+            }
+        }
+        wholeTokens = whole
+    }
+
+    /// A tokenizer with GPT-2's pipeline whose added tokens are all special and unnormalised.
+    init(tokenBytes: [[UInt8]], byteIDs: [Int32], merges: [Merge], specialTokens: [SpecialToken]) {
+        self.init(tokenBytes: tokenBytes, byteIDs: byteIDs, merges: merges,
+                  addedTokens: specialTokens.map { AddedToken(content: $0.content, id: $0.id) })
     }
 
     /// A tokenizer with no merges yet: the 256 bytes (id b for byte b), then `specialNames` from 256.
@@ -58,27 +97,59 @@ public struct BPETokenizer: Tokenizer {
     func encode(_ text: String, cachingPieces: Bool) -> [Int32] {
         var text = text
         return text.withUTF8 { b in
-            var ids: [Int32] = []
-            ids.reserveCapacity(b.count / 2 + 8)
-            var work: [Int32] = []
-            var ranks: [UInt32] = []
-            // Short inputs (a prompt) are not worth a cache's set-up; long ones repeat their words.
-            var cache: PieceCache? = cachingPieces ? PieceCache() : nil
-            matcher.split(b, plain: { segment in
-                GPT2PreTokenizer.split(b, segment) { piece in
-                    guard piece.count > 1, cache != nil else {
-                        encodePiece(b, piece, into: &ids, work: &work, ranks: &ranks)
-                        return
-                    }
-                    let h = PieceCache.hash(b, piece)
-                    if cache!.lookup(b, piece, hash: h, into: &ids) { return }
-                    let first = ids.count
-                    encodePiece(b, piece, into: &ids, work: &work, ranks: &ranks)
-                    cache!.insert(b, piece, hash: h, ids: ids[first...])
+            var state = EncodeState(capacity: b.count / 2 + 8, caching: cachingPieces)
+            rawMatcher.split(b, plain: { segment in
+                if pipeline.normalizer == .nfc && NFC.mayChange(b, segment) {
+                    // The cache keys are ranges of `b`; the normalised copy is another buffer.
+                    let caching = state.cache
+                    state.cache = nil
+                    var normalized = NFC.normalize(String(decoding: UnsafeBufferPointer(rebasing: b[segment]), as: UTF8.self))
+                    normalized.withUTF8 { nb in encodeNormalized(nb, 0..<nb.count, &state) }
+                    state.cache = caching
+                } else {
+                    encodeNormalized(b, segment, &state)
                 }
-            }, special: { ids.append($0) })
-            return ids
+            }, special: { state.ids.append($0) })
+            return state.ids
         }
+    }
+
+    /// What one `encode` call carries between its pieces: the output, scratch buffers, the cache.
+    private struct EncodeState {
+        var ids: [Int32] = []
+        var work: [Int32] = []
+        var ranks: [UInt32] = []
+        // Short inputs (a prompt) are not worth a cache's set-up; long ones repeat their words.
+        var cache: PieceCache?
+
+        init(capacity: Int, caching: Bool) {
+            ids.reserveCapacity(capacity)
+            cache = caching ? PieceCache() : nil
+        }
+    }
+
+    /// Encodes a normalised stretch: its normalised added tokens, and the pre-tokens between them.
+    private func encodeNormalized(_ b: UnsafeBufferPointer<UInt8>, _ range: Range<Int>, _ state: inout EncodeState) {
+        normalizedMatcher.split(b, range, plain: { segment in
+            switch pipeline.split {
+            case .gpt2: GPT2PreTokenizer.split(b, segment) { encodeCached(b, $0, &state) }
+            case .qwen2, .llama3:
+                SplitPreTokenizer.split(b, segment, maxDigits: pipeline.split.maxDigits) { encodeCached(b, $0, &state) }
+            }
+        }, special: { state.ids.append($0) })
+    }
+
+    @inline(__always)
+    private func encodeCached(_ b: UnsafeBufferPointer<UInt8>, _ piece: Range<Int>, _ state: inout EncodeState) {
+        guard piece.count > 1, state.cache != nil else {
+            encodePiece(b, piece, into: &state.ids, work: &state.work, ranks: &state.ranks)
+            return
+        }
+        let h = PieceCache.hash(b, piece)
+        if state.cache!.lookup(b, piece, hash: h, into: &state.ids) { return }
+        let first = state.ids.count
+        encodePiece(b, piece, into: &state.ids, work: &state.work, ranks: &state.ranks)
+        state.cache!.insert(b, piece, hash: h, ids: state.ids[first...])
     }
 
     /// Inputs of at least this many bytes get a piece cache.
@@ -94,6 +165,10 @@ public struct BPETokenizer: Tokenizer {
                              work: inout [Int32], ranks: inout [UInt32]) {
         if piece.count == 1 {
             ids.append(byteIDs[Int(b[piece.lowerBound])])
+            return
+        }
+        if !wholeTokens.isEmpty, let id = wholeTokens[Array(UnsafeBufferPointer(rebasing: b[piece]))] {
+            ids.append(id)
             return
         }
         work.removeAll(keepingCapacity: true)
@@ -141,7 +216,7 @@ public struct BPETokenizer: Tokenizer {
         return out
     }
 
-    /// The bytes a token id stands for (a special token's text), or nil for an unknown id.
+    /// The bytes a token id stands for (an added token's text), or nil for an unknown id.
     public func bytes(of id: Int32) -> [UInt8]? {
         guard id >= 0 && Int(id) < tokenBytes.count && !tokenBytes[Int(id)].isEmpty else { return nil }
         return tokenBytes[Int(id)]

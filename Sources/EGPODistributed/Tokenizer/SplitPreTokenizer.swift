@@ -5,7 +5,8 @@
 /// finds (Qwen2's; Llama-3's is the same with `\p{N}{1,3}` for `\p{N}`), as Hugging Face's
 /// `Split` pre-tokenizer (behavior `Isolated`) runs it before `ByteLevel(use_regex: false)`.
 /// Like `GPT2PreTokenizer` it walks UTF-8 bytes with the same classes (general category for
-/// \p{L} and \p{N}, White_Space for \s); the alternatives are tried in the regex's order.
+/// \p{L} and \p{N}, White_Space for \s); the alternatives are tried in the regex's order. The
+/// contractions are matched without regard to case, as Unicode case folding has it.
 enum SplitPreTokenizer {
     /// Longest digit run one piece holds: 1 for Qwen2, 3 for Llama-3.
     static func split(_ b: UnsafeBufferPointer<UInt8>, _ range: Range<Int>, maxDigits: Int, piece: (Range<Int>) -> Void) {
@@ -20,6 +21,10 @@ enum SplitPreTokenizer {
                 let c1 = b[i + 1] | 0x20  // ASCII lower case (only letters are compared)
                 if c1 == UInt8(ascii: "s") || c1 == UInt8(ascii: "t") || c1 == UInt8(ascii: "m") || c1 == UInt8(ascii: "d") {
                     piece(i..<(i + 2)); i += 2; continue
+                }
+                // ſ (U+017F, C5 BF) case-folds to s, so Oniguruma's (?i:'s) takes "'ſ" too.
+                if b[i + 1] == 0xC5 && i + 2 < end && b[i + 2] == 0xBF {
+                    piece(i..<(i + 3)); i += 3; continue
                 }
                 if i + 2 < end {
                     let c2 = b[i + 2] | 0x20

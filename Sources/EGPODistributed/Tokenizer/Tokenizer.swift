@@ -6,7 +6,8 @@ import FunctionCalling
 public protocol Tokenizer: Sendable {
     /// Number of token ids: every id is in `0..<vocabSize`. A model's `vocab_size` must be at least this.
     var vocabSize: Int { get }
-    /// The special tokens, each with its id.
+    /// The special tokens, each with its id (for a Hugging Face tokenizer.json, every added
+    /// token, also the non-special ones such as Qwen's `<tool_call>`).
     var specialTokens: [SpecialToken] { get }
     /// Token ids of `text`; special-token texts found in it become their single ids.
     func encode(_ text: String) -> [Int32]

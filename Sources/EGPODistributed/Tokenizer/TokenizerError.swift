@@ -5,7 +5,7 @@ public enum TokenizerError: Error, CustomStringConvertible, Equatable {
     /// The text is not JSON, or a required field is missing or of the wrong type.
     case malformed(field: String, reason: String)
     /// A valid `tokenizer.json` using a feature this implementation does not have (another
-    /// pre-tokenizer, a normalizer, a WordPiece model, ...).
+    /// pre-tokenizer or Split regex, a normalizer other than NFC, a WordPiece model, ...).
     case unsupported(field: String, found: String, expected: String)
     /// A merge names a token that is not in the vocabulary, or makes one that is not.
     case badMerge(index: Int, merge: String, reason: String)
@@ -20,7 +20,7 @@ public enum TokenizerError: Error, CustomStringConvertible, Equatable {
             return "tokenizer.json field `\(field)`: \(reason)"
         case let .unsupported(field, found, expected):
             return "tokenizer.json field `\(field)` is \(found), but only \(expected) is supported "
-                + "(this reader handles byte-level BPE files such as the ones `launcher tokenizer train` writes)"
+                + "(this reader handles byte-level BPE files: the ones `launcher tokenizer train` writes, and Qwen2, Qwen2.5, Qwen3 and Llama-3.x tokenizer.json)"
         case let .badMerge(index, merge, reason):
             return "tokenizer.json merge #\(index) `\(merge)`: \(reason)"
         case let .vocabularyTooSmall(requested, minimum):
