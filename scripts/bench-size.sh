@@ -13,6 +13,7 @@ launcher=.build/release/launcher
 mpirun=${MPIRUN:-mpirun --allow-run-as-root --oversubscribe}
 config=${SIZE_CONFIG:-scripts/bench/qwen2.5-0.5b-config.json}
 out=${SIZE_OUT:-$(mktemp -d /tmp/egpo-size.XXXXXX)}
+mkdir -p "$out"
 [ -x "$launcher" ] || { echo "bench-size: $launcher missing; run 'swift build -c release'" >&2; exit 1; }
 args=(bench step --model-config "$config" --prompts "${SIZE_PROMPTS:-2}" --group "${SIZE_GROUP:-4}"
       --max-tokens "${SIZE_TOKENS:-32}" --micro-batch "${SIZE_MICRO:-4}" --steps "${SIZE_STEPS:-1}" --beta 0.001)

@@ -76,6 +76,7 @@ struct BenchStepCommand: ParsableCommand {
             config.egpo.beta = beta
             config.optimizer.zero = zero
             config.optimizer.gradientPath = gradientPath
+            config.eval.tasks = 0   // no evaluation here, so no evaluation sampler in the estimate
             try config.validate(worldSize: comm.size, purpose: .reinforcement)
             let tasks = TaskSource.functionWorldTasks(count: 2000, seed: 1)
             var architecture = ModelConfig.demo

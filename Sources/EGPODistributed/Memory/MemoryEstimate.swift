@@ -38,8 +38,8 @@ public struct MemoryEstimate: Sendable, Equatable {
         let optimizer = purpose == .supervised ? config.sft.optimizer : config.optimizer
         let sharded = optimizer.zero == 1 && worldSize > 1
         add(sharded ? "AdamW moments (ZeRO-1: 1/\(worldSize))" : "AdamW moments", floats: 2 * (sharded ? (p / Double(worldSize)).rounded(.up) : p))
-        // A checkpoint gathers both moments whole on rank 0 while it writes.
-        add("checkpoint moments (rank 0, while saving)", floats: 2 * p)
+        // Under ZeRO-1 a checkpoint gathers both moments whole on rank 0 while it writes.
+        if sharded { add("checkpoint moments (rank 0, while saving)", floats: 2 * p) }
         switch purpose {
         case .supervised:
             let rows = config.rollout.microBatch * promptLength
@@ -54,10 +54,8 @@ public struct MemoryEstimate: Sendable, Equatable {
             let rows = groups * promptLength + r.microBatch * completion
             let workspace = Double(rows * TrainingWorkspace.floatsPerRow(model) + CausalAttention.scratchCount(maxLength: length))
             add("training activations (\(rows) rows)", floats: workspace)
-            if config.egpo.beta > 0 {
-                add("reference policy", floats: p)
-                add("reference activations", floats: workspace)
-            }
+            // The reference policy's forwards share the training workspace.
+            if config.egpo.beta > 0 { add("reference policy", floats: p) }
             let completions = (r.prompts * r.groupSize + worldSize - 1) / worldSize
             let prompts = min(r.prompts, completions)
             add("sampler (KV cache for \(completions) completions, logits)",

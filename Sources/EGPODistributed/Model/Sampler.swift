@@ -41,7 +41,7 @@ public final class Sampler {
         let c = config.hiddenSize, v = config.vocabularySize, kd = config.kvHeadCount * config.headDim
         let cache = 2 * config.layerCount * (max(1, prompts * promptLength * kd) + max(1, completions * completionLength * kd))
         let rows = max(min(prefillChunkRows, promptTokens), promptLength, completions)
-        let rowBuffers = rows * (3 * c + 1 + v + LayerActivations.floatsPerRow(config)) + prompts * v + 2 * v
+        let rowBuffers = rows * (3 * c + 1 + LayerActivations.floatsPerRow(config)) + (completions + prompts + 2) * v
         let attention = CachedAttention.scratchCount(maxKeys: promptLength + completionLength, shape: AttentionShape(heads: config.headCount, kvHeads: config.kvHeadCount, headDim: config.headDim)) * max(1, workers)
             + CausalAttention.scratchCount(maxLength: promptLength)
         return cache + rowBuffers + attention
@@ -77,7 +77,7 @@ public final class Sampler {
         if options.maxNewTokens <= 0 || completions.isEmpty { return completions }
         cache.reserve(prompts: requests.count, promptLength: maxPrompt, completions: completions.count, completionLength: maxNew)
         reserve(rows: max(min(prefillChunkRows, requests.reduce(0) { $0 + $1.prompt.count }), maxPrompt, completions.count),
-                prompts: requests.count, maxKeys: maxPrompt + maxNew)
+                prompts: requests.count, completions: completions.count, maxKeys: maxPrompt + maxNew)
         let clock = ContinuousClock(), started = clock.now
         prefill(requests)
         let prefilled = clock.now
@@ -128,14 +128,17 @@ public final class Sampler {
         Double(d.components.seconds) + Double(d.components.attoseconds) * 1e-18
     }
 
-    private func reserve(rows: Int, prompts: Int, maxKeys: Int) {
+    /// - Parameter completions: rows of next-token logits the decode steps need (the prefill
+    ///   writes only each prompt's last row, into `promptLogits`), so a long prefill chunk does
+    ///   not cost a (chunk rows, vocabulary) buffer.
+    private func reserve(rows: Int, prompts: Int, completions: Int, maxKeys: Int) {
         let config = model.config, c = config.hiddenSize, v = config.vocabularySize
         if rows > rowCapacity {
             rowCapacity = rows
             x = FloatBuffer(count: rows * c); xNext = FloatBuffer(count: rows * c)
             normed = FloatBuffer(count: rows * c); rstd = FloatBuffer(count: rows)
-            logits = FloatBuffer(count: rows * v)
         }
+        if completions * v > logits.count { logits = FloatBuffer(count: completions * v) }
         if prompts * v > promptLogits.count { promptLogits = FloatBuffer(count: prompts * v) }
         scratchSlice = max(scratchSlice, CachedAttention.scratchCount(maxKeys: maxKeys, shape: model.attentionShape))
         let need = scratchSlice * max(1, Parallel.workers)
@@ -164,7 +167,7 @@ public final class Sampler {
             let longest = segments.map(\.length).max() ?? 1
             let need = CausalAttention.scratchCount(maxLength: longest)
             if need > prefillScratch.count { prefillScratch = FloatBuffer(count: need) }
-            if rows > rowCapacity { reserve(rows: rows, prompts: requests.count, maxKeys: 0) }
+            if rows > rowCapacity { reserve(rows: rows, prompts: requests.count, completions: 0, maxKeys: 0) }
             var input = x, output = xNext
             tokens.withUnsafeBufferPointer { Embedding.forward(table: model.weights.embedding, tokens: $0.baseAddress!, into: input.rows(rows, c)) }
             positions.withUnsafeBufferPointer { pos in

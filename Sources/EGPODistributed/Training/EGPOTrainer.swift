@@ -23,9 +23,10 @@ public final class EGPOTrainer {
     public let tasks: [TrainingTask]
     /// Prompt tokens of every task.
     let prompts: [[Int32]]
-    /// The frozen initial policy (beta > 0 only).
+    /// The frozen initial policy (beta > 0 only). Its forwards run before the step's training
+    /// forwards and keep only log-probs, so they use the replica's workspace: a second one
+    /// would double the activation memory (the largest part for a 150k vocabulary).
     public let reference: Transformer?
-    let referenceWorkspace: TrainingWorkspace?
     public let sampler: Sampler
     public private(set) var cursor: DataCursor
     /// The reward: by default the strict one (format, then BFCL's AST check). Tests of the
@@ -67,10 +68,8 @@ public final class EGPOTrainer {
             }
             // Same config as a live model, so this cannot fail.
             reference = try! Transformer(config: replica.model.config, parameters: copy)
-            referenceWorkspace = TrainingWorkspace(config: replica.model.config)
         } else {
             reference = nil
-            referenceWorkspace = nil
         }
         sampler = Sampler(model: replica.model)
         reward = { [codec] tokens, task in codec.reward(tokens, task: task.task) }
@@ -128,10 +127,10 @@ public final class EGPOTrainer {
             })
         }
 
-        if let reference, let referenceWorkspace {
+        if let reference {
             clock.measure(.reference) {
                 for (range, tb) in zip(micro, batches) {
-                    let scores = reference.forward(tb, temperature: r.temperature, workspace: referenceWorkspace)
+                    let scores = reference.forward(tb, temperature: r.temperature, workspace: replica.workspace)
                     for (s, i) in range.enumerated() {
                         experiences[i].logpRef = Array(scores.logProbs[tb.completionRange(of: s, promptLength: experiences[i].promptTokens.count)])
                     }

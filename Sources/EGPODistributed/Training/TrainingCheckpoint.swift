@@ -94,7 +94,8 @@ public enum TrainingCheckpoint {
     /// Saves the replica's state to `url`. Every rank calls this (ZeRO-1 moments are gathered
     /// to rank 0 first); rank 0 writes, and must be the one given `url`.
     public static func save(to url: URL?, replica: PolicyReplica, state: TrainingState, reference: Transformer?) throws {
-        let (m, v) = try gatherMoments(replica)
+        let (m, v, owners) = try gatherMoments(replica)
+        defer { withExtendedLifetime(owners) {} }
         guard let url else { return }
         precondition(m.count == replica.model.parameters.count, "TrainingCheckpoint.save: only rank 0 writes (it holds the gathered moments)")
         do {
@@ -107,7 +108,7 @@ public enum TrainingCheckpoint {
     }
 
     private static func write(to url: URL, replica: PolicyReplica, state: TrainingState, reference: Transformer?,
-                              moments: (m: [Float], v: [Float])) throws {
+                              moments: (m: UnsafeBufferPointer<Float>, v: UnsafeBufferPointer<Float>)) throws {
         let (m, v) = moments, model = replica.model
         try HDF5File.writeAtomically(to: url.path, beforeRename: { _ in killForTestIfAsked(step: state.step) }) { file in
             let root = try file.root
@@ -123,8 +124,8 @@ public enum TrainingCheckpoint {
             try t.setAttribute("data_position", Int64(state.cursor.position))
             try t.setAttribute("data_shuffle_seed", Int64(bitPattern: state.cursor.shuffleSeed))
             try t.setAttribute("run_config", state.config.json())
-            try m.withUnsafeBufferPointer { try t.writeDataset("adam_m", shape: [m.count], from: $0, checksum: true) }
-            try v.withUnsafeBufferPointer { try t.writeDataset("adam_v", shape: [v.count], from: $0, checksum: true) }
+            try t.writeDataset("adam_m", shape: [m.count], from: m, checksum: true)
+            try t.writeDataset("adam_v", shape: [v.count], from: v, checksum: true)
             if let reference {
                 try t.writeDataset("reference", shape: [reference.parameters.count],
                                    from: UnsafeBufferPointer(reference.parameters.bufferPointer), checksum: true)
@@ -138,24 +139,36 @@ public enum TrainingCheckpoint {
 
     /// Full-length moments on rank 0 (ZeRO-1: each rank's shard, gathered to rank 0 only, so the
     /// other ranks never hold more than their shard); empty on the other ranks.
-    static func gatherMoments(_ replica: PolicyReplica) throws -> ([Float], [Float]) {
+    static func gatherMoments(_ replica: PolicyReplica) throws -> (m: UnsafeBufferPointer<Float>, v: UnsafeBufferPointer<Float>, owners: [FloatBuffer]) {
         let o = replica.optimizer, n = replica.model.parameters.count
-        guard o.shard.count != n else { return (o.firstMoment.toArray(), o.secondMoment.toArray()) }
+        // Unsharded, the optimizer's own buffers are written as they are: no copy.
+        guard o.shard.count != n else {
+            return (UnsafeBufferPointer(o.firstMoment.bufferPointer), UnsafeBufferPointer(o.secondMoment.bufferPointer), [])
+        }
         let comm = replica.communicator
         let layout = ShardLayout(count: n, worldSize: comm.size)
         precondition(layout.range(rank: comm.rank) == o.shard, "gatherMoments: shard \(o.shard) vs \(layout.range(rank: comm.rank))")
-        // MPI_Gather takes equal pieces: shards differ by at most one element, so pad to the longest.
+        // MPI_Gather takes equal pieces: shards differ by at most one element, so pad to the
+        // longest, then close the gaps in place (each piece moves down, never over one not yet
+        // moved), leaving the full-length moment at the front: one buffer per moment on rank 0.
         let piece = layout.counts.max() ?? 0
-        return try [o.firstMoment, o.secondMoment].map { shard in
-            var send = [Float](repeating: 0, count: piece)
-            send.withUnsafeMutableBufferPointer { $0.baseAddress!.update(from: shard.base, count: shard.count) }
-            var received = [Float](repeating: 0, count: comm.rank == 0 ? piece * comm.size : 0)
-            try send.withUnsafeBufferPointer { s in
-                try received.withUnsafeMutableBufferPointer { try comm.gather(s, into: $0, root: 0) }
+        let send = FloatBuffer(count: piece)
+        let gathered = try [o.firstMoment, o.secondMoment].map { shard -> FloatBuffer in
+            send.zero()
+            send.base.update(from: shard.base, count: shard.count)
+            let received = FloatBuffer(count: comm.rank == 0 ? piece * comm.size : 0)
+            try comm.gather(UnsafeBufferPointer(send.bufferPointer), into: received.bufferPointer, root: 0)
+            if comm.rank == 0 {
+                var offset = 0
+                for r in 0..<comm.size {
+                    memmove(received.base + offset, received.base + r * piece, layout.counts[r] * MemoryLayout<Float>.stride)
+                    offset += layout.counts[r]
+                }
             }
-            guard comm.rank == 0 else { return [] }
-            return (0..<comm.size).flatMap { r in received[r * piece ..< r * piece + layout.counts[r]] }
-        }.pair
+            return received
+        }
+        let count = comm.rank == 0 ? n : 0
+        return (UnsafeBufferPointer(start: gathered[0].base, count: count), UnsafeBufferPointer(start: gathered[1].base, count: count), gathered)
     }
 
     /// Reads and verifies a checkpoint: every dataset is read in full, so a flipped byte anywhere
