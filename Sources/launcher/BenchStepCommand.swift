@@ -84,15 +84,14 @@ struct BenchStepCommand: ParsableCommand {
                 architecture = try ModelFile.readConfig(String(decoding: try InputFile.read(modelConfig), as: UTF8.self), path: modelConfig)
             }
             let benchTasks = Array(tasks.prefix(prompts))
-            // Refuse before the model is allocated when the shape cannot fit (prompts here are at
-            // most 1.5 tokens per byte of the compact format; the real longest is used below).
-            let roughPrompt = benchTasks.map { PromptFormat.prompt($0.task).utf8.count }.max() ?? 0
-            try RunSetup.checkMemory(MemoryEstimate(model: architecture, config: config, worldSize: comm.size, promptLength: roughPrompt,
-                                                    purpose: .reinforcement), comm: comm, say: { _ in })
-            let policy = try PolicyFactory.fromScratch(architecture: architecture, vocabulary: 2048, tasks: tasks, seed: 0)
-            let codec = try TaskCodec(tokenizer: policy.tokenizer)
-            let estimate = MemoryEstimate(model: architecture, config: config, worldSize: comm.size,
+            // The tokenizer first, so the estimate has the prompts' real lengths; the model (the
+            // first large allocation) only once the estimate says it fits.
+            let tokenizer = try BPETrainer(vocabSize: 2048).train(corpus: PolicyFactory.corpus(tasks))
+            let codec = try TaskCodec(tokenizer: tokenizer)
+            let estimate = MemoryEstimate(model: architecture, config: config, worldSize: comm.size, rank: comm.rank,
                                           promptLength: benchTasks.map { codec.promptTokens($0.task).count }.max() ?? 0, purpose: .reinforcement)
+            try RunSetup.checkMemory(estimate, comm: comm, say: { if comm.rank == 0 { Console.out($0) } })
+            let policy = LoadedModel(model: try Transformer(config: architecture, seed: 0), tokenizer: tokenizer)
             if let export, comm.rank == 0 { try write(export: export, policy: policy, tasks: benchTasks) }
             let replica = try PolicyReplica(policy: policy, optimizer: config.optimizer, totalSteps: steps + 1, communicator: comm)
             let trainer = try EGPOTrainer(config: config, replica: replica, tasks: benchTasks, codec: codec)

@@ -111,16 +111,16 @@ struct RunSetup {
 
     /// `checkMemory` for commands without a run setup (`bench step`).
     static func checkMemory(_ estimate: MemoryEstimate, comm: MPICommunicator, say: (String) -> Void) throws {
-        let local = try MachineMemory.ranksOnThisHost(comm)
+        let (local, hostBytes) = try MachineMemory.hostShare(estimate, comm)
         let available = MachineMemory.availableBytes()
         // Every rank takes the same branch; the lowest rank on a host that cannot fit says why.
         var failure: TrainingError?
-        do { try MachineMemory.check(estimate, ranksOnHost: local, available: available) } catch { failure = error }
+        do { try MachineMemory.check(estimate, ranksOnHost: local, hostBytes: hostBytes, available: available) } catch { failure = error }
         let reporter = Int(try comm.allReduce(Double(failure == nil ? comm.size : comm.rank), op: .min))
         if reporter < comm.size { throw AgreedFailure(message: failure.map { "\($0)" } ?? "", reporter: reporter) }
         let transient = estimate.parts.filter { $0.name.contains("activations") || $0.name.contains("sampler") }.reduce(0) { $0 + $1.bytes }
-        say(String(format: "memory: about %.2f GB per rank (%.2f GB of it activations and sampler) x %d rank(s) on this host; ",
-                   estimate.total / 1e9, transient / 1e9, local)
+        say(String(format: "memory: about %.2f GB on rank 0 (%.2f GB of it activations and sampler), %.2f GB for the %d rank(s) on its host; ",
+                   estimate.total / 1e9, transient / 1e9, hostBytes / 1e9, local)
             + (available.map { String(format: "%.1f GB available", $0 / 1e9) } ?? "available memory unknown"))
     }
 

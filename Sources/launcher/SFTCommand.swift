@@ -41,7 +41,7 @@ enum SupervisedRun {
         let codec = try TaskCodec(tokenizer: policy.tokenizer, model: config.model)
         let longest = tasks.lazy.compactMap { t in t.reference.map { codec.promptTokens(t.task).count + codec.targetTokens(reference: $0).count } }
             .filter { $0 <= policy.model.config.maxPositionEmbeddings }.max() ?? 0
-        try setup.checkMemory(MemoryEstimate(model: policy.model.config, config: config, worldSize: comm.size, promptLength: longest,
+        try setup.checkMemory(MemoryEstimate(model: policy.model.config, config: config, worldSize: comm.size, rank: comm.rank, promptLength: longest,
                                              purpose: .supervised))
         let replica = try PolicyReplica(policy: policy, optimizer: config.sft.optimizer, totalSteps: config.sft.steps, communicator: comm)
         let trainer = try SFTTrainer(config: config, replica: replica, tasks: tasks, codec: codec)

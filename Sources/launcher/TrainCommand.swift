@@ -66,7 +66,7 @@ enum ReinforcementRun {
         let heldOut = try EvaluationTasks.load(config, excluding: tasks, log: setup.say)
         let longest = tasks.lazy.map { codec.promptTokens($0.task).count }
             .filter { $0 + config.rollout.maxCompletionTokens <= policy.model.config.maxPositionEmbeddings }.max() ?? 0
-        try setup.checkMemory(MemoryEstimate(model: policy.model.config, config: config, worldSize: comm.size, promptLength: longest,
+        try setup.checkMemory(MemoryEstimate(model: policy.model.config, config: config, worldSize: comm.size, rank: comm.rank, promptLength: longest,
                                              purpose: .reinforcement))
         let replica = try PolicyReplica(policy: policy, optimizer: config.optimizer, totalSteps: config.run.steps, communicator: comm)
         let resumed = setup.resumed

@@ -56,6 +56,10 @@ import TestSupport
         let p = Double(D.architecture.parameterLayout.totalCount)
         #expect(full.parts.first { $0.name.hasPrefix("AdamW") }!.bytes == 8 * p)
         #expect(sharded.parts.first { $0.name.hasPrefix("AdamW") }!.bytes == 8 * (p / 4).rounded(.up))
+        // Only rank 0 gathers the moments for a checkpoint.
+        #expect(sharded.parts.contains { $0.name.hasPrefix("checkpoint moments") })
+        let other = MemoryEstimate(model: D.architecture, config: config, worldSize: 4, rank: 1, promptLength: 100, purpose: .reinforcement)
+        #expect(!other.parts.contains { $0.name.hasPrefix("checkpoint moments") } && !full.parts.contains { $0.name.hasPrefix("checkpoint moments") })
     }
 
     @Test func aRunThatCannotFitIsRefusedWithTheNumbers() throws {
@@ -66,7 +70,7 @@ import TestSupport
             Issue.record("expected a refusal")
         } catch {
             let text = "\(error)"
-            #expect(text.hasPrefix(String(format: "memory: this run needs about %.2f GB per rank x 2 rank(s) on this host = %.2f GB, but 0.10 GB is available",
+            #expect(text.hasPrefix(String(format: "memory: this run needs about %.2f GB on this rank, %.2f GB for its 2 rank(s) on this host, but 0.10 GB is available",
                                           estimate.total / 1e9, 2 * estimate.total / 1e9)), "\(text)")
             #expect(text.contains("reference policy") && text.contains("optimizer.zero: 1"))
         }

@@ -29,7 +29,8 @@ public struct MemoryEstimate: Sendable, Equatable {
     ///   - promptLength: the longest prompt, in tokens, among the tasks (SFT: the longest
     ///     example, prompt and reference completion).
     ///   - purpose: SFT holds no sampler and no reference policy.
-    public init(model: ModelConfig, config: TrainerConfig, worldSize: Int, promptLength: Int, purpose: TrainerConfig.Purpose) {
+    ///   - rank: this rank; under ZeRO-1 rank 0 also holds the moments gathered for a checkpoint.
+    public init(model: ModelConfig, config: TrainerConfig, worldSize: Int, rank: Int = 0, promptLength: Int, purpose: TrainerConfig.Purpose) {
         let float = Double(MemoryLayout<Float>.stride), p = Double(model.parameterLayout.totalCount)
         func add(_ name: String, floats: Double) { parts.append(Part(name: name, bytes: floats * float)) }
         parts.append(Part(name: "runtime (code, MPI, BLAS)", bytes: Self.runtimeBytes))
@@ -39,7 +40,7 @@ public struct MemoryEstimate: Sendable, Equatable {
         let sharded = optimizer.zero == 1 && worldSize > 1
         add(sharded ? "AdamW moments (ZeRO-1: 1/\(worldSize))" : "AdamW moments", floats: 2 * (sharded ? (p / Double(worldSize)).rounded(.up) : p))
         // Under ZeRO-1 a checkpoint gathers both moments whole on rank 0 while it writes.
-        if sharded { add("checkpoint moments (rank 0, while saving)", floats: 2 * p) }
+        if sharded && rank == 0 { add("checkpoint moments (rank 0, while saving)", floats: 2 * p) }
         switch purpose {
         case .supervised:
             let rows = config.rollout.microBatch * promptLength
