@@ -9,7 +9,7 @@ DEMO_RANKS ?= 8
 # The shipped SFT checkpoint is made on this many ranks (the bytes depend on the world size).
 SFT_RANKS ?= 2
 
-.PHONY: setup build release test test-single test-multirank test-multihost demo demo-full sft-checkpoint bench clean
+.PHONY: setup build release test test-single test-multirank test-hf test-multihost demo demo-full sft-checkpoint bench clean
 
 setup:
 	@./scripts/setup.sh
@@ -24,11 +24,17 @@ test: setup
 	$(SWIFT) build --build-tests
 	OPENBLAS_NUM_THREADS=1 $(SWIFT) test
 	$(MAKE) --no-print-directory test-multirank
+	$(MAKE) --no-print-directory test-hf
 	$(MAKE) --no-print-directory test-multihost
 
 # Multi-rank checks: each runs under mpirun with 2 and 4 ranks, one BLAS thread per rank.
 test-multirank:
 	MPIRUN="$(MPIRUN)" ./cluster/run-multirank-tests.sh .build/debug/launcher 2 4
+
+# Hugging Face round trip: import a tiny Qwen3 folder, one EGPO step with its chat template,
+# export, and compare with transformers' log-probabilities (stored; live too when .venv exists).
+test-hf:
+	./scripts/hf-roundtrip-check.sh .build/debug/launcher
 
 # Two hosts on this machine (network namespaces joined by a veth pair, mpirun over TCP with a
 # launch agent instead of ssh); needs root, and says why it skipped otherwise.
