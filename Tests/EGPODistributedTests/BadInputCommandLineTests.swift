@@ -26,6 +26,12 @@ import Glibc
 
     func path(_ name: String) -> String { folder.appendingPathComponent(name).path }
 
+    /// Writes `text` as `bad-range.yaml` in the test folder and returns its path.
+    func writeConfig(_ text: String) throws -> String {
+        try Data(text.utf8).write(to: URL(fileURLWithPath: path("bad-range.yaml")))
+        return path("bad-range.yaml")
+    }
+
     /// Runs the launcher and checks it failed cleanly with exactly one line on stderr equal to `message`.
     func expectFailure(_ arguments: [String], stdin: String? = nil, closedStdin: Bool = false, _ message: String,
                        sourceLocation: SourceLocation = #_sourceLocation) throws {
@@ -76,7 +82,8 @@ import Glibc
         try expectFailure(["sample", "--checkpoint", model, "--prompt", "hi", "--count", "1000000000"], "--count: expected an integer in 1...4096, got 1000000000")
         try expectFailure(["sample", "--checkpoint", model, "--prompt", "hi", "--temperature", "-0.5"], "--temperature: expected a positive number, got -0.5")
         try expectFailure(["score", "--checkpoint", model, "--input", "-", "--batch-size", "-3"], stdin: "", "--batch-size: expected an integer in 1...4096, got -3")
-        try expectFailure(["train", "--steps", "-1"], "config: run.steps = -1 is out of range; allowed: 0 to 10000000")
+        try expectFailure(["train", "--steps", "-1"], "command line: run.steps = -1 is out of range; allowed: 0 to 10000000")
+        try expectFailure(["train", "--config", try writeConfig("rollout:\n  prompts: -3\n")], "config \(path("bad-range.yaml")): rollout.prompts = -3 is out of range; allowed: 1 to 100000")
         try expectFailure(["data", "generate", "--out", path("fw"), "--count", "1000000000"], "--count: expected a positive integer at most 10000000, got 1000000000")
     }
 

@@ -39,7 +39,16 @@ extension TrainerConfig {
             try set(path: path, to: parseOverrideValue(o.value), in: &tree, source: "--set \(o.key)")
         }
         let config = try decode(tree, source: file ?? "defaults")
-        try config.validate(worldSize: worldSize, purpose: purpose)
+        do {
+            try config.validate(worldSize: worldSize, purpose: purpose)
+        } catch .outOfRange(let key, let value, let allowed) {
+            // Name where the value came from: the command line (--set, or an option that sets the key), else the file if it
+            // sets it, else the base (defaults, or the resumed run's config).
+            var source = base == TrainerConfig() ? "config (default)" : "config (the resumed checkpoint's)"
+            if let file, let loaded = (try? loadTree(file)) as? [String: Any], lookup(key.split(separator: ".").map(String.init), in: loaded) != nil { source = "config \(file)" }
+            if overrides.contains(where: { $0.key == key }) { source = "command line" }
+            throw .outOfRangeFrom(source: source, key: key, value: value, allowed: allowed)
+        }
         return config
     }
 

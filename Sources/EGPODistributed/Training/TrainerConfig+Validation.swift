@@ -110,6 +110,8 @@ public enum ConfigError: Error, Equatable, CustomStringConvertible {
     case unknownKey(key: String, source: String, known: [String])
     case wrongKind(key: String, expected: String, got: String, source: String)
     case outOfRange(key: String, value: String, allowed: String)
+    /// A value out of range, and where it came from (the file, `--set KEY`, or the resumed checkpoint).
+    case outOfRangeFrom(source: String, key: String, value: String, allowed: String)
     case notDivisible(what: String, worldSize: Int, hint: String)
     case model(ModelConfigError)
 
@@ -124,6 +126,7 @@ public enum ConfigError: Error, Equatable, CustomStringConvertible {
             return "\(source): unknown config key \(key); \(hint)"
         case let .wrongKind(key, expected, got, source): return "\(source): \(key) must be \(expected), got \(got)"
         case let .outOfRange(key, value, allowed): return "config: \(key) = \(value) is out of range; allowed: \(allowed)"
+        case let .outOfRangeFrom(source, key, value, allowed): return "\(source): \(key) = \(value) is out of range; allowed: \(allowed)"
         case let .notDivisible(what, worldSize, hint): return "config: \(what) do not split over \(worldSize) ranks: \(hint)"
         case let .model(e): return "config model.architecture: \(e)"
         }
