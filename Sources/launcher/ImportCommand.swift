@@ -18,6 +18,10 @@ struct ImportCommand: ParsableCommand {
 
     @Option(name: .customLong("from"), help: "The Hugging Face model folder.") var from: String
     @Option(help: "The model file to write (HDF5), written atomically.") var out: String
+    @Option(name: .customLong("add-token"), help: ArgumentHelp(
+        "Add this text to the tokenizer as one token on a spare embedding row (repeatable), e.g. <think> and </think> for Qwen2.5 or Llama, whose tokenizers lack them.",
+        valueName: "text"))
+    var addTokens: [String] = []
 
     func validate() throws {
         if URL(fileURLWithPath: out).standardizedFileURL.path.hasPrefix(URL(fileURLWithPath: from).standardizedFileURL.path + "/")
@@ -27,8 +31,12 @@ struct ImportCommand: ParsableCommand {
     }
 
     func run() throws {
-        let folder = try HuggingFaceFolder.read(from: from)
+        let (folder, added) = try HuggingFaceFolder.read(from: from)
+            .addingTokens(addTokens, path: URL(fileURLWithPath: from).appendingPathComponent("tokenizer.json").path)
         try ModelFile.write(folder, to: out)
+        for a in added {
+            Console.out(a.added ? "import: added \(a.content) as token \(a.id)" : "import: \(a.content) is already token \(a.id); not added")
+        }
         let c = folder.config
         Console.out("imported \(c.architecture.causalLMClassName) from \(from): \(c.parameterCount) parameters, \(c.layerCount) layers, "
                     + "hidden \(c.hiddenSize), heads \(c.headCount)/\(c.kvHeadCount) of \(c.headDim), vocabulary \(c.vocabularySize), "

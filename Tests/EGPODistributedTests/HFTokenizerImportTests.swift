@@ -62,4 +62,28 @@ import TestSupport
             #expect("\(error)".contains("tokenizer.json") && "\(error)".contains("model.dropout"), "\(error)")
         }
     }
+
+    /// `import --add-token` puts missing markers on spare embedding rows, and export carries them.
+    @Test func addedTokensTakeSpareRowsAndSurviveExport() throws {
+        let path = try Self.folder(tokenizer: try Self.fixtureText("llama3"), vocabularySize: 704)
+        let base = URL(fileURLWithPath: path).deletingLastPathComponent()
+        let model = base.appendingPathComponent("added.h5").path
+        let run = try LauncherBinary.run(["import", "--from", path, "--out", model,
+                                          "--add-token", "<think>", "--add-token", "</think>", "--add-token", "<|eot_id|>"])
+        #expect(run.status == 0, "\(run.stderr)")
+        #expect(run.stdout.contains("import: added <think> as token 665") && run.stdout.contains("import: added </think> as token 666")
+                && run.stdout.contains("import: <|eot_id|> is already token"), "\(run.stdout)")
+        let tokenizer = try #require(try ModelFile.read(from: model).tokenizer as? BPETokenizer)
+        #expect(tokenizer.encode("<think>a</think>").first == 665 && tokenizer.encode("<think>a</think>").last == 666)
+        let exported = base.appendingPathComponent("exported").path
+        #expect(try LauncherBinary.run(["export", "--checkpoint", model, "--out", exported]).status == 0)
+        let again = try BPETokenizer(json: String(contentsOfFile: exported + "/tokenizer.json", encoding: .utf8))
+        #expect(again.encode("x<think>y</think>") == tokenizer.encode("x<think>y</think>"))
+
+        let full = try Self.folder(tokenizer: try Self.fixtureText("llama3"), vocabularySize: 665)
+        let refused = try LauncherBinary.run(["import", "--from", full, "--out", base.appendingPathComponent("no.h5").path, "--add-token", "<think>"])
+        #expect(refused.status != 0 && refused.stderr.contains("cannot add \"<think>\": the tokenizer's 665 ids already use every embedding row (vocab_size 665)"),
+                "\(refused.stderr)")
+        #expect(!FileManager.default.fileExists(atPath: base.appendingPathComponent("no.h5").path))
+    }
 }
