@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # The Hugging Face round trip, run by `make test`: import a tiny Qwen3 folder saved by
-# transformers (bf16, its tokenizer has the Qwen3 chat template's tokens), train one EGPO step
-# with model.chatTemplate qwen3, export it, and check that
+# transformers (bf16, its tokenizer has the Qwen3 chat template's tokens), train two SFT steps
+# on references written in the qwen3 chat template (an EGPO step of an untrained model earns no
+# reward, so it would not move the weights; one runs separately), export it (the checkpoint
+# carries the folder's tokenizer and generation files), and check that
 #   1. importing the export gives back the trained checkpoint's log-probabilities exactly;
 #   2. transformers' log-probabilities of the exported model (float64, stored by --refresh in
 #      Tests/EGPODistributedTests/Fixtures/hf/qwen3-chat-roundtrip.jsonl) match the trainer's
@@ -24,17 +26,16 @@ pass() { echo "PASS $1"; }
 fail() { echo "FAIL $1: $2"; failures=$((failures + 1)); }
 
 "$launcher" import --from "$fixture" --out "$tmp/model.h5" > "$tmp/log" 2>&1 \
- && "$launcher" train --set model.checkpoint="$tmp/model.h5" --set model.chatTemplate=qwen3 --set rollout.prompts=2 \
-        --set rollout.groupSize=2 --set rollout.maxCompletionTokens=8 --set eval.tasks=0 --set data.trainTasks=20 \
-        --set run.seed=3 --steps 1 --run-dir "$tmp/run" >> "$tmp/log" 2>&1 \
- && "$launcher" export --checkpoint "$tmp/run/checkpoints/final.h5" --out "$tmp/exported" --side-files "$tmp/model.h5" >> "$tmp/log" 2>&1 \
+ && "$launcher" sft --set model.checkpoint="$tmp/model.h5" --set model.chatTemplate=qwen3 --set sft.batchSize=4 \
+        --set sft.optimizer.warmupSteps=0 --set data.trainTasks=20 --set run.seed=3 --steps 2 --run-dir "$tmp/run" >> "$tmp/log" 2>&1 \
+ && "$launcher" export --checkpoint "$tmp/run/checkpoints/final.h5" --out "$tmp/exported" >> "$tmp/log" 2>&1 \
  && "$launcher" import --from "$tmp/exported" --out "$tmp/reimported.h5" >> "$tmp/log" 2>&1
 code=$?
 if [ "$code" -ne 0 ]; then
     fail "hf-import-train-export" "exit $code: $(tail -3 "$tmp/log" | tr '\n' ' ')"
     exit "$failures"
 fi
-pass "hf-import-train-export (Qwen3 bf16 folder -> 1 EGPO step with the qwen3 chat template -> safetensors folder: $(ls "$tmp/exported" | tr '\n' ' '))"
+pass "hf-import-train-export (Qwen3 bf16 folder -> 2 SFT steps in the qwen3 chat template -> safetensors folder: $(ls "$tmp/exported" | tr '\n' ' '))"
 
 # Fixed sequences over the whole vocabulary, the template's tokens (657-662) among them.
 printf '%s\n' '{"tokens": [657, 84, 301, 22, 658, 10, 657, 5, 661, 17, 662, 659, 40, 660]}' \
@@ -45,6 +46,16 @@ printf '%s\n' '{"tokens": [657, 84, 301, 22, 658, 10, 657, 5, 661, 17, 662, 659,
 "$launcher" score --checkpoint "$tmp/model.h5" --input "$tmp/tokens.jsonl" > "$tmp/imported.jsonl"
 if cmp -s "$tmp/trained.jsonl" "$tmp/imported.jsonl"; then
     fail "hf-training-changed-the-model" "the trained checkpoint scores exactly as the imported model"
+else
+    pass "hf-training-changed-the-model"
+fi
+# EGPO on the imported model in its chat template: prompts, sampling, reward and update run.
+if "$launcher" train --set model.checkpoint="$tmp/run/checkpoints/final.h5" --set model.chatTemplate=qwen3 --set rollout.prompts=2 \
+        --set rollout.groupSize=2 --set rollout.maxCompletionTokens=8 --set eval.tasks=0 --set data.trainTasks=20 \
+        --steps 1 --run-dir "$tmp/egpo" > "$tmp/egpo.log" 2>&1 && grep -q '"step": 1' "$tmp/egpo/metrics.jsonl"; then
+    pass "hf-egpo-step-in-the-qwen3-template"
+else
+    fail "hf-egpo-step-in-the-qwen3-template" "$(tail -2 "$tmp/egpo.log" | tr '\n' ' ')"
 fi
 if cmp -s "$tmp/trained.jsonl" "$tmp/reimported.jsonl" && [ -s "$tmp/trained.jsonl" ]; then
     pass "hf-export-reimports-exactly (identical log-probabilities)"

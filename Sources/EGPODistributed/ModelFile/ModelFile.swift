@@ -7,10 +7,14 @@ import ShardedTensor
 public struct LoadedModel: Sendable {
     public let model: Transformer
     public let tokenizer: any Tokenizer
+    /// An imported model's Hugging Face side files (`hf:` attributes), which training
+    /// checkpoints carry on so that `launcher export` of any of them is self-contained.
+    public var huggingFaceFiles: [String: String]
 
-    public init(model: Transformer, tokenizer: any Tokenizer) {
+    public init(model: Transformer, tokenizer: any Tokenizer, huggingFaceFiles: [String: String] = [:]) {
         self.model = model
         self.tokenizer = tokenizer
+        self.huggingFaceFiles = huggingFaceFiles
     }
 }
 
@@ -85,7 +89,11 @@ public enum ModelFile {
                                   expectedShape: entry.shape)
         }
         do {
-            return LoadedModel(model: try Transformer(config: config, parameters: parameters), tokenizer: tokenizer)
+            var files: [String: String] = [:]
+            for name in HuggingFaceFolder.sideFiles where try group.hasAttribute(huggingFaceAttribute(name)) {
+                files[name] = try group.stringAttribute(huggingFaceAttribute(name))
+            }
+            return LoadedModel(model: try Transformer(config: config, parameters: parameters), tokenizer: tokenizer, huggingFaceFiles: files)
         } catch {
             throw ModelFileError.badConfig(path: path, message: "\(error)")
         }

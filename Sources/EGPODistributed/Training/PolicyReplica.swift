@@ -33,6 +33,8 @@ public final class PolicyReplica {
     /// Fault tests: makes this rank's next gradient NaN before the sum over ranks (the launcher
     /// sets it from `EGPO_DEBUG_NAN_GRADIENT`), to show every rank skipping the step together.
     public var injectNonFiniteGradient = false
+    /// The starting model's Hugging Face side files, written into every training checkpoint.
+    public var huggingFaceFiles: [String: String] = [:]
 
     /// - Parameter optimizer: built for `shardRange(...)` of this rank under ZeRO-1 (see
     ///   `PolicyReplica.shard(count:communicator:)`), for everything otherwise.
@@ -68,6 +70,7 @@ public final class PolicyReplica {
                       optimizer: o.step(layout: policy.model.layout, totalSteps: totalSteps,
                                         shard: zero ? Self.shard(count: count, communicator: communicator) : nil),
                       update: zero ? .zero1(o.gradientPath) : .replicated)
+        huggingFaceFiles = policy.huggingFaceFiles
     }
 
     /// Bytes of optimizer state per rank, and what it would be without ZeRO-1.

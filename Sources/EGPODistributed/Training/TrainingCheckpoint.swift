@@ -113,6 +113,9 @@ public enum TrainingCheckpoint {
         try HDF5File.writeAtomically(to: url.path, beforeRename: { _ in killForTestIfAsked(step: state.step) }) { file in
             let root = try file.root
             try ModelFile.write(model, tokenizer: replica.tokenizer, into: root)
+            for (name, text) in replica.huggingFaceFiles.sorted(by: { $0.key < $1.key }) {
+                try root.setAttribute(ModelFile.huggingFaceAttribute(name), text)
+            }
             let t = try root.createGroup("training")
             try t.setAttribute("checkpoint_version", version)
             try t.setAttribute("kind", state.kind.rawValue)
