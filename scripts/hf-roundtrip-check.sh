@@ -49,6 +49,13 @@ if cmp -s "$tmp/trained.jsonl" "$tmp/imported.jsonl"; then
 else
     pass "hf-training-changed-the-model"
 fi
+# eval of the trained checkpoint takes its template from the checkpoint's run config.
+if "$launcher" eval --checkpoint "$tmp/run/checkpoints/final.h5" --data bfcl:simple_python --limit 2 --max-tokens 8 --out "$tmp/eval" > "$tmp/eval.log" 2>&1 \
+    && grep -q "eval: chat template qwen3, from the checkpoint's run config" "$tmp/eval.log"; then
+    pass "hf-eval-uses-the-checkpoints-template"
+else
+    fail "hf-eval-uses-the-checkpoints-template" "$(tail -2 "$tmp/eval.log" | tr '\n' ' ')"
+fi
 # EGPO on the imported model in its chat template: prompts, sampling, reward and update run.
 if "$launcher" train --set model.checkpoint="$tmp/run/checkpoints/final.h5" --set model.chatTemplate=qwen3 --set rollout.prompts=2 \
         --set rollout.groupSize=2 --set rollout.maxCompletionTokens=8 --set eval.tasks=0 --set data.trainTasks=20 \

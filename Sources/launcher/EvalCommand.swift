@@ -54,8 +54,8 @@ struct EvalCommand: ParsableCommand {
     @Option(help: ArgumentHelp("Prompts per sampler call on each rank (bounds memory; scores do not depend on it).", valueName: "n"))
     var batch: Int = 16
 
-    @Option(help: ArgumentHelp("Prompt layout and answer form the model was trained with: \(ChatTemplate.allCases.map(\.rawValue).joined(separator: ", ")) (model.chatTemplate).", valueName: "name"))
-    var chatTemplate: String = ChatTemplate.compact.rawValue
+    @Option(help: ArgumentHelp("Prompt layout and answer form the model was trained with: \(ChatTemplate.allCases.map(\.rawValue).joined(separator: ", ")) (default: the training checkpoint's model.chatTemplate, else compact).", valueName: "name"))
+    var chatTemplate: String?
 
     @Option(help: ArgumentHelp("Llama's \"Today Date\" line (default: the template's own; model.chatTemplateDate).", valueName: "date"))
     var chatTemplateDate: String?
@@ -74,14 +74,21 @@ struct EvalCommand: ParsableCommand {
     }
 
     private func evaluate(on comm: MPICommunicator) throws {
-        guard let template = ChatTemplate(rawValue: chatTemplate) else {
-            throw LauncherError("--chat-template \(chatTemplate.debugDescription) is not one of \(ChatTemplate.allCases.map(\.rawValue).joined(separator: ", "))")
+        // A training checkpoint knows the template it was trained in; a plain model file does not.
+        let recorded = chatTemplate == nil ? TrainingCheckpoint.recordedConfig(checkpoint)?.model : nil
+        let name = chatTemplate ?? recorded?.chatTemplate.rawValue ?? ChatTemplate.compact.rawValue
+        guard let template = ChatTemplate(rawValue: name) else {
+            throw LauncherError("--chat-template \(name.debugDescription) is not one of \(ChatTemplate.allCases.map(\.rawValue).joined(separator: ", "))")
+        }
+        let date = chatTemplateDate ?? recorded.flatMap { $0.chatTemplateDate.isEmpty ? nil : $0.chatTemplateDate }
+        if let recorded, comm.rank == 0, recorded.chatTemplate != .compact {
+            Console.out("eval: chat template \(recorded.chatTemplate.rawValue), from the checkpoint's run config")
         }
         let spec = try EvalDataSpec(parsing: data)
         let folder = try EvalOutputFolder(path: out, checkpoint: checkpoint)
         let loaded = try ModelFile.read(from: checkpoint)
         let codec = try TaskCodec(tokenizer: loaded.tokenizer, template: template,
-                                  templateOptions: ChatTemplate.Options(dateString: chatTemplateDate))
+                                  templateOptions: ChatTemplate.Options(dateString: date))
         let tasks = try spec.loadTasks(limit: limit) { if comm.rank == 0 { Console.out($0) } }
         let options = EvalOptions(temperature: temperature, seed: seed, maxNewTokens: maxTokens, batchSize: batch)
         let clock = ContinuousClock(), started = clock.now

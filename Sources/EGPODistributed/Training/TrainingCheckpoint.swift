@@ -233,6 +233,14 @@ public enum TrainingCheckpoint {
         replica.optimizer.restore(AdamW.State(step: loaded.state.optimizerStep))
     }
 
+    /// The run config recorded in a training checkpoint, or nil for a plain model file.
+    public static func recordedConfig(_ path: String) -> TrainerConfig? {
+        guard let file = try? HDF5File.open(at: path) else { return nil }
+        defer { try? file.close() }
+        guard let t = try? file.root.group("training"), let json = try? t.stringAttribute("run_config") else { return nil }
+        return try? TrainerConfig.read(json: json, source: path)
+    }
+
     /// The step recorded in a checkpoint, or nil when it is not a readable training checkpoint.
     public static func recordedStep(_ path: String) -> Int? {
         guard let file = try? HDF5File.open(at: path) else { return nil }
