@@ -36,7 +36,7 @@ check() {
 check multirank-training.sh "SFT and EGPO equality over 1, 2, 4 ranks; a failing rank"
 check multirank-resume.sh "checkpoints, exact resume at the same and other world sizes, ZeRO-1, determinism, SIGTERM"
 check slurm-sbatch-check.sh "slurm.sbatch with stand-in srun and scontrol: SIGTERM saves and requeues, the requeued job resumes"
-check multirank-faults.sh "faults: a collective timeout, a rank SIGKILLed mid-run, SIGKILL during a checkpoint write; --resume latest after each"
+check multirank-faults.sh "faults: a collective timeout, a rank SIGKILLed mid-run, SIGKILL during a checkpoint write, NaN gradients, a full disk; --resume latest after each"
 
 for f in "${failures[@]+"${failures[@]}"}"; do echo "FAILED: mpirun $f"; done
 echo "multirank: $passed passed, $failed failed"
