@@ -56,10 +56,12 @@ import TestSupport
         let p = Double(D.architecture.parameterLayout.totalCount)
         #expect(full.parts.first { $0.name.hasPrefix("AdamW") }!.bytes == 8 * p)
         #expect(sharded.parts.first { $0.name.hasPrefix("AdamW") }!.bytes == 8 * (p / 4).rounded(.up))
-        // Only rank 0 gathers the moments for a checkpoint.
-        #expect(sharded.parts.contains { $0.name.hasPrefix("checkpoint moments") })
+        // A ZeRO-1 checkpoint streams the moments: rank 0 holds one round of every rank's shard.
+        let chunk = Double(min(TrainingCheckpoint.gatherChunk, Int((p / 4).rounded(.up))))
+        #expect(sharded.parts.first { $0.name.hasPrefix("checkpoint gather") }!.bytes == 4 * 5 * chunk)
         let other = MemoryEstimate(model: D.architecture, config: config, worldSize: 4, rank: 1, promptLength: 100, purpose: .reinforcement)
-        #expect(!other.parts.contains { $0.name.hasPrefix("checkpoint moments") } && !full.parts.contains { $0.name.hasPrefix("checkpoint moments") })
+        #expect(other.parts.first { $0.name.hasPrefix("checkpoint gather") }!.bytes == 4 * chunk)
+        #expect(!full.parts.contains { $0.name.hasPrefix("checkpoint gather") })
     }
 
     @Test func aRunThatCannotFitIsRefusedWithTheNumbers() throws {

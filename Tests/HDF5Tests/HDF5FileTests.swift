@@ -51,6 +51,26 @@ import TestSupport
         #expect(try !root.contains("optimizer/v/values"))
     }
 
+    /// A dataset written piece by piece, in an order that is not the file order and across
+    /// checksum chunks, reads back whole and keeps its Fletcher-32 filter.
+    @Test func aStreamedDatasetReadsBackWhole() throws {
+        let file = path("streamed.h5")
+        let values = (0..<300_000).map { Float($0) * 0.25 - 7 }
+        do {
+            let f = try HDF5File.create(at: file)
+            try f.root.writeStreamedDataset("moment", count: values.count, as: Float.self, checksum: true) { write in
+                for range in [200_001 ..< 300_000, 0 ..< 77_777, 77_777 ..< 200_001] {
+                    try values[range].withUnsafeBufferPointer { try write(range.lowerBound, $0) }
+                }
+                #expect(throws: HDF5Error.self) { try [Float(1), 2].withUnsafeBufferPointer { try write(values.count - 1, $0) } }
+            }
+            try f.close()
+        }
+        let f = try HDF5File.open(at: file)
+        #expect(try f.root.readDataset("moment", as: Float.self, expectedShape: [values.count]).values == values)
+        #expect(try f.root.isChecksummed("moment"))
+    }
+
     @Test func wrongShapeTypeOrNameIsATypedErrorNamingTheFile() throws {
         let file = path("errors.h5")
         let f = try HDF5File.create(at: file)

@@ -39,8 +39,11 @@ public struct MemoryEstimate: Sendable, Equatable {
         let optimizer = purpose == .supervised ? config.sft.optimizer : config.optimizer
         let sharded = optimizer.zero == 1 && worldSize > 1
         add(sharded ? "AdamW moments (ZeRO-1: 1/\(worldSize))" : "AdamW moments", floats: 2 * (sharded ? (p / Double(worldSize)).rounded(.up) : p))
-        // Under ZeRO-1 a checkpoint gathers both moments whole on rank 0 while it writes.
-        if sharded && rank == 0 { add("checkpoint moments (rank 0, while saving)", floats: 2 * p) }
+        // Under ZeRO-1 a checkpoint streams the moments to rank 0 in gather rounds.
+        if sharded {
+            let chunk = Double(min(TrainingCheckpoint.gatherChunk, Int((p / Double(worldSize)).rounded(.up))))
+            add("checkpoint gather buffers", floats: chunk * (rank == 0 ? Double(worldSize + 1) : 1))
+        }
         switch purpose {
         case .supervised:
             let rows = config.rollout.microBatch * promptLength

@@ -91,15 +91,18 @@ public enum TrainingCheckpoint {
         }
     }
 
-    /// Saves the replica's state to `url`. Every rank calls this (ZeRO-1 moments are gathered
-    /// to rank 0 first); rank 0 writes, and must be the one given `url`.
+    /// Saves the replica's state to `url`. Every rank calls this; rank 0 writes, and must be the
+    /// one given `url`. Under ZeRO-1 the moments reach rank 0 in rounds of 1 Mi elements per
+    /// rank (MPI_Gather) while it writes them, so no rank ever holds them whole.
     public static func save(to url: URL?, replica: PolicyReplica, state: TrainingState, reference: Transformer?) throws {
-        let (m, v, owners) = try gatherMoments(replica)
-        defer { withExtendedLifetime(owners) {} }
-        guard let url else { return }
-        precondition(m.count == replica.model.parameters.count, "TrainingCheckpoint.save: only rank 0 writes (it holds the gathered moments)")
+        guard let url else {
+            // Not the writer: take part in the moments' gather rounds, in the writer's order.
+            if isSharded(replica) { for shard in [replica.optimizer.firstMoment, replica.optimizer.secondMoment] { try stream(shard, replica, into: nil) } }
+            return
+        }
+        precondition(replica.communicator.rank == 0, "TrainingCheckpoint.save: only rank 0 writes")
         do {
-            try write(to: url, replica: replica, state: state, reference: reference, moments: (m, v))
+            try write(to: url, replica: replica, state: state, reference: reference)
         } catch let HDF5Error.diskFull(path, reason, written) {
             throw TrainingError.checkpoint(path: path, problem: "not written: \(reason) after \(DiskSpace.describe(bytes: written)); "
                 + "the partial file was removed and the checkpoints already written are untouched; "
@@ -107,9 +110,48 @@ public enum TrainingCheckpoint {
         }
     }
 
-    private static func write(to url: URL, replica: PolicyReplica, state: TrainingState, reference: Transformer?,
-                              moments: (m: UnsafeBufferPointer<Float>, v: UnsafeBufferPointer<Float>)) throws {
-        let (m, v) = moments, model = replica.model
+    /// Floats per rank in one round of the ZeRO-1 moments' gather.
+    public static let gatherChunk = 1 << 20
+
+    static func isSharded(_ replica: PolicyReplica) -> Bool { replica.optimizer.shard.count != replica.model.parameters.count }
+
+    /// Writes one moment as dataset `name` of `t`: the optimizer's buffer as it is, or under
+    /// ZeRO-1 streamed from every rank's shard.
+    private static func writeMoment(_ name: String, _ shard: FloatBuffer, _ replica: PolicyReplica, into t: HDF5Group) throws {
+        let n = replica.model.parameters.count
+        guard isSharded(replica) else {
+            return try t.writeDataset(name, shape: [n], from: UnsafeBufferPointer(shard.bufferPointer), checksum: true)
+        }
+        try t.writeStreamedDataset(name, count: n, as: Float.self, checksum: true) { write in
+            try withoutActuallyEscaping(write) { try stream(shard, replica, into: $0) }
+        }
+    }
+
+    /// The ZeRO-1 gather rounds of one moment: round k gathers elements k*C ..< (k+1)*C of every
+    /// rank's shard (padded to C) to rank 0, which hands each rank's valid part to `sink` at its
+    /// place in the full vector. Every rank runs the same rounds.
+    static func stream(_ shard: FloatBuffer, _ replica: PolicyReplica, chunk limit: Int = gatherChunk,
+                       into sink: ((Int, UnsafeBufferPointer<Float>) throws -> Void)?) throws {
+        let comm = replica.communicator, layout = ShardLayout(count: replica.model.parameters.count, worldSize: comm.size)
+        precondition(layout.range(rank: comm.rank) == replica.optimizer.shard, "stream: shard \(replica.optimizer.shard) vs \(layout.range(rank: comm.rank))")
+        let piece = layout.counts.max() ?? 0, chunk = min(piece, limit)
+        guard chunk > 0 else { return }
+        let send = FloatBuffer(count: chunk), received = FloatBuffer(count: comm.rank == 0 ? chunk * comm.size : 0)
+        for start in stride(from: 0, to: piece, by: chunk) {
+            send.zero()
+            let mine = max(0, min(chunk, shard.count - start))
+            if mine > 0 { send.base.update(from: shard.base + start, count: mine) }
+            try comm.gather(UnsafeBufferPointer(send.bufferPointer), into: received.bufferPointer, root: 0)
+            guard comm.rank == 0, let sink else { continue }
+            for r in 0..<comm.size {
+                let valid = max(0, min(chunk, layout.counts[r] - start))
+                if valid > 0 { try sink(layout.range(rank: r).lowerBound + start, UnsafeBufferPointer(start: received.base + r * chunk, count: valid)) }
+            }
+        }
+    }
+
+    private static func write(to url: URL, replica: PolicyReplica, state: TrainingState, reference: Transformer?) throws {
+        let model = replica.model
         try HDF5File.writeAtomically(to: url.path, beforeRename: { _ in killForTestIfAsked(step: state.step) }) { file in
             let root = try file.root
             try ModelFile.write(model, tokenizer: replica.tokenizer, into: root)
@@ -127,8 +169,8 @@ public enum TrainingCheckpoint {
             try t.setAttribute("data_position", Int64(state.cursor.position))
             try t.setAttribute("data_shuffle_seed", Int64(bitPattern: state.cursor.shuffleSeed))
             try t.setAttribute("run_config", state.config.json())
-            try t.writeDataset("adam_m", shape: [m.count], from: m, checksum: true)
-            try t.writeDataset("adam_v", shape: [v.count], from: v, checksum: true)
+            try writeMoment("adam_m", replica.optimizer.firstMoment, replica, into: t)
+            try writeMoment("adam_v", replica.optimizer.secondMoment, replica, into: t)
             if let reference {
                 try t.writeDataset("reference", shape: [reference.parameters.count],
                                    from: UnsafeBufferPointer(reference.parameters.bufferPointer), checksum: true)
@@ -138,40 +180,6 @@ public enum TrainingCheckpoint {
             try t.writeDataset("metrics_jsonl", Array(state.metricsLines.map { $0 + "\n" }.joined().utf8), checksum: true)
             if let e = state.evaluationsJSON { try t.writeDataset("evaluations_json", Array(e.utf8), checksum: true) }
         }
-    }
-
-    /// Full-length moments on rank 0 (ZeRO-1: each rank's shard, gathered to rank 0 only, so the
-    /// other ranks never hold more than their shard); empty on the other ranks.
-    static func gatherMoments(_ replica: PolicyReplica) throws -> (m: UnsafeBufferPointer<Float>, v: UnsafeBufferPointer<Float>, owners: [FloatBuffer]) {
-        let o = replica.optimizer, n = replica.model.parameters.count
-        // Unsharded, the optimizer's own buffers are written as they are: no copy.
-        guard o.shard.count != n else {
-            return (UnsafeBufferPointer(o.firstMoment.bufferPointer), UnsafeBufferPointer(o.secondMoment.bufferPointer), [])
-        }
-        let comm = replica.communicator
-        let layout = ShardLayout(count: n, worldSize: comm.size)
-        precondition(layout.range(rank: comm.rank) == o.shard, "gatherMoments: shard \(o.shard) vs \(layout.range(rank: comm.rank))")
-        // MPI_Gather takes equal pieces: shards differ by at most one element, so pad to the
-        // longest, then close the gaps in place (each piece moves down, never over one not yet
-        // moved), leaving the full-length moment at the front: one buffer per moment on rank 0.
-        let piece = layout.counts.max() ?? 0
-        let send = FloatBuffer(count: piece)
-        let gathered = try [o.firstMoment, o.secondMoment].map { shard -> FloatBuffer in
-            send.zero()
-            send.base.update(from: shard.base, count: shard.count)
-            let received = FloatBuffer(count: comm.rank == 0 ? piece * comm.size : 0)
-            try comm.gather(UnsafeBufferPointer(send.bufferPointer), into: received.bufferPointer, root: 0)
-            if comm.rank == 0 {
-                var offset = 0
-                for r in 0..<comm.size {
-                    memmove(received.base + offset, received.base + r * piece, layout.counts[r] * MemoryLayout<Float>.stride)
-                    offset += layout.counts[r]
-                }
-            }
-            return received
-        }
-        let count = comm.rank == 0 ? n : 0
-        return (UnsafeBufferPointer(start: gathered[0].base, count: count), UnsafeBufferPointer(start: gathered[1].base, count: count), gathered)
     }
 
     /// Reads and verifies a checkpoint: every dataset is read in full, so a flipped byte anywhere
@@ -248,9 +256,4 @@ public enum TrainingCheckpoint {
         guard let t = try? file.root.group("training"), let s = try? t.int64Attribute("step") else { return nil }
         return Int(s)
     }
-}
-
-extension Array {
-    /// The two elements of a two-element array.
-    fileprivate var pair: (Element, Element) { (self[0], self[1]) }
 }
