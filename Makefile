@@ -9,7 +9,7 @@ DEMO_RANKS ?= 8
 # The shipped SFT checkpoint is made on this many ranks (the bytes depend on the world size).
 SFT_RANKS ?= 2
 
-.PHONY: setup build release test test-single test-multirank test-hf test-multihost demo demo-full sft-checkpoint bench clean
+.PHONY: setup build release test test-single test-multirank test-hf test-multihost demo demo-full sft-checkpoint bench bench-size clean
 
 setup:
 	@./scripts/setup.sh
@@ -58,6 +58,11 @@ sft-checkpoint: release
 
 bench: release
 	MPIRUN="$(MPIRUN)" ./scripts/bench.sh
+
+# One EGPO step of a Qwen2.5-0.5B-shaped policy at 1 and 2 ranks, with and without ZeRO-1:
+# seconds per phase, peak RSS per rank against the memory estimate (docs/results.md).
+bench-size: release
+	MPIRUN="$(MPIRUN)" ./scripts/bench-size.sh
 
 clean:
 	rm -rf .build

@@ -19,7 +19,7 @@ struct ImportCommand: ParsableCommand {
     @Option(name: .customLong("from"), help: "The Hugging Face model folder.") var from: String
     @Option(help: "The model file to write (HDF5), written atomically.") var out: String
     @Option(name: .customLong("add-token"), help: ArgumentHelp(
-        "Add this text to the tokenizer as one token on a spare embedding row (repeatable), e.g. <think> and </think> for Qwen2.5 or Llama, whose tokenizers lack them.",
+        "Add this text to the tokenizer as one token on a spare embedding row (repeatable), e.g. <think> and </think> for Qwen2.5, whose tokenizer lacks them (Llama-3 has no spare rows).",
         valueName: "text"))
     var addTokens: [String] = []
 
