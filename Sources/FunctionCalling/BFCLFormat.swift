@@ -125,9 +125,12 @@ public enum BFCLFormat {
     // MARK: Writing
 
     /// The JSON object of a function doc, in BFCL's key order.
-    public static func json(_ f: FunctionSchema) -> Value {
-        var params: [(String, Value)] = [("type", .string(f.parametersType)),
-                                         ("properties", .object(f.parameters.map { ($0.name, json($0.schema)) })),
+    /// - Parameter typeName: the name written for a schema's type (nil: no `type` key); BFCL's
+    ///   own names by default, JSON Schema's for the tool form (`ToolSchema`). The parameters
+    ///   object keeps its own name where `typeName` gives none.
+    public static func json(_ f: FunctionSchema, typeName: (String) -> String? = { $0 }) -> Value {
+        var params: [(String, Value)] = [("type", .string(typeName(f.parametersType) ?? f.parametersType)),
+                                         ("properties", .object(f.parameters.map { ($0.name, json($0.schema, typeName: typeName)) })),
                                          ("required", .list(f.required.map(Value.string)))]
         params += f.parameterExtras.map { ($0.key, $0.value) }
         var doc: [(String, Value)] = [("name", .string(f.name)), ("description", .string(f.description)),
@@ -136,14 +139,15 @@ public enum BFCLFormat {
         return .object(doc)
     }
 
-    /// The JSON object of a parameter schema.
-    public static func json(_ s: ParameterSchema) -> Value {
-        var out: [(String, Value)] = [("type", .string(s.type))]
+    /// The JSON object of a parameter schema (`typeName` as for a function doc).
+    public static func json(_ s: ParameterSchema, typeName: (String) -> String? = { $0 }) -> Value {
+        var out: [(String, Value)] = []
+        if let t = typeName(s.type) { out.append(("type", .string(t))) }
         if let d = s.description { out.append(("description", .string(d))) }
         if let e = s.enumValues { out.append(("enum", .list(e))) }
         if let d = s.defaultValue { out.append(("default", d)) }
-        if let i = s.items { out.append(("items", json(i))) }
-        if let p = s.properties { out.append(("properties", .object(p.map { ($0.name, json($0.schema)) }))) }
+        if let i = s.items { out.append(("items", json(i, typeName: typeName))) }
+        if let p = s.properties { out.append(("properties", .object(p.map { ($0.name, json($0.schema, typeName: typeName)) }))) }
         if let r = s.required { out.append(("required", .list(r.map(Value.string)))) }
         out += s.extras.map { ($0.key, $0.value) }
         return .object(out)

@@ -12,28 +12,7 @@
 public enum ToolSchema {
     /// The tool dict of one function.
     public static func json(_ f: FunctionSchema) -> Value {
-        var params: [(String, Value)] = [("type", .string(jsonSchemaType(f.parametersType) ?? f.parametersType)),
-                                         ("properties", .object(f.parameters.map { ($0.name, json($0.schema)) })),
-                                         ("required", .list(f.required.map(Value.string)))]
-        params += f.parameterExtras.map { ($0.key, $0.value) }
-        var function: [(String, Value)] = [("name", .string(f.name)), ("description", .string(f.description)),
-                                           ("parameters", .object(params))]
-        function += f.extras.map { ($0.key, $0.value) }
-        return .object([("type", .string("function")), ("function", .object(function))])
-    }
-
-    /// One parameter schema with its type mapped.
-    public static func json(_ s: ParameterSchema) -> Value {
-        var out: [(String, Value)] = []
-        if let t = jsonSchemaType(s.type) { out.append(("type", .string(t))) }
-        if let d = s.description { out.append(("description", .string(d))) }
-        if let e = s.enumValues { out.append(("enum", .list(e))) }
-        if let d = s.defaultValue { out.append(("default", d)) }
-        if let i = s.items { out.append(("items", json(i))) }
-        if let p = s.properties { out.append(("properties", .object(p.map { ($0.name, json($0.schema)) }))) }
-        if let r = s.required { out.append(("required", .list(r.map(Value.string)))) }
-        out += s.extras.map { ($0.key, $0.value) }
-        return .object(out)
+        .object([("type", .string("function")), ("function", BFCLFormat.json(f, typeName: jsonSchemaType))])
     }
 
     /// JSON Schema's name for a BFCL type, nil for `any`.
