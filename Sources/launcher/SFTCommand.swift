@@ -39,12 +39,12 @@ enum SupervisedRun {
             : ModelFile.read(from: config.model.checkpoint))
         try ModelFile.requireFiniteWeights(policy.model, path: setup.resumed?.path ?? (config.model.checkpoint.isEmpty ? "the new model" : config.model.checkpoint))
         let codec = try TaskCodec(tokenizer: policy.tokenizer, model: config.model)
-        let longest = tasks.lazy.compactMap { t in t.reference.map { codec.promptTokens(t.task).count + codec.targetTokens(reference: $0).count } }
-            .filter { $0 <= policy.model.config.maxPositionEmbeddings }.max() ?? 0
+        let prepared = SFTTrainer.examples(tasks, codec: codec, limit: policy.model.config.maxPositionEmbeddings)
+        let longest = prepared.examples.map { $0.prompt.count + $0.target.count }.max() ?? 0
         try setup.checkMemory(MemoryEstimate(model: policy.model.config, config: config, worldSize: comm.size, rank: comm.rank, promptLength: longest,
                                              purpose: .supervised))
         let replica = try PolicyReplica(policy: policy, optimizer: config.sft.optimizer, totalSteps: config.sft.steps, communicator: comm)
-        let trainer = try SFTTrainer(config: config, replica: replica, tasks: tasks, codec: codec)
+        let trainer = try SFTTrainer(config: config, replica: replica, prepared: prepared)
         if let r = setup.resumed {
             TrainingCheckpoint.restore(r, into: replica)
             trainer.restore(cursor: r.state.cursor)

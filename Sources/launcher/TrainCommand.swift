@@ -64,8 +64,9 @@ enum ReinforcementRun {
         let codec = try TaskCodec(tokenizer: policy.tokenizer, model: config.model)
         let tasks = try TaskSource.load(spec: config.data.train, count: config.data.trainTasks, seed: config.data.trainSeed, split: .train, log: setup.say)
         let heldOut = try EvaluationTasks.load(config, excluding: tasks, log: setup.say)
-        let longest = tasks.lazy.map { codec.promptTokens($0.task).count }
-            .filter { $0 + config.rollout.maxCompletionTokens <= policy.model.config.maxPositionEmbeddings }.max() ?? 0
+        let prepared = EGPOTrainer.fittingPrompts(tasks, codec: codec, completionTokens: config.rollout.maxCompletionTokens,
+                                                  limit: policy.model.config.maxPositionEmbeddings)
+        let longest = prepared.prompts.map(\.count).max() ?? 0
         try setup.checkMemory(MemoryEstimate(model: policy.model.config, config: config, worldSize: comm.size, rank: comm.rank, promptLength: longest,
                                              purpose: .reinforcement))
         let replica = try PolicyReplica(policy: policy, optimizer: config.optimizer, totalSteps: config.run.steps, communicator: comm)
@@ -73,7 +74,8 @@ enum ReinforcementRun {
         if let resumed, config.egpo.beta > 0, resumed.reference == nil {
             throw TrainingError.resume("\(resumed.path) holds no reference policy (it ran with beta 0); egpo.beta \(config.egpo.beta) needs one")
         }
-        let trainer = try EGPOTrainer(config: config, replica: replica, tasks: tasks, codec: codec, referenceParameters: resumed?.reference)
+        let trainer = try EGPOTrainer(config: config, replica: replica, tasks: tasks, codec: codec, referenceParameters: resumed?.reference,
+                                      prepared: prepared)
         if let resumed {
             TrainingCheckpoint.restore(resumed, into: replica)
             trainer.restore(cursor: resumed.state.cursor)

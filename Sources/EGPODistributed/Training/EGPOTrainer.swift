@@ -35,21 +35,18 @@ public final class EGPOTrainer {
     /// Tasks left out because prompt + maxCompletionTokens exceed max_position_embeddings.
     public let droppedTooLong: Int
 
-    /// - Parameter referenceParameters: the frozen reference policy's parameters (a resumed run's);
-    ///   nil: a copy of the replica's current parameters.
+    /// - Parameters:
+    ///   - referenceParameters: the frozen reference policy's parameters (a resumed run's); nil:
+    ///     a copy of the replica's current parameters.
+    ///   - prepared: `fittingPrompts` of `allTasks`, when the caller needed them first (the
+    ///     launcher sizes its memory estimate by the longest prompt); nil: worked out here.
     public init(config: TrainerConfig, replica: PolicyReplica, tasks allTasks: [TrainingTask], codec: TaskCodec,
-                referenceParameters: [Float]? = nil) throws(TrainingError) {
+                referenceParameters: [Float]? = nil, prepared: (tasks: [TrainingTask], prompts: [[Int32]])? = nil) throws(TrainingError) {
         self.config = config
         self.replica = replica
         self.codec = codec
         let limit = replica.model.config.maxPositionEmbeddings
-        var kept: [TrainingTask] = [], prompts: [[Int32]] = []
-        for t in allTasks {
-            let p = codec.promptTokens(t.task)
-            if p.count + config.rollout.maxCompletionTokens > limit { continue }
-            kept.append(t)
-            prompts.append(p)
-        }
+        let (kept, prompts) = prepared ?? Self.fittingPrompts(allTasks, codec: codec, completionTokens: config.rollout.maxCompletionTokens, limit: limit)
         guard !kept.isEmpty else {
             throw .noTasks(source: "training data (no prompt leaves room for \(config.rollout.maxCompletionTokens) completion tokens under \(limit) positions)")
         }
@@ -74,6 +71,20 @@ public final class EGPOTrainer {
         sampler = Sampler(model: replica.model)
         reward = { [codec] tokens, task in codec.reward(tokens, task: task.task) }
         cursor = DataCursor(shuffleSeed: UInt64(config.run.seed) &* 0x9E37 &+ 3)
+    }
+
+    /// The tasks whose prompt leaves room for `completionTokens` under `limit` positions, with
+    /// their prompt tokens.
+    public static func fittingPrompts(_ tasks: [TrainingTask], codec: TaskCodec, completionTokens: Int, limit: Int)
+        -> (tasks: [TrainingTask], prompts: [[Int32]]) {
+        var kept: [TrainingTask] = [], prompts: [[Int32]] = []
+        for t in tasks {
+            let p = codec.promptTokens(t.task)
+            if p.count + completionTokens > limit { continue }
+            kept.append(t)
+            prompts.append(p)
+        }
+        return (kept, prompts)
     }
 
     /// Continues from a checkpoint's place in the data.

@@ -24,10 +24,27 @@ public final class SFTTrainer {
     public private(set) var cursor: DataCursor
 
     /// - Parameter tasks: tasks with references (those without one are left out).
-    public init(config: TrainerConfig, replica: PolicyReplica, tasks: [TrainingTask], codec: TaskCodec) throws(TrainingError) {
+    public convenience init(config: TrainerConfig, replica: PolicyReplica, tasks: [TrainingTask], codec: TaskCodec) throws(TrainingError) {
+        try self.init(config: config, replica: replica,
+                      prepared: Self.examples(tasks, codec: codec, limit: replica.model.config.maxPositionEmbeddings))
+    }
+
+    /// - Parameter prepared: `examples(_:codec:limit:)` of the tasks, when the caller needed
+    ///   them first (the launcher sizes its memory estimate by the longest).
+    public init(config: TrainerConfig, replica: PolicyReplica, prepared: (examples: [Example], tooLong: Int)) throws(TrainingError) {
         self.config = config
         self.replica = replica
-        let limit = replica.model.config.maxPositionEmbeddings
+        guard !prepared.examples.isEmpty else {
+            throw .noTasks(source: "SFT data (no task with a reference completion that fits \(replica.model.config.maxPositionEmbeddings) positions)")
+        }
+        examples = prepared.examples
+        droppedTooLong = prepared.tooLong
+        cursor = DataCursor(shuffleSeed: UInt64(config.run.seed) &* 0x5F7 &+ 11)
+    }
+
+    /// The tokenised examples of the tasks with a reference whose prompt and target fit `limit`
+    /// positions, and how many did not fit.
+    public static func examples(_ tasks: [TrainingTask], codec: TaskCodec, limit: Int) -> (examples: [Example], tooLong: Int) {
         var examples: [Example] = [], dropped = 0
         for t in tasks {
             guard let reference = t.reference else { continue }
@@ -35,10 +52,7 @@ public final class SFTTrainer {
             if prompt.count + target.count > limit { dropped += 1; continue }
             examples.append(Example(id: t.task.id, prompt: prompt, target: target))
         }
-        guard !examples.isEmpty else { throw .noTasks(source: "SFT data (no task with a reference completion that fits \(limit) positions)") }
-        self.examples = examples
-        droppedTooLong = dropped
-        cursor = DataCursor(shuffleSeed: UInt64(config.run.seed) &* 0x5F7 &+ 11)
+        return (examples, dropped)
     }
 
     /// Continues from a checkpoint's place in the data.
