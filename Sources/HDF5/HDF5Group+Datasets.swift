@@ -12,26 +12,33 @@ extension HDF5Group {
             throw HDF5Error.shapeMismatch(path: path, dataset: object, expected: shape, actual: [values.count])
         }
         try HDF5Library.locked {
-            let space = try dataspace(shape, object: object)
-            defer { H5Sclose(space) }
-            let lcpl = try HDF5Library.id("H5Pcreate", path: path, object: object, H5Pcreate(chdf5_p_link_create()))
-            defer { H5Pclose(lcpl) }
-            H5Pset_create_intermediate_group(lcpl, 1)
-            let dcpl = try HDF5Library.id("H5Pcreate", path: path, object: object, H5Pcreate(chdf5_p_dataset_create()))
-            defer { H5Pclose(dcpl) }
-            if checksum, !shape.isEmpty, values.count > 0 {
-                let chunk = Self.chunkShape(shape, elementBytes: MemoryLayout<T>.stride).map { hsize_t($0) }
-                try HDF5Library.status("H5Pset_chunk", path: path, object: object, H5Pset_chunk(dcpl, Int32(chunk.count), chunk))
-                try HDF5Library.status("H5Pset_fletcher32", path: path, object: object, H5Pset_fletcher32(dcpl))
-            }
-            let dataset = try HDF5Library.id("H5Dcreate2", path: path, object: object,
-                                             H5Dcreate2(id, child, T.nativeType, space, lcpl, dcpl, chdf5_p_default()))
+            let dataset = try createDataset(child, shape: shape, as: T.self, checksum: checksum)
             defer { H5Dclose(dataset) }
             if values.count > 0 {
                 try HDF5Library.status("H5Dwrite", path: path, object: object,
                                        H5Dwrite(dataset, T.nativeType, chdf5_s_all(), chdf5_s_all(), chdf5_p_default(), values.baseAddress))
             }
         }
+    }
+
+    /// Creates dataset `child` (and missing groups on its path) of `shape`; with `checksum` and
+    /// any elements, chunked with the Fletcher-32 filter. Call inside `HDF5Library.locked`; the
+    /// caller closes the returned id.
+    func createDataset<T: HDF5Scalar>(_ child: String, shape: [Int], as: T.Type, checksum: Bool) throws -> hid_t {
+        let object = childName(child)
+        let space = try dataspace(shape, object: object)
+        defer { H5Sclose(space) }
+        let lcpl = try HDF5Library.id("H5Pcreate", path: path, object: object, H5Pcreate(chdf5_p_link_create()))
+        defer { H5Pclose(lcpl) }
+        H5Pset_create_intermediate_group(lcpl, 1)
+        let dcpl = try HDF5Library.id("H5Pcreate", path: path, object: object, H5Pcreate(chdf5_p_dataset_create()))
+        defer { H5Pclose(dcpl) }
+        if checksum, !shape.isEmpty, shape.reduce(1, *) > 0 {
+            let chunk = Self.chunkShape(shape, elementBytes: MemoryLayout<T>.stride).map { hsize_t($0) }
+            try HDF5Library.status("H5Pset_chunk", path: path, object: object, H5Pset_chunk(dcpl, Int32(chunk.count), chunk))
+            try HDF5Library.status("H5Pset_fletcher32", path: path, object: object, H5Pset_fletcher32(dcpl))
+        }
+        return try HDF5Library.id("H5Dcreate2", path: path, object: object, H5Dcreate2(id, child, T.nativeType, space, lcpl, dcpl, chdf5_p_default()))
     }
 
     /// Writes an array as a dataset of the given shape (default: one dimension).

@@ -9,22 +9,7 @@ extension HDF5Group {
     public func writeStreamedDataset<T: HDF5Scalar>(_ child: String, count: Int, as type: T.Type = T.self, checksum: Bool = false,
                                                     _ fill: (_ write: (_ offset: Int, _ values: UnsafeBufferPointer<T>) throws -> Void) throws -> Void) throws {
         let object = childName(child)
-        let dataset: hid_t = try HDF5Library.locked {
-            let space = try dataspace([count], object: object)
-            defer { H5Sclose(space) }
-            let lcpl = try HDF5Library.id("H5Pcreate", path: path, object: object, H5Pcreate(chdf5_p_link_create()))
-            defer { H5Pclose(lcpl) }
-            H5Pset_create_intermediate_group(lcpl, 1)
-            let dcpl = try HDF5Library.id("H5Pcreate", path: path, object: object, H5Pcreate(chdf5_p_dataset_create()))
-            defer { H5Pclose(dcpl) }
-            if checksum, count > 0 {
-                let chunk = Self.chunkShape([count], elementBytes: MemoryLayout<T>.stride).map { hsize_t($0) }
-                try HDF5Library.status("H5Pset_chunk", path: path, object: object, H5Pset_chunk(dcpl, Int32(chunk.count), chunk))
-                try HDF5Library.status("H5Pset_fletcher32", path: path, object: object, H5Pset_fletcher32(dcpl))
-            }
-            return try HDF5Library.id("H5Dcreate2", path: path, object: object,
-                                      H5Dcreate2(id, child, T.nativeType, space, lcpl, dcpl, chdf5_p_default()))
-        }
+        let dataset = try HDF5Library.locked { try createDataset(child, shape: [count], as: T.self, checksum: checksum) }
         defer { _ = HDF5Library.locked { H5Dclose(dataset) } }
         try fill { offset, values in
             guard offset >= 0, offset + values.count <= count else {
