@@ -9,8 +9,6 @@ it, and check that transformers computes what the trainer computes on the result
   logprobs DIR TOKENS.jsonl OUT.json
                  loads DIR with transformers (float64) and writes, for each {"tokens": [...]} line,
                  log p(tokens[i+1] | tokens[..i]) in the layout `launcher score` prints.
-  compare A.json B.json TOL
-                 exits 1 unless every log-probability agrees within TOL (absolute).
 
 cluster/hf-roundtrip.sh stores the transformers log-probabilities of the exported model as
 Tests/EGPODistributedTests/Fixtures/hf/qwen3-chat-roundtrip.json (`--refresh`), so `make test`
@@ -62,26 +60,11 @@ def logprobs(folder, tokens_path, out_path):
             f.write(json.dumps(r) + "\n")
 
 
-def read(path):
-    return [json.loads(l) for l in open(path, encoding="utf-8") if l.strip()]
-
-
-def compare(a, b, tol):
-    worst = 0.0
-    for x, y in zip(read(a), read(b), strict=True):
-        assert x["tokens"] == y["tokens"], "different token lists"
-        worst = max([worst] + [abs(p - q) for p, q in zip(x["logprobs"], y["logprobs"], strict=True)])
-    print(f"largest log-probability difference {worst:.3g} (tolerance {tol})")
-    sys.exit(0 if worst <= float(tol) else 1)
-
-
 if __name__ == "__main__":
     command = sys.argv[1] if len(sys.argv) > 1 else ""
     if command == "make-fixture":
         make_fixture()
     elif command == "logprobs":
         logprobs(*sys.argv[2:5])
-    elif command == "compare":
-        compare(*sys.argv[2:5])
     else:
         sys.exit(__doc__)
