@@ -44,13 +44,7 @@ import TestSupport
         let gradients = model.makeGradientBuffer()
         let weights = [Float](repeating: -1 / Float(batch.predictionCount), count: batch.predictionCount)
         model.backward(batch, logProbWeights: weights, gradients: gradients, workspace: workspace)
-        for entry in model.layout.entries {
-            let reference = try expected.readDataset("grad/\(entry.name)", as: Double.self, expectedShape: entry.shape).values
-            let ours = Array(UnsafeBufferPointer(start: gradients.base + entry.offset, count: entry.count))
-            let scale = max(reference.map(abs).max()!, 1e-12)
-            let check = closeness(ours, reference, atol: 1e-4 * scale, rtol: 1e-4, label: "\(variant) d\(entry.name)")
-            #expect(check.ok, "\(check)")
-        }
+        try expectGradientsMatch(gradients, layout: model.layout, expected: expected, label: variant)
     }
 
     @Test func modelFilesRoundTripAndRefuseForeignTensors() throws {

@@ -33,13 +33,7 @@ import TestSupport
         let gradients = model.makeGradientBuffer()
         model.backward(batch, logProbWeights: [Float](repeating: -1 / Float(batch.predictionCount), count: batch.predictionCount),
                        gradients: gradients, workspace: workspace)
-        for entry in model.layout.entries {
-            let reference = try expected.readDataset("grad/\(entry.name)", as: Double.self, expectedShape: entry.shape).values
-            let ours = Array(UnsafeBufferPointer(start: gradients.base + entry.offset, count: entry.count))
-            let s = max(reference.map(abs).max()!, 1e-12)
-            let c = closeness(ours, reference, atol: 1e-4 * s, rtol: 1e-4, label: "\(variant) d\(entry.name)")
-            #expect(c.ok, "\(c)")
-        }
+        try expectGradientsMatch(gradients, layout: model.layout, expected: expected, label: variant)
     }
 
     @Test func architecturesAndConversionsAreThoseOfTheFixtures() throws {
