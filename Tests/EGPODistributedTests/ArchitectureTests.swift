@@ -24,28 +24,7 @@ import TestSupport
     @Test(arguments: architectureVariants.indices)
     func backwardMatchesFiniteDifferences(variant: Int) throws {
         let (name, config) = architectureVariants[variant]
-        let p = testParameters(config, seed: 32)
-        let model = try Transformer(config: config, parameters: FloatBuffer(p.map { Float($0) }))
-        let ws = TrainingWorkspace(config: config)
-        let batch = TokenBatch(testSequences)
-        model.forward(batch, temperature: 1, workspace: ws)
-        let a = testValues(batch.predictionCount, seed: 33), b = testValues(batch.predictionCount, seed: 34, scale: 0.5)
-        let grads = model.makeGradientBuffer()
-        model.backward(batch, logProbWeights: a.map { Float($0) }, entropyWeights: b.map { Float($0) }, gradients: grads, workspace: ws)
-        let reference = ReferenceModel(config), seqs = testSequences.map { $0.map(Int.init) }
-        let fd = FiniteDifferences.gradient(at: p, h: 1e-5) { x in
-            let r = reference.scores(x, sequences: seqs, temperature: 1)
-            var loss = 0.0
-            for i in 0..<a.count { loss += a[i] * r.logProbs[i] + b[i] * r.entropies[i] }
-            return loss
-        }
-        let c = closeness(grads.toArray(), fd, atol: 5e-5, rtol: 1e-3, label: "whole-model gradient \(name)")
-        #expect(c.ok, "\(c)")
-        for e in config.parameterLayout.entries {
-            var norm = 0.0
-            for j in e.offset ..< e.offset + e.count { norm += abs(Double(grads[j])) }
-            #expect(norm > 0, "\(name): tensor \(e.name) received no gradient")
-        }
+        try expectWholeModelGradientMatchesFiniteDifferences(config, seed: 32, temperature: 1, label: name)
     }
 
     @Test(arguments: architectureVariants.indices)

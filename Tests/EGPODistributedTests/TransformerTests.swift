@@ -60,32 +60,8 @@ let testSequences: [[Int32]] = [[1, 4, 9, 2, 7, 3], [5, 0, 10], [8], [2, 2, 6, 1
     /// reference, for the loss sum(a * logp + b * H), over every parameter.
     @Test(arguments: [(false, false), (true, false), (false, true)])
     func backwardMatchesFiniteDifferencesOfTheWholeModel(bias: Bool, tied: Bool) throws {
-        let config = tinyConfig(bias: bias, tied: tied)
-        let p = testParameters(config, seed: 2)
-        let model = try Transformer(config: config, parameters: FloatBuffer(p.map { Float($0) }))
-        let ws = TrainingWorkspace(config: config)
-        let batch = TokenBatch(testSequences)
-        let temperature = 0.9
-        model.forward(batch, temperature: Float(temperature), workspace: ws)
-        let a = testValues(batch.predictionCount, seed: 3), b = testValues(batch.predictionCount, seed: 4, scale: 0.5)
-        let grads = model.makeGradientBuffer()
-        model.backward(batch, logProbWeights: a.map { Float($0) }, entropyWeights: b.map { Float($0) }, gradients: grads, workspace: ws)
-
-        let reference = ReferenceModel(config), seqs = testSequences.map { $0.map(Int.init) }
-        let fd = FiniteDifferences.gradient(at: p, h: 1e-5) { x in
-            let r = reference.scores(x, sequences: seqs, temperature: temperature)
-            var loss = 0.0
-            for i in 0..<a.count { loss += a[i] * r.logProbs[i] + b[i] * r.entropies[i] }
-            return loss
-        }
-        let c = closeness(grads.toArray(), fd, atol: 5e-5, rtol: 1e-3, label: "whole-model gradient bias=\(bias) tied=\(tied)")
-        #expect(c.ok, "\(c)")
-        // Every tensor gets a nonzero gradient (nothing silently disconnected).
-        for e in config.parameterLayout.entries {
-            var norm = 0.0
-            for j in e.offset ..< e.offset + e.count { norm += abs(Double(grads[j])) }
-            #expect(norm > 0, "tensor \(e.name) received no gradient")
-        }
+        try expectWholeModelGradientMatchesFiniteDifferences(tinyConfig(bias: bias, tied: tied), seed: 2, temperature: 0.9,
+                                                             label: "bias=\(bias) tied=\(tied)")
     }
 
     @Test func backwardAccumulatesAndWorkspaceIsReusedAcrossBatchSizes() throws {
@@ -200,5 +176,35 @@ let testSequences: [[Int32]] = [[1, 4, 9, 2, 7, 3], [5, 0, 10], [8], [2, 2, 6, 1
         #expect(one.0 == three.0)
         #expect(one.1 == three.1)
         #expect(one.2 == three.2)
+    }
+}
+
+/// The Float backward of `config` (parameters from `seed`, weights a and b from seed + 1 and
+/// seed + 2) against central differences of the Double reference, for the loss
+/// sum(a * logp + b * H) at `temperature` over `testSequences`, every parameter; and every
+/// tensor gets a nonzero gradient (nothing silently disconnected).
+func expectWholeModelGradientMatchesFiniteDifferences(_ config: ModelConfig, seed: UInt64, temperature: Double, label: String,
+                                                      sourceLocation: SourceLocation = #_sourceLocation) throws {
+    let p = testParameters(config, seed: seed)
+    let model = try Transformer(config: config, parameters: FloatBuffer(p.map { Float($0) }))
+    let ws = TrainingWorkspace(config: config)
+    let batch = TokenBatch(testSequences)
+    model.forward(batch, temperature: Float(temperature), workspace: ws)
+    let a = testValues(batch.predictionCount, seed: seed + 1), b = testValues(batch.predictionCount, seed: seed + 2, scale: 0.5)
+    let grads = model.makeGradientBuffer()
+    model.backward(batch, logProbWeights: a.map { Float($0) }, entropyWeights: b.map { Float($0) }, gradients: grads, workspace: ws)
+    let reference = ReferenceModel(config), seqs = testSequences.map { $0.map(Int.init) }
+    let fd = FiniteDifferences.gradient(at: p, h: 1e-5) { x in
+        let r = reference.scores(x, sequences: seqs, temperature: temperature)
+        var loss = 0.0
+        for i in 0..<a.count { loss += a[i] * r.logProbs[i] + b[i] * r.entropies[i] }
+        return loss
+    }
+    let c = closeness(grads.toArray(), fd, atol: 5e-5, rtol: 1e-3, label: "whole-model gradient \(label)")
+    #expect(c.ok, "\(c)", sourceLocation: sourceLocation)
+    for e in config.parameterLayout.entries {
+        var norm = 0.0
+        for j in e.offset ..< e.offset + e.count { norm += abs(Double(grads[j])) }
+        #expect(norm > 0, "\(label): tensor \(e.name) received no gradient", sourceLocation: sourceLocation)
     }
 }
