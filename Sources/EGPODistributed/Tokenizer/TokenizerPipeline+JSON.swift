@@ -15,8 +15,10 @@ extension TokenizerPipeline {
         }
         let normalizer = try parseNormalizer(root["normalizer"], field: "normalizer")
         let split = try parsePreTokenizer(root["pre_tokenizer"])
-        try checkPostProcessor(root["post_processor"], field: "post_processor")
-        try checkDecoder(root["decoder"], field: "decoder")
+        try checkComponent(root["post_processor"], field: "post_processor", accepted: ["ByteLevel", "TemplateProcessing"], parts: "processors",
+                           expected: "null, ByteLevel, TemplateProcessing or a Sequence of them")
+        try checkComponent(root["decoder"], field: "decoder", accepted: ["ByteLevel"], parts: "decoders",
+                           expected: "ByteLevel, a Sequence of ByteLevel, or null")
         var ignoreMerges = false
         if let model = root["model"] as? [String: Any] {
             ignoreMerges = try checkModel(model)
@@ -107,38 +109,26 @@ extension TokenizerPipeline {
         }
     }
 
-    /// Post-processors only add tokens when asked to (`add_special_tokens`) or fix offsets.
-    private static func checkPostProcessor(_ value: Any?, field: String) throws(TokenizerError) {
+    /// A component that only passes when it is null, one of `accepted` types, or a `Sequence`
+    /// whose `parts` list holds only such components (recursively), each refused naming its field.
+    /// Post-processors: ByteLevel and TemplateProcessing only add tokens when asked to
+    /// (`add_special_tokens`) or fix offsets. Decoders: `decode` maps ids to their bytes, which is
+    /// what `ByteLevel` does (newer files wrap it in a Sequence); any other decoder would give
+    /// `tokenizers` users other text.
+    private static func checkComponent(_ value: Any?, field: String, accepted: Set<String>, parts key: String,
+                                       expected: String) throws(TokenizerError) {
         guard let value, !(value is NSNull) else { return }
         let type = (value as? [String: Any])?["type"] as? String
-        switch type {
-        case "ByteLevel", "TemplateProcessing":
-            return
-        case "Sequence":
-            let parts = (value as? [String: Any])?["processors"] as? [Any] ?? []
-            for (k, part) in parts.enumerated() { try checkPostProcessor(part, field: "\(field).processors[\(k)]") }
-        default:
-            throw .unsupported(field: "\(field).type", found: type ?? describe(value), expected: "null, ByteLevel, TemplateProcessing or a Sequence of them")
+        if let type, accepted.contains(type) { return }
+        guard type == "Sequence" else {
+            throw .unsupported(field: "\(field).type", found: type ?? describe(value), expected: expected)
+        }
+        let parts = (value as? [String: Any])?[key] as? [Any] ?? []
+        for (k, part) in parts.enumerated() {
+            try checkComponent(part, field: "\(field).\(key)[\(k)]", accepted: accepted, parts: key, expected: expected)
         }
     }
 
-    /// `decode` maps ids to their bytes, which is what the `ByteLevel` decoder does (newer files
-    /// wrap it in a Sequence); any other decoder would give `tokenizers` users other text.
-    private static func checkDecoder(_ value: Any?, field: String) throws(TokenizerError) {
-        guard let value, !(value is NSNull) else { return }
-        let type = (value as? [String: Any])?["type"] as? String
-        switch type {
-        case "ByteLevel":
-            return
-        case "Sequence":
-            let parts = (value as? [String: Any])?["decoders"] as? [Any] ?? []
-            for (k, part) in parts.enumerated() { try checkDecoder(part, field: "\(field).decoders[\(k)]") }
-        default:
-            throw .unsupported(field: "\(field).type", found: type ?? describe(value), expected: "ByteLevel, a Sequence of ByteLevel, or null")
-        }
-    }
-
-    /// Throws for BPE options that change ids; returns `ignore_merges`.
     private static func checkModel(_ model: [String: Any]) throws(TokenizerError) -> Bool {
         let modelType = model["type"] as? String ?? "BPE"
         guard modelType == "BPE" else {
