@@ -21,11 +21,17 @@ struct RunSetup {
     var stopAfter: Int? = nil
 
     /// Fault tests: `EGPO_DEBUG_NAN_GRADIENT=R:S1,S2,...` makes rank R's gradient NaN at steps
-    /// S1, S2, ... (1-based), so the run skips them (and ends after `run.maxNonFiniteSteps` in a row).
-    func injectsNonFiniteGradient(step: Int) -> Bool {
+    /// S1, S2, ... (1-based), so the run skips them (and ends after `run.maxNonFiniteSteps` in a
+    /// row). Read once, at start: this rank's steps.
+    var nonFiniteGradientSteps: Set<Int> = []
+
+    func injectsNonFiniteGradient(step: Int) -> Bool { nonFiniteGradientSteps.contains(step) }
+
+    /// This rank's steps in `EGPO_DEBUG_NAN_GRADIENT`.
+    static func nonFiniteGradientSteps(rank: Int) -> Set<Int> {
         guard let text = ProcessInfo.processInfo.environment["EGPO_DEBUG_NAN_GRADIENT"],
-              let colon = text.firstIndex(of: ":"), Int(text[..<colon]) == comm.rank else { return false }
-        return text[text.index(after: colon)...].split(separator: ",").contains { Int($0) == step }
+              let colon = text.firstIndex(of: ":"), Int(text[..<colon]) == rank else { return [] }
+        return Set(text[text.index(after: colon)...].split(separator: ",").compactMap { Int($0) })
     }
 
     /// Throws the injected fault when this rank and step match it.
@@ -100,7 +106,7 @@ struct RunSetup {
         }
         return RunSetup(comm: comm, config: config, folder: folder, log: log,
                         injectedFault: options.failOnRank.map { ($0, options.failAtStep) }, resumed: resumed, command: "launcher \(title)",
-                        stopAfter: options.stopAfter)
+                        stopAfter: options.stopAfter, nonFiniteGradientSteps: nonFiniteGradientSteps(rank: comm.rank))
     }
 
     /// Refuses the run, on every rank, when the estimate for the ranks on the busiest host

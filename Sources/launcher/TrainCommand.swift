@@ -39,7 +39,7 @@ struct TrainCommand: ParsableCommand {
                 config.run.runDir = URL(fileURLWithPath: setup.config.run.runDir).appendingPathComponent("sft").path
                 let sftSetup = RunSetup(comm: comm, config: config, folder: sftFolder,
                                         log: try sftFolder.map { try MetricsLog(url: $0.metricsFile) }, injectedFault: setup.injectedFault,
-                                        command: "launcher sft")
+                                        command: "launcher sft", nonFiniteGradientSteps: setup.nonFiniteGradientSteps)
                 policy = try SupervisedRun.train(sftSetup)
                 setup.say("train: SFT done; EGPO starts from \(sftFolder?.finalCheckpoint.path ?? "the SFT result")")
             } else {

@@ -18,7 +18,9 @@ public struct MemoryEstimate: Sendable, Equatable {
     public var total: Double { parts.reduce(0) { $0 + $1.bytes } }
 
     /// Bytes the process takes before any model: code, the Swift and MPI runtimes, BLAS
-    /// buffers. Measured as the peak RSS of `launcher selftest` here (about 60 MB), rounded up.
+    /// buffers. `launcher selftest` peaks at 39 MB alone and 45 MB per rank under mpirun here;
+    /// 150 MB is that with room for what a training run loads besides (tasks, tokenizer,
+    /// HDF5's caches), not a measurement of it.
     public static let runtimeBytes: Double = 150e6
 
     /// - Parameters:
