@@ -29,6 +29,13 @@ public enum DiskSpace {
         return what + (free.map { " (\(describe(bytes: $0)) free)" } ?? "")
     }
 
+    /// `fullDiskReason` for a Foundation write that threw `error` (the errno is its underlying
+    /// POSIX error, else the current `errno`), for a file in `folder`.
+    public static func fullDiskReason(folder: String, after error: any Error) -> String? {
+        let code = ((error as NSError).userInfo[NSUnderlyingErrorKey] as? NSError)?.code ?? Int(errno)
+        return fullDiskReason(folder: folder, error: Int32(truncatingIfNeeded: code))
+    }
+
     /// `512 bytes`, `3.4 KB`, `12.0 MB`, `1.50 GB` (powers of 1000, as df -H).
     public static func describe(bytes: Int64) -> String {
         let b = Double(bytes)

@@ -40,9 +40,7 @@ public enum OutputFile {
         do {
             try data.write(to: URL(fileURLWithPath: path), options: .atomic)
         } catch {
-            let code = ((error as NSError).userInfo[NSUnderlyingErrorKey] as? NSError)?.code ?? Int(errno)
-            let folder = URL(fileURLWithPath: path).deletingLastPathComponent().path
-            if let full = DiskSpace.fullDiskReason(folder: folder, error: Int32(truncatingIfNeeded: code)) {
+            if let full = DiskSpace.fullDiskReason(folder: URL(fileURLWithPath: path).deletingLastPathComponent().path, after: error) {
                 throw InputFileError(path: path, problem: "not written (\(DiskSpace.describe(bytes: Int64(data.count)))): \(full); what was there before is untouched")
             }
             throw InputFileError(path: path, problem: "cannot write: \(error.localizedDescription)")

@@ -137,8 +137,7 @@ public final class MetricsLog {
         do {
             try handle.write(contentsOf: Data((record.jsonLine + "\n").utf8))
         } catch {
-            let code = Int32(truncatingIfNeeded: ((error as NSError).userInfo[NSUnderlyingErrorKey] as? NSError)?.code ?? Int(errno))
-            let reason = DiskSpace.fullDiskReason(folder: url.deletingLastPathComponent().path, error: code) ?? error.localizedDescription
+            let reason = DiskSpace.fullDiskReason(folder: url.deletingLastPathComponent().path, after: error) ?? error.localizedDescription
             throw .data("cannot append step \(record["step"].map { Int($0) } ?? 0) to \(url.path): \(reason)")
         }
     }
