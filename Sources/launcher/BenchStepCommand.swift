@@ -90,7 +90,7 @@ struct BenchStepCommand: ParsableCommand {
             let codec = try TaskCodec(tokenizer: tokenizer)
             let estimate = MemoryEstimate(model: architecture, config: config, worldSize: comm.size, rank: comm.rank,
                                           promptLength: benchTasks.map { codec.promptTokens($0.task).count }.max() ?? 0, purpose: .reinforcement)
-            try RunSetup.checkMemory(estimate, comm: comm, say: { if comm.rank == 0 { Console.out($0) } })
+            try MachineMemory.agreedCheck(estimate, comm: comm, say: { if comm.rank == 0 { Console.out($0) } })
             let policy = LoadedModel(model: try Transformer(config: architecture, seed: 0), tokenizer: tokenizer)
             if let export, comm.rank == 0 { try write(export: export, policy: policy, tasks: benchTasks) }
             let replica = try PolicyReplica(policy: policy, optimizer: config.optimizer, totalSteps: steps + 1, communicator: comm)

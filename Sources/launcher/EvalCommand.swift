@@ -98,7 +98,7 @@ struct EvalCommand: ParsableCommand {
         let report = EvalReport(outcomes: outcomes)
         let written = try folder.write(outcomes, report: report)
         Console.out(report.table)
-        let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) * 1e-18
+        let seconds = elapsed.seconds
         Console.out("eval: \(tasks.count) tasks on \(comm.size) rank(s) in \(String(format: "%.1f", seconds)) s, "
                     + "\(temperature.map { "temperature \($0), seed \(seed)" } ?? "greedy"); wrote \(written.count) files under \(out)")
     }

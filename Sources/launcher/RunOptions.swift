@@ -30,8 +30,20 @@ struct RunOptions: ParsableArguments {
     @Option(help: ArgumentHelp("Stop after this step with a checkpoint, as a pre-emption would; the run's plan (--steps, the schedule) is unchanged, so --resume continues it.", valueName: "step"))
     var stopAfter: Int?
 
+    @Flag(help: "Start a new run in a --run-dir that holds an earlier run, moving the earlier run's files aside into replaced-<timestamp>/ (without it such a run is refused).")
+    var overwrite = false
+
     @Option(help: .hidden) var failOnRank: Int?
     @Option(help: .hidden) var failAtStep: Int = 1
+
+    /// The request these options make; `EGPO_DEBUG_NAN_GRADIENT` (fault tests) is read here, once.
+    func request(stepsKey: String) throws -> RunRequest {
+        var r = RunRequest(configFile: config, overrides: try resolvedOverrides(stepsKey: stepsKey), runDir: runDir, resume: resume,
+                           stopAfter: stopAfter, overwrite: overwrite)
+        r.injectedFault = failOnRank.map { RunRequest.InjectedFault(rank: $0, step: failAtStep) }
+        r.nonFiniteGradients = ProcessInfo.processInfo.environment["EGPO_DEBUG_NAN_GRADIENT"]
+        return r
+    }
 
     /// The overrides in the order they apply: --set values, then the named flags.
     func resolvedOverrides(stepsKey: String) throws -> [TrainerConfig.Override] {
@@ -41,49 +53,5 @@ struct RunOptions: ParsableArguments {
         if let saveEvery { out.append(.init(key: "run.saveEvery", value: "\(saveEvery)")) }
         if let seed { out.append(.init(key: "run.seed", value: "\(seed)")) }
         return out
-    }
-}
-
-/// Runs `body` on every rank of the job. A failure on any rank is printed by that rank, naming
-/// itself, and ends the whole job through the communicator's abort, so no peer hangs in its next
-/// collective. On a single rank the error is simply thrown.
-func onEveryRank(_ body: (MPICommunicator) throws -> Void) throws {
-    let comm = try MPICommunicator.world()
-    do {
-        try body(comm)
-    } catch let stopped as StoppedBySignal {
-        // Every rank agreed to stop (a collective), saved, and leaves cleanly.
-        if comm.rank == 0 { Console.out(stopped.description) }
-    } catch let agreed as AgreedFailure {
-        // Every rank knows; one says why, and the job ends without N copies of the message.
-        guard comm.size > 1 else { throw agreed }
-        if comm.rank == agreed.reporter { Console.err("rank \(comm.rank) of \(comm.size) on \(comm.processorName) failed: \(agreed.message)") }
-        comm.abort(errorCode: 1)
-    } catch {
-        guard comm.size > 1 else { throw error }
-        if let exit = error as? ExitCode, exit == .success { return }
-        Console.err("rank \(comm.rank) of \(comm.size) on \(comm.processorName) failed: \(error)")
-        comm.abort(errorCode: 1)
-    }
-}
-
-/// A failure every rank has agreed on (a collective decided it): thrown on all ranks, printed
-/// by `reporter` only, the lowest rank that found it.
-struct AgreedFailure: Error, CustomStringConvertible {
-    var message: String
-    var reporter: Int
-    var description: String { message }
-}
-
-/// A run that stopped on SIGTERM, SIGINT or SIGUSR1 after saving a checkpoint: not a failure.
-struct StoppedBySignal: Error, CustomStringConvertible {
-    var reason: String
-    var step: Int
-    var checkpoint: String
-    var runDir: String
-    var command: String
-
-    var description: String {
-        "\(command): stopped by \(reason) after step \(step); saved \(checkpoint). Continue with: \(command) --resume latest --run-dir \(runDir)"
     }
 }

@@ -139,10 +139,3 @@ private func readText(_ path: String) throws -> String {
 }
 
 private func format(_ x: Double) -> String { String(format: "%.4g", x) }
-
-extension Duration {
-    fileprivate var seconds: Double {
-        let (s, attoseconds) = components
-        return Double(s) + Double(attoseconds) * 1e-18
-    }
-}

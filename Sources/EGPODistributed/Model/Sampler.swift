@@ -120,12 +120,8 @@ public final class Sampler {
             active = still
             steps += 1
         }
-        lastTimings = SamplerTimings(prefillSeconds: seconds(prefilled - started), decodeSeconds: seconds(clock.now - prefilled), decodeSteps: steps)
+        lastTimings = SamplerTimings(prefillSeconds: (prefilled - started).seconds, decodeSeconds: (clock.now - prefilled).seconds, decodeSteps: steps)
         return completions
-    }
-
-    private func seconds(_ d: Duration) -> Double {
-        Double(d.components.seconds) + Double(d.components.attoseconds) * 1e-18
     }
 
     /// - Parameter completions: rows of next-token logits the decode steps need (the prefill

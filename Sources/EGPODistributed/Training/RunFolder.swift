@@ -48,6 +48,45 @@ public struct RunFolder: Sendable {
         return f.string(from: date)
     }
 
+    /// What of an earlier run the folder holds (`config.json`, `metrics.jsonl`, `3 checkpoints`,
+    /// `eval/`, ...), empty for a new or empty folder. The lock file and folders of runs moved
+    /// aside do not count.
+    public func earlierRun() -> [String] {
+        var found: [String] = []
+        for name in ["config.json", "metrics.jsonl", "summary.json", "eval", "sft"]
+        where FileManager.default.fileExists(atPath: root.appendingPathComponent(name).path) {
+            found.append(name)
+        }
+        let files = ((try? FileManager.default.contentsOfDirectory(atPath: checkpoints.path)) ?? []).filter { $0.hasSuffix(".h5") }
+        if !files.isEmpty { found.append("\(files.count) checkpoint\(files.count == 1 ? "" : "s") in checkpoints/") }
+        return found
+    }
+
+    /// Moves everything in the folder but its lock and earlier moved-aside runs into
+    /// `replaced-<UTC timestamp>/` (renames within one file system: nothing is copied or lost),
+    /// and returns that folder. `--overwrite` calls it with the lock held.
+    public func moveAside(now: Date = Date()) throws(TrainingError) -> URL {
+        let fm = FileManager.default
+        var aside = root.appendingPathComponent("replaced-" + Self.timestamp(now))
+        var n = 1
+        while fm.fileExists(atPath: aside.path) {
+            n += 1
+            aside = root.appendingPathComponent("replaced-\(Self.timestamp(now))-\(n)")
+        }
+        do {
+            let names = try fm.contentsOfDirectory(atPath: root.path)
+                .filter { $0 != RunLock.fileName && !$0.hasPrefix("replaced-") }
+            try fm.createDirectory(at: aside, withIntermediateDirectories: false)
+            for name in names {
+                try fm.moveItem(at: root.appendingPathComponent(name), to: aside.appendingPathComponent(name))
+            }
+            try fm.createDirectory(at: checkpoints, withIntermediateDirectories: true)
+        } catch {
+            throw .data("run folder \(root.path): cannot move the earlier run aside into \(aside.path): \(error.localizedDescription)")
+        }
+        return aside
+    }
+
     /// The `step-NNNNNN.h5` files in `checkpoints/`, oldest first (by the step in the name).
     public func stepCheckpoints() -> [(step: Int, url: URL)] {
         let names = (try? FileManager.default.contentsOfDirectory(atPath: checkpoints.path)) ?? []
@@ -116,105 +155,4 @@ public struct RunFolder: Sendable {
             throw .data("cannot write \(url.path): \(error.localizedDescription)")
         }
     }
-}
-
-/// Appends one JSON line per step to `metrics.jsonl`, flushed as it goes.
-public final class MetricsLog {
-    private let handle: FileHandle
-    public let url: URL
-
-    /// Starts a log at `url` holding `history` (a resumed run's lines so far; an existing file is
-    /// replaced, first written beside it and renamed, so a failure leaves the old one).
-    public init(url: URL, history: [String] = []) throws(TrainingError) {
-        self.url = url
-        try RunFolder.write(history.map { $0 + "\n" }.joined(), to: url)
-        guard let h = FileHandle(forWritingAtPath: url.path) else { throw .data("cannot open \(url.path) for appending") }
-        do { try h.seekToEnd() } catch { throw .data("cannot append to \(url.path): \(error.localizedDescription)") }
-        handle = h
-    }
-
-    public func append(_ record: MetricsRecord) throws(TrainingError) {
-        do {
-            try handle.write(contentsOf: Data((record.jsonLine + "\n").utf8))
-        } catch {
-            let reason = DiskSpace.fullDiskReason(folder: url.deletingLastPathComponent().path, after: error) ?? error.localizedDescription
-            throw .data("cannot append step \(record["step"].map { Int($0) } ?? 0) to \(url.path): \(reason)")
-        }
-    }
-
-    deinit { try? handle.close() }
-}
-
-/// One step's metrics in a fixed key order: numbers (non-finite ones written as null) and strings.
-public struct MetricsRecord: Sendable, Equatable {
-    public enum Field: Sendable, Equatable {
-        case number(Double)
-        case integer(Int)
-        case text(String)
-    }
-
-    public private(set) var fields: [(key: String, value: Field)] = []
-
-    public init() {}
-
-    public static func == (a: MetricsRecord, b: MetricsRecord) -> Bool {
-        a.fields.map(\.key) == b.fields.map(\.key) && a.fields.map(\.value) == b.fields.map(\.value)
-    }
-
-    public subscript(_ key: String) -> Double? {
-        switch fields.first(where: { $0.key == key })?.value {
-        case .number(let v)?: v
-        case .integer(let v)?: Double(v)
-        default: nil
-        }
-    }
-
-    /// The key of the flag set on a step whose loss or gradient was NaN or infinite.
-    public static let nonFiniteKey = "skipped_nonfinite"
-
-    /// Flags the step as skipped for a NaN or infinite loss or gradient (1), or not (0).
-    public mutating func markNonFinite(_ skipped: Bool) { set(Self.nonFiniteKey, skipped ? 1 : 0) }
-
-    /// Whether the step was skipped for a NaN or infinite loss or gradient.
-    public var isNonFinite: Bool { self[Self.nonFiniteKey] == 1 }
-
-    public mutating func set(_ key: String, _ value: Double) { put(key, .number(value)) }
-    public mutating func set(_ key: String, _ value: Int) { put(key, .integer(value)) }
-    public mutating func set(_ key: String, _ value: String) { put(key, .text(value)) }
-
-    private mutating func put(_ key: String, _ value: Field) {
-        if let i = fields.firstIndex(where: { $0.key == key }) { fields[i].value = value } else { fields.append((key, value)) }
-    }
-
-    /// A record read back from a `jsonLine` (keys sorted; null reads as NaN), or nil when the
-    /// line is not a JSON object.
-    public init?(jsonLine line: String) {
-        guard let object = try? JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any] else { return nil }
-        for key in object.keys.sorted() {
-            switch object[key] {
-            case let s as String: set(key, s)
-            case let n as NSNumber: set(key, n.doubleValue)
-            default: set(key, Double.nan)
-            }
-        }
-    }
-
-    /// `{"step": 1, "reward_mean": 0.25, ...}` with keys in insertion order.
-    public var jsonLine: String {
-        "{" + fields.map { key, value in
-            let v: String
-            switch value {
-            case .number(let x): v = x.isFinite ? formatNumber(x) : "null"
-            case .integer(let i): v = "\(i)"
-            case .text(let s): v = JSON.quoted(s)
-            }
-            return JSON.quoted(key) + ": " + v
-        }.joined(separator: ", ") + "}"
-    }
-}
-
-/// Shortest round-tripping decimal of a Double (Swift's description), as JSON.
-func formatNumber(_ x: Double) -> String {
-    if x == x.rounded(), abs(x) < 1e15 { return String(Int64(x)) }
-    return "\(x)"
 }

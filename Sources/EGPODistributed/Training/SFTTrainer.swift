@@ -110,8 +110,3 @@ public final class SFTTrainer {
         return m
     }
 }
-
-extension Duration {
-    /// The duration in seconds.
-    public var seconds: Double { Double(components.seconds) + Double(components.attoseconds) * 1e-18 }
-}

@@ -12,6 +12,12 @@ public enum TrainingError: Error, Equatable, CustomStringConvertible {
     case resume(String)
     /// The run would not fit in this host's memory (the message holds the estimate).
     case memory(String)
+    /// Another process holds the run folder's lock (`holder`: host, pid, start time, command).
+    case locked(folder: String, holder: String)
+    /// A new run (no `--resume`, no `--overwrite`) in a folder that holds another run's files.
+    case folderHoldsRun(folder: String, found: [String])
+    /// A request that cannot go ahead as given (a flag combination, a bad flag value).
+    case request(String)
 
     public var description: String {
         switch self {
@@ -26,6 +32,12 @@ public enum TrainingError: Error, Equatable, CustomStringConvertible {
         case let .checkpoint(path, problem): "checkpoint \(path): \(problem)"
         case let .resume(message): "resume: \(message)"
         case let .memory(message): "memory: \(message)"
+        case let .locked(folder, holder):
+            "run folder \(folder) is in use by another run (\(holder)); wait for it to end, or choose another --run-dir"
+        case let .folderHoldsRun(folder, found):
+            "run folder \(folder) already holds a run (\(found.joined(separator: ", "))); continue it with --resume latest, "
+                + "move its files aside with --overwrite, or choose another --run-dir"
+        case let .request(message): message
         }
     }
 }
