@@ -66,6 +66,11 @@ public final class RunContext {
                 }
             }
             let loaded = try TrainingCheckpoint.load(path)
+            // The history is copied into the new metrics.jsonl and read back for the summary.
+            for (i, line) in loaded.state.metricsLines.enumerated() where MetricsRecord(jsonLine: line) == nil {
+                throw TrainingError.checkpoint(path: path, problem: "line \(i + 1) of its metrics history is not a JSON object "
+                                               + "(\(line.prefix(60).debugDescription)); the file was edited or damaged: resume from another checkpoint")
+            }
             guard loaded.state.kind == kind else {
                 throw TrainingError.resume("\(path) was written by \(loaded.state.kind.command); resume it with \(loaded.state.kind.command) --resume")
             }
