@@ -1,7 +1,9 @@
 import CMPI
 import Foundation
 
-/// A communicator over MPI processes: the only code in the project that imports CMPI.
+/// A communicator over MPI processes. CMPI is imported by this file, `MPIRuntime` (init,
+/// finalize, the library version) and `CollectiveWatchdog` (MPI_Abort from its thread), all in
+/// ShardedTensor/Distributed; nothing above this module sees MPI.
 ///
 /// `MPICommunicator.world()` initialises MPI once per process (singleton init works without
 /// mpirun), duplicates MPI_COMM_WORLD so the trainer's traffic is isolated, makes MPI return
