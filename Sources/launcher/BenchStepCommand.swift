@@ -123,7 +123,7 @@ struct BenchStepCommand: ParsableCommand {
         }
     }
 
-    static let phases = ["sampling", "reward", "scoring", "reference", "backward", "waiting", "communication", "optimizer"]
+    static let phases: [PhaseClock.Phase] = [.sampling, .reward, .scoring, .reference, .backward, .waiting, .communication, .optimizer]
 
     func report(_ records: [MetricsRecord], ranks: Int, parameters: Int, replica: PolicyReplica, checkpoint: (bytes: Int, seconds: Double),
                 peaks: [Double], estimate: MemoryEstimate) {
@@ -133,42 +133,39 @@ struct BenchStepCommand: ParsableCommand {
         case .zero1(let p): path = "zero1-\(p.rawValue)"
         }
         let memory = replica.optimizerMemory
-        func median(_ key: String) -> Double {
-            let xs = records.compactMap { $0[key] }.sorted()
+        func median(_ value: (MetricsRecord) -> Double?) -> Double {
+            let xs = records.compactMap(value).sorted()
             return xs.isEmpty ? .nan : xs[xs.count / 2]
         }
-        let total = median("seconds_step")
+        func median(_ phase: PhaseClock.Phase) -> Double { median { $0.seconds[phase] } }
+        let total = median(\.secondsStep)
         if json {
-            var m = MetricsRecord()
-            m.set("ranks", ranks)
-            m.set("threads", threads)
-            m.set("params", parameters)
-            m.set("prompts", prompts)
-            m.set("group", group)
-            m.set("max_completion_tokens", maxTokens)
-            m.set("step_seconds_median", total)
-            for p in Self.phases { m.set("\(p)_seconds", median("seconds_\(p)")) }
-            m.set("completion_tokens_mean", median("completion_len_mean"))
-            m.set("tokens_per_second", median("tokens_per_second"))
-            m.set("logp_gap_max", records.compactMap { $0["logp_gap_max"] }.max() ?? .nan)
-            m.set("update", path)
-            m.set("optimizer_bytes_per_rank", memory.perRank)
-            m.set("optimizer_bytes_replicated", memory.replicated)
-            m.set("checkpoint_bytes", checkpoint.bytes)
-            m.set("checkpoint_seconds", checkpoint.seconds)
-            m.set("peak_rss_bytes_max", peaks.max() ?? .nan)
-            m.set("peak_rss_bytes_rank0", peaks.first ?? .nan)
-            m.set("estimate_bytes_per_rank", estimate.total)
-            Console.out(m.jsonLine)
+            var fields: [(String, Value)] = [("ranks", .integer(ranks)), ("threads", .integer(threads)), ("params", .integer(parameters)),
+                                             ("prompts", .integer(prompts)), ("group", .integer(group)), ("max_completion_tokens", .integer(maxTokens)),
+                                             ("step_seconds_median", .float(total))]
+            for p in Self.phases { fields.append(("\(p.rawValue)_seconds", .float(median(p)))) }
+            let gap: Double = records.compactMap(\.logpGapMax).max() ?? .nan
+            fields.append(("completion_tokens_mean", .float(median(\.completionLenMean))))
+            fields.append(("tokens_per_second", .float(median(\.tokensPerSecond))))
+            fields.append(("logp_gap_max", .float(gap)))
+            fields.append(("update", .string(path)))
+            fields.append(("optimizer_bytes_per_rank", .integer(memory.perRank)))
+            fields.append(("optimizer_bytes_replicated", .integer(memory.replicated)))
+            fields.append(("checkpoint_bytes", .integer(checkpoint.bytes)))
+            fields.append(("checkpoint_seconds", .float(checkpoint.seconds)))
+            fields.append(("peak_rss_bytes_max", .float(peaks.max() ?? .nan)))
+            fields.append(("peak_rss_bytes_rank0", .float(peaks.first ?? .nan)))
+            fields.append(("estimate_bytes_per_rank", .float(estimate.total)))
+            Console.out(JSON.serialize(.object(fields)))
             return
         }
         Console.out("bench step: \(prompts) prompts x \(group) completions, <= \(maxTokens) tokens, \(ranks) rank(s), \(threads) thread(s), median of \(records.count) steps")
         Console.out("  " + "step".padding(toLength: 14, withPad: " ", startingAt: 0) + String(format: " %8.3f s", total))
         for p in Self.phases {
-            let s = median("seconds_\(p)")
-            Console.out("  " + p.padding(toLength: 14, withPad: " ", startingAt: 0) + String(format: " %8.3f s  %5.1f%%", s, 100 * s / total))
+            let s = median(p)
+            Console.out("  " + p.rawValue.padding(toLength: 14, withPad: " ", startingAt: 0) + String(format: " %8.3f s  %5.1f%%", s, 100 * s / total))
         }
-        Console.out(String(format: "  completion tokens %.1f mean, %.0f tok/s", median("completion_len_mean"), median("tokens_per_second")))
+        Console.out(String(format: "  completion tokens %.1f mean, %.0f tok/s", median(\.completionLenMean), median(\.tokensPerSecond)))
         Console.out("  update \(path), " + String(format: "optimizer state %.1f MB per rank (%.1f MB replicated)",
                                                   Double(memory.perRank) / 1e6, Double(memory.replicated) / 1e6))
         Console.out(String(format: "  checkpoint %.1f MB written in %.2f s (%.1f%% of a step)", Double(checkpoint.bytes) / 1e6,

@@ -16,23 +16,23 @@ enum RunConsole {
     static func lines(_ r: StepReport) -> [String] {
         let p = r.progress, m = p.metrics, name = r.phase.rawValue
         if m.isNonFinite {
-            return ["\(name) \(p.step)/\(p.totalSteps)  skipped: the loss or gradient is NaN or infinite (loss \(m["loss"] ?? .nan), "
-                    + "grad norm \(m["grad_norm"] ?? .nan)); no update; the run ends after \(r.maxNonFiniteSteps) such steps in a row (run.maxNonFiniteSteps)"]
+            return ["\(name) \(p.step)/\(p.totalSteps)  skipped: the loss or gradient is NaN or infinite (loss \(m.loss ?? .nan), "
+                    + "grad norm \(m.gradNorm ?? .nan)); no update; the run ends after \(r.maxNonFiniteSteps) such steps in a row (run.maxNonFiniteSteps)"]
         }
         var out: [String] = []
-        if let gap = m["logp_gap_max"], gap > 1e-3 {
+        if let gap = m.logpGapMax, gap > 1e-3 {
             out.append(String(format: "warning: step %d: sampler and trainer log-probs differ by up to %.2e (expected below 1e-3)", p.step, gap))
         }
         guard r.isLogged else { return out }
         switch r.phase {
         case .egpo:
             let accuracy = r.heldOutAccuracy.map { String(format: "%.3f", $0) } ?? "-"
-            out.append(String(format: "egpo %d/%d  reward %.3f", p.step, p.totalSteps, m["reward_mean"] ?? .nan) + "  acc \(accuracy)"
-                       + String(format: "  kl %.2e  H %.3f (think %.3f)  %.0f tok/s", m["kl"] ?? .nan, m["entropy"] ?? .nan,
-                                m["entropy_think"] ?? .nan, m["tokens_per_second"] ?? .nan) + "  ETA \(formatDuration(p.eta))")
+            out.append(String(format: "egpo %d/%d  reward %.3f", p.step, p.totalSteps, m.rewardMean ?? .nan) + "  acc \(accuracy)"
+                       + String(format: "  kl %.2e  H %.3f (think %.3f)  %.0f tok/s", m.kl ?? .nan, m.entropy ?? .nan,
+                                m.entropyThink ?? .nan, m.tokensPerSecond ?? .nan) + "  ETA \(formatDuration(p.eta))")
         case .sft:
             out.append(String(format: "sft %d/%d  loss %.4f  lr %.2e  grad %.3f  %.0f tok/s", p.step, p.totalSteps,
-                              m["loss"] ?? .nan, m["lr"] ?? .nan, m["grad_norm"] ?? .nan, m["tokens_per_second"] ?? .nan)
+                              m.loss ?? .nan, m.lr ?? .nan, m.gradNorm ?? .nan, m.tokensPerSecond ?? .nan)
                        + "  ETA \(formatDuration(p.eta))")
         }
         return out

@@ -61,7 +61,13 @@ import TestSupport
             var metrics: [[String: Double]] = []
             func keep(_ m: MetricsRecord) {
                 var d: [String: Double] = [:]
-                for (k, _) in m.fields where !k.hasPrefix("seconds") && k != "tokens_per_second" { d[k] = m[k] }
+                for (k, v) in m.fields where !k.hasPrefix("seconds") && k != "tokens_per_second" {
+                    switch v {
+                    case .integer(let i): d[k] = Double(i)
+                    case .float(let x): d[k] = x
+                    default: break
+                    }
+                }
                 metrics.append(d)
             }
             if supervised {

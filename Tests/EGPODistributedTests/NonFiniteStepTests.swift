@@ -25,9 +25,8 @@ import Testing
     }
 
     static func record(step: Int, nonFinite: Bool) -> MetricsRecord {
-        var m = MetricsRecord()
-        m.set("step", step)
-        m.markNonFinite(nonFinite)
+        var m = MetricsRecord(step: step)
+        m.isNonFinite = nonFinite
         return m
     }
 

@@ -55,13 +55,20 @@ import TestSupport
     }
 
     @Test func filesNameWhatTheyShow() throws {
-        var m = MetricsRecord()
-        m.set("step", 1)
-        m.set("reward_mean", 0.25)
-        m.set("kl", Double.nan)
-        m.set("entropy", 0.5)
-        m.set("entropy_think", 0.75)
-        #expect(m.jsonLine == #"{"step": 1, "reward_mean": 0.25, "kl": null, "entropy": 0.5, "entropy_think": 0.75}"#)
+        var m = MetricsRecord(step: 1)
+        m.rewardMean = 0.25
+        m.kl = .nan
+        m.entropy = 0.5
+        m.entropyThink = 0.75
+        m.seconds[.sampling] = 2
+        m.isNonFinite = false
+        #expect(m.jsonLine == #"{"step": 1, "epoch": 0, "reward_mean": 0.25, "entropy": 0.5, "entropy_think": 0.75, "kl": null, "seconds_sampling": 2, "skipped_nonfinite": 0}"#)
+        // Read back: the same record, with the null as nil; a line that is not a record is nil.
+        var back = m
+        back.kl = nil
+        #expect(MetricsRecord(jsonLine: m.jsonLine) == back)
+        #expect(MetricsRecord(jsonLine: "not json") == nil && MetricsRecord(jsonLine: #"{"epoch": 1}"#) == nil)
+        #expect(MetricsRecord(jsonLine: #"{"step": 1, "kl": "high"}"#) == nil)
         let s = RunSummary(title: "t <&>", steps: 1, seconds: 2, worldSize: 2, metrics: [m],
                            evaluations: [evaluation("before", passed: [true, false]), evaluation("after", passed: [true, true])])
         let svg = s.plot()

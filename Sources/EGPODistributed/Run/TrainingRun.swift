@@ -132,7 +132,7 @@ public enum TrainingRun {
                 let e = try evaluate("step-\(s + 1)", step: s + 1, tasks: subset, write: false)
                 evaluations.append(e)
                 lastAccuracy = e.report.overall.accuracy
-                record.set("heldout_accuracy", e.report.overall.accuracy)
+                record.heldoutAccuracy = e.report.overall.accuracy
             }
             return record
         }, save: { done, url in

@@ -69,39 +69,37 @@ struct EGPOStepStatistics {
 
     /// The step's metrics line, with this rank's phase times from `clock`.
     func record(step: Int, epoch: Int, optimizer: OptimizerStep.Report, clock: PhaseClock, seconds: Double) -> MetricsRecord {
-        var m = MetricsRecord()
         let n = max(completions, 1)
         let mean = rewardSum / n
-        m.set("step", step)
-        m.set("epoch", epoch)
-        m.set("reward_mean", mean)
-        m.set("reward_std", max(0, rewardSquares / n - mean * mean).squareRoot())
-        m.set("frac_zero_std", Double(zeroStdGroups) / Double(max(groups, 1)))
-        m.set("format_pass", formatPassed / n)
-        m.set("answer_pass", answerPassed / n)
-        m.set("advantage_mean", advantageSum / n)
-        m.set("advantage_min", advantageMin)
-        m.set("advantage_max", advantageMax)
-        m.set("entropy", entropySum / max(tokens, 1))
-        m.set("entropy_think", thinkEntropySum / max(thinkTokens, 1))
-        m.set("bonus_mean", bonusSum / max(tokens, 1))
-        m.set("bonus_cap_frac", cappedUnits / max(bonusUnits, 1))
-        m.set("kl", klSum / max(lossTokens, 1))
-        m.set("clip_low_frac", clippedLow / max(lossTokens, 1))
-        m.set("clip_high_frac", clippedHigh / max(lossTokens, 1))
-        m.set("loss", loss)
-        m.set("completion_len_mean", tokens / n)
-        m.set("completion_len_min", lengthMin)
-        m.set("completion_len_max", lengthMax)
-        m.set("truncated_frac", truncated / n)
-        m.set("grad_norm", optimizer.gradNorm)
-        m.set("lr", Double(optimizer.learningRate))
-        m.set("logp_gap_max", gapMax)
+        var m = MetricsRecord(step: step, epoch: epoch)
+        m.rewardMean = mean
+        m.rewardStd = max(0, rewardSquares / n - mean * mean).squareRoot()
+        m.fracZeroStd = Double(zeroStdGroups) / Double(max(groups, 1))
+        m.formatPass = formatPassed / n
+        m.answerPass = answerPassed / n
+        m.advantageMean = advantageSum / n
+        m.advantageMin = advantageMin
+        m.advantageMax = advantageMax
+        m.entropy = entropySum / max(tokens, 1)
+        m.entropyThink = thinkEntropySum / max(thinkTokens, 1)
+        m.bonusMean = bonusSum / max(tokens, 1)
+        m.bonusCapFrac = cappedUnits / max(bonusUnits, 1)
+        m.kl = klSum / max(lossTokens, 1)
+        m.clipLowFrac = clippedLow / max(lossTokens, 1)
+        m.clipHighFrac = clippedHigh / max(lossTokens, 1)
+        m.loss = loss
+        m.completionLenMean = tokens / n
+        m.completionLenMin = lengthMin
+        m.completionLenMax = lengthMax
+        m.truncatedFrac = truncated / n
+        m.gradNorm = optimizer.gradNorm
+        m.lr = Double(optimizer.learningRate)
+        m.logpGapMax = gapMax
         for phase in [PhaseClock.Phase.sampling, .reward, .scoring, .reference, .backward, .waiting, .communication, .optimizer] {
-            m.set("seconds_\(phase.rawValue)", clock[phase])
+            m.seconds[phase] = clock[phase]
         }
-        m.set("seconds_step", seconds)
-        m.set("tokens_per_second", tokens / seconds)
+        m.secondsStep = seconds
+        m.tokensPerSecond = tokens / seconds
         return m
     }
 }

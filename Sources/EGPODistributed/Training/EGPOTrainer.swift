@@ -188,7 +188,7 @@ public final class EGPOTrainer {
                                                        communicator: comm)
         var record = statistics.record(step: step + 1, epoch: cursor.epoch, optimizer: reports.last!, clock: clock,
                                        seconds: (ContinuousClock.now - started).seconds)
-        record.markNonFinite(!statistics.loss.isFinite || reports.contains { !$0.applied })
+        record.isNonFinite = !statistics.loss.isFinite || reports.contains { !$0.applied }
         return record
     }
 }

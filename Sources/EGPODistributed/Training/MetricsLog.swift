@@ -21,7 +21,7 @@ public final class MetricsLog {
             try handle.write(contentsOf: Data((record.jsonLine + "\n").utf8))
         } catch {
             let reason = DiskSpace.fullDiskReason(folder: url.deletingLastPathComponent().path, after: error) ?? error.localizedDescription
-            throw .data("cannot append step \(record["step"].map { Int($0) } ?? 0) to \(url.path): \(reason)")
+            throw .data("cannot append step \(record.step) to \(url.path): \(reason)")
         }
     }
 

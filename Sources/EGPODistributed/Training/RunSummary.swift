@@ -131,8 +131,13 @@ public struct RunSummary {
         }
         if let last = metrics.last {
             md += "## Last step\n\n"
-            for key in ["reward_mean", "answer_pass", "format_pass", "entropy", "entropy_think", "bonus_mean", "kl", "loss", "completion_len_mean", "tokens_per_second", "seconds_step"] {
-                if let v = last[key] { md += "- \(key): \(String(format: "%.4g", v))\n" }
+            let shown: [(String, KeyPath<MetricsRecord, Double?>)] = [
+                ("reward_mean", \.rewardMean), ("answer_pass", \.answerPass), ("format_pass", \.formatPass), ("entropy", \.entropy),
+                ("entropy_think", \.entropyThink), ("bonus_mean", \.bonusMean), ("kl", \.kl), ("loss", \.loss),
+                ("completion_len_mean", \.completionLenMean), ("tokens_per_second", \.tokensPerSecond), ("seconds_step", \.secondsStep),
+            ]
+            for (name, path) in shown {
+                if let v = last[keyPath: path] { md += "- \(name): \(String(format: "%.4g", v))\n" }
             }
         }
         return md
@@ -140,16 +145,16 @@ public struct RunSummary {
 
     /// `plot.svg`: reward, held-out accuracy, entropy and KL against the step.
     public func plot() -> String {
-        func series(_ key: String, _ label: String) -> SVGPlot.Series {
-            SVGPlot.Series(label: label, points: metrics.compactMap { m in m[key].flatMap { v in m["step"].map { ($0, v) } } })
+        func series(_ key: KeyPath<MetricsRecord, Double?>, _ label: String) -> SVGPlot.Series {
+            SVGPlot.Series(label: label, points: metrics.compactMap { m in m[keyPath: key].map { (Double(m.step), $0) } })
         }
         let accuracy = SVGPlot.Series(label: "held-out accuracy", points: evaluations.map { (Double($0.step), $0.report.overall.accuracy) },
                                       markers: true)
         return SVGPlot(title: title, panels: [
-            .init(title: "reward (batch mean)", series: [series("reward_mean", "reward"), series("answer_pass", "answer pass")]),
+            .init(title: "reward (batch mean)", series: [series(\.rewardMean, "reward"), series(\.answerPass, "answer pass")]),
             .init(title: "held-out accuracy", series: [accuracy]),
-            .init(title: "entropy (nats per token)", series: [series("entropy", "all completion tokens"), series("entropy_think", "think block")]),
-            .init(title: "KL to the reference (k3)", series: [series("kl", "kl")]),
+            .init(title: "entropy (nats per token)", series: [series(\.entropy, "all completion tokens"), series(\.entropyThink, "think block")]),
+            .init(title: "KL to the reference (k3)", series: [series(\.kl, "kl")]),
         ]).render()
     }
 }

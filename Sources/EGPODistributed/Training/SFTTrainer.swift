@@ -94,19 +94,17 @@ public final class SFTTrainer {
         let report = loss.isFinite ? try replica.synchronizeAndStep(clock: &clock) : replica.skippedStep()
         let seconds = (ContinuousClock.now - started).seconds
 
-        var m = MetricsRecord()
-        m.set("step", step + 1)
-        m.set("loss", loss)
-        m.set("tokens", Int(globalTokens))
-        m.set("grad_norm", report.gradNorm)
-        m.set("lr", Double(report.learningRate))
-        m.set("epoch", cursor.epoch)
+        var m = MetricsRecord(step: step + 1, epoch: cursor.epoch)
+        m.loss = loss
+        m.tokens = Int(globalTokens)
+        m.gradNorm = report.gradNorm
+        m.lr = Double(report.learningRate)
         for phase in [PhaseClock.Phase.scoring, .backward, .waiting, .communication, .optimizer] {
-            m.set("seconds_\(phase.rawValue)", clock[phase])
+            m.seconds[phase] = clock[phase]
         }
-        m.set("seconds_step", seconds)
-        m.set("tokens_per_second", globalTokens / seconds)
-        m.markNonFinite(!loss.isFinite || !report.applied)
+        m.secondsStep = seconds
+        m.tokensPerSecond = globalTokens / seconds
+        m.isNonFinite = !loss.isFinite || !report.applied
         return m
     }
 }
