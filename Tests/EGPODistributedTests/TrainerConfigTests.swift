@@ -1,4 +1,5 @@
 import Foundation
+import FunctionCalling
 import Testing
 import TestSupport
 @testable import EGPODistributed
@@ -69,5 +70,35 @@ import TestSupport
         #expect(missing.contains("/nonexistent.yaml") && missing.contains("no such file"), "\(missing)")
         let broken = try write("egpo: [1, 2", "broken.yaml")
         #expect(message { _ = try TrainerConfig.resolve(file: broken, overrides: []) }.contains(broken))
+    }
+
+    @Test func badSplitOrZeroIsRefusedWhenReadNamingKeyAndValue() throws {
+        func refusal(_ key: String, _ value: String) -> String {
+            message { _ = try TrainerConfig.resolve(file: nil, overrides: [.init(key: key, value: value)]) }
+        }
+        #expect(refusal("data.heldOutSplit", "test") == #"command line: data.heldOutSplit must be one of train, heldout, got "test""#)
+        #expect(refusal("optimizer.zero", "2") == "command line: optimizer.zero must be 0 (replicated optimizer state) or 1 (ZeRO-1: optimizer state sharded over the ranks), got 2")
+        #expect(refusal("sft.optimizer.zero", "1.5").contains("sft.optimizer.zero must be an integer"))
+        let path = try write("data:\n  heldOutSplit: held-out\n", "split.yaml")
+        let fromFile = message { _ = try TrainerConfig.resolve(file: path, overrides: []) }
+        #expect(fromFile == "config \(path): data.heldOutSplit must be one of train, heldout, got \"held-out\"", "\(fromFile)")
+    }
+
+    /// `config.json` and a checkpoint's `run_config` keep the values they had before these keys were
+    /// enums (a string for the split, 0 or 1 for zero), so old files read the same.
+    @Test func enumKeysKeepTheirJSONValues() throws {
+        var c = TrainerConfig()
+        c.data.heldOutSplit = .heldout
+        c.optimizer.zero = .stage1
+        let tree = try JSONSerialization.jsonObject(with: Data(c.json().utf8)) as! [String: Any]
+        let data = tree["data"] as! [String: Any], optimizer = tree["optimizer"] as! [String: Any], sft = tree["sft"] as! [String: Any]
+        #expect(data["heldOutSplit"] as? String == "heldout")
+        #expect(optimizer["zero"] as? Int == 1 && (sft["optimizer"] as! [String: Any])["zero"] as? Int == 0)
+        // As a run written before the enums recorded them.
+        let old = #"{"data": {"train": "runs/filtered", "heldOut": "functionworld", "heldOutSplit": "train"}, "optimizer": {"zero": 1}}"#
+        let read = try TrainerConfig.read(json: old, source: "old config.json")
+        #expect(read.data.train == "runs/filtered" && read.data.heldOut == "functionworld" && read.data.heldOutSplit == .train)
+        #expect(read.optimizer.zero == .stage1)
+        #expect(try TrainerConfig.read(json: c.json(), source: "x") == c)
     }
 }

@@ -101,10 +101,10 @@ public enum EvaluationTasks {
     public static func load(_ config: TrainerConfig, excluding training: [TrainingTask],
                             log: (String) -> Void = { _ in }) throws(TrainingError) -> [FunctionTask] {
         guard config.eval.tasks > 0 else { return [] }
-        let split = WorldSplit(rawValue: config.data.heldOutSplit) ?? .train
         let seen = Set(training.map { PromptFormat.prompt($0.task) })
         // Generate a margin so that `eval.tasks` remain after removing tasks seen in training.
-        let candidates = try TaskSource.load(spec: config.data.heldOut, count: config.eval.tasks * 2, seed: config.data.heldOutSeed, split: split, log: log)
+        let candidates = try TaskSource.load(spec: config.data.heldOut, count: config.eval.tasks * 2, seed: config.data.heldOutSeed,
+                                             split: config.data.heldOutSplit, log: log)
         return Array(candidates.lazy.filter { !seen.contains(PromptFormat.prompt($0.task)) }.prefix(config.eval.tasks).map(\.task))
     }
 }

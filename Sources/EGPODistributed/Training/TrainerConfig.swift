@@ -59,7 +59,7 @@ public struct TrainerConfig: Codable, Sendable, Equatable {
         /// Which FunctionWorld split the generated held-out tasks come from: `train` (new tasks
         /// from the training templates and values) or `heldout` (templates and values training
         /// never sees: a test of generalisation the demo policy mostly fails, see docs/results.md).
-        public var heldOutSplit = "train"
+        public var heldOutSplit = WorldSplit.train
         /// Seed of the generated held-out tasks (differs from trainSeed, so the tasks are new).
         public var heldOutSeed = 7
     }
@@ -150,7 +150,7 @@ public struct TrainerConfig: Codable, Sendable, Equatable {
         public var maxGradNorm: Float = 1
         /// 1: ZeRO-1, each rank keeps Adam's moments for its shard of the parameters only, steps
         /// that shard and all-gathers the parameters; 0: every rank keeps and steps everything.
-        public var zero = 0
+        public var zero = ZeroStage.off
         /// How ZeRO-1 gets each shard's summed gradient: a chunked all-reduce of the whole buffer,
         /// a reduce-scatter, or `auto` (whichever is faster on this job, timed at start).
         public var gradientPath = GradientPath.auto
