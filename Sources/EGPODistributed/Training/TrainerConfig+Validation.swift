@@ -21,9 +21,7 @@ extension TrainerConfig {
         try need(run.logEvery >= 1, "run.logEvery", run.logEvery, ">= 1")
         try need((1...bigCount).contains(run.maxNonFiniteSteps), "run.maxNonFiniteSteps", run.maxNonFiniteSteps, "1 to \(bigCount)")
         try need((1...1_000_000).contains(data.trainTasks), "data.trainTasks", data.trainTasks, "1 to 1000000")
-        // `xlam:` alone names no file; caught here so that it fails before a model is built.
-        try need(!data.train.isEmpty && data.train != TaskSource.xlamPrefix, "data.train", data.train.debugDescription, TaskSource.forms)
-        try need(!data.heldOut.isEmpty && data.heldOut != TaskSource.xlamPrefix, "data.heldOut", data.heldOut.debugDescription, TaskSource.forms)
+        // data.train, data.heldOut and data.heldOutSplit are enums: a bad one was refused when the config was read.
         try need(data.trainSeed >= 0, "data.trainSeed", data.trainSeed, ">= 0")
         try need(data.heldOutSeed >= 0, "data.heldOutSeed", data.heldOutSeed, ">= 0")
         do { try model.architecture.validate() } catch { throw .model(error) }
