@@ -65,6 +65,7 @@ import Testing
         #expect(svg.contains("moving average over 7 steps"))
         for tick in [">0<", ">10<", ">60<"] { #expect(svg.contains(tick), "x tick \(tick)") }
         #expect(!svg.contains(">63<") && !svg.contains(">14<"))
+        // EGPO_PLOT_SVG=FILE keeps the chart for a person to look at (e.g. rsvg-convert FILE -o plot.png).
         if let out = ProcessInfo.processInfo.environment["EGPO_PLOT_SVG"] {
             try svg.write(toFile: out, atomically: true, encoding: .utf8)
         }
