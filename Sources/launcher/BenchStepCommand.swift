@@ -38,7 +38,7 @@ struct BenchStepCommand: ParsableCommand {
     var beta: Float = 0.001
 
     @Option(help: "1: ZeRO-1 (optimizer state sharded over the ranks); 0: replicated.")
-    var zero = 0
+    var zero = TrainerConfig.ZeroStage.off
 
     @Option(help: "ZeRO-1's gradient collective: allreduce, reducescatter or auto.")
     var gradientPath: TrainerConfig.GradientPath = .auto
@@ -185,3 +185,4 @@ struct BenchStepCommand: ParsableCommand {
     }
 }
 extension TrainerConfig.GradientPath: ExpressibleByArgument {}
+extension TrainerConfig.ZeroStage: ExpressibleByArgument {}

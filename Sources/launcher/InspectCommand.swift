@@ -63,7 +63,7 @@ struct InspectCommand: ParsableCommand {
         }
         let loaded = try TrainingCheckpoint.load(checkpoint)
         let s = loaded.state
-        Console.out("training state: \(s.kind.rawValue), checkpoint version \(try t.int64Attribute("checkpoint_version")), step \(s.step), \(s.optimizerStep) optimizer updates, written at \(s.worldSize) rank(s), ZeRO-\(s.config.optimizer.zero)")
+        Console.out("training state: \(s.kind.rawValue), checkpoint version \(try t.int64Attribute("checkpoint_version")), step \(s.step), \(s.optimizerStep) optimizer updates, written at \(s.worldSize) rank(s), ZeRO-\(s.config.optimizer.zero.rawValue)")
         Console.out("data: epoch \(s.cursor.epoch), position \(s.cursor.position), shuffle seed \(s.cursor.shuffleSeed)")
         let rng = try t.readDataset("rng_state", as: Int64.self).values
         Console.out("random state (counter-based sampling: seed, next sequence id): "

@@ -44,7 +44,7 @@ import TestSupport
         var metrics: [[String: Double]]
     }
 
-    static func train(worldSize: Int, supervised: Bool, steps: Int = 3, zero: Int = 0,
+    static func train(worldSize: Int, supervised: Bool, steps: Int = 3, zero: TrainerConfig.ZeroStage = .off,
                       gradientPath: TrainerConfig.GradientPath = .allreduce, weightDecay: Float? = nil) throws -> [RankResult] {
         var base = config()
         let tasks = tasks
@@ -120,9 +120,9 @@ import TestSupport
     func zeroOneAgreesWithReplicatedTraining(supervised: Bool) throws {
         for size in [2, 4] {
             let plain = try Self.train(worldSize: size, supervised: supervised, weightDecay: 0.1)[0]
-            let viaAllReduce = try Self.train(worldSize: size, supervised: supervised, zero: 1, gradientPath: .allreduce, weightDecay: 0.1)
+            let viaAllReduce = try Self.train(worldSize: size, supervised: supervised, zero: .stage1, gradientPath: .allreduce, weightDecay: 0.1)
             for r in viaAllReduce { #expect(r.parameters == plain.parameters, "ZeRO-1 (all-reduce) on \(size) ranks differs from replicated") }
-            let viaReduceScatter = try Self.train(worldSize: size, supervised: supervised, zero: 1, gradientPath: .reducescatter, weightDecay: 0.1)
+            let viaReduceScatter = try Self.train(worldSize: size, supervised: supervised, zero: .stage1, gradientPath: .reducescatter, weightDecay: 0.1)
             for r in viaReduceScatter { #expect(r.parameters == viaReduceScatter[0].parameters, "ZeRO-1 ranks diverged") }
             let gap = Self.relativeGap(plain.parameters, viaReduceScatter[0].parameters)
             #expect(gap <= 1e-5, "ZeRO-1 (reduce-scatter) on \(size) ranks vs replicated: \(gap) of the largest parameter")

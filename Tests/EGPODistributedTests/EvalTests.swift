@@ -173,12 +173,13 @@ func tinyPolicy(limit: Int) throws -> (model: Transformer, codec: TaskCodec) {
         #expect(one.categories == [.liveSimple] && one.directory == BFCLDataset.bundledDirectory)
         #expect(try one.loadTasks(limit: 3).map(\.id) == ["live_simple_0-0-0", "live_simple_1-1-0", "live_simple_2-2-0"])
         #expect(try EvalDataSpec(parsing: "bfcl:all").categories == TaskCategory.allCases)
-        #expect(throws: EvalError.unknownCategory(spec: "bfcl:simple", name: "simple")) { try EvalDataSpec(parsing: "bfcl:simple") }
+        #expect(throws: EvalError.invalidSpec(.unknownCategory(spec: "bfcl:simple", name: "simple"))) { try EvalDataSpec(parsing: "bfcl:simple") }
+        #expect(throws: EvalError.generatedSpec(spec: "functionworld")) { try EvalDataSpec(parsing: "functionworld") }
         #expect(throws: EvalError.missingFolder(spec: "/no/such/folder")) { try EvalDataSpec(parsing: "/no/such/folder") }
         let empty = try Fixtures.temporaryDirectory("eval-empty")
         defer { try? FileManager.default.removeItem(at: empty) }
         #expect(throws: EvalError.noBFCLFiles(spec: empty.path)) { try EvalDataSpec(parsing: empty.path) }
-        let message = EvalError.unknownCategory(spec: "bfcl:simple", name: "simple").description
+        let message = EvalError.invalidSpec(.unknownCategory(spec: "bfcl:simple", name: "simple")).description
         #expect(message.contains("bfcl:all") && message.contains("simple_python") && !message.contains("\n"), "\(message)")
     }
 

@@ -50,7 +50,7 @@ import TestSupport
 
     @Test func zeroOneShardsTheMomentsInTheEstimate() {
         var config = D.config()
-        config.optimizer.zero = 1
+        config.optimizer.zero = .stage1
         let full = MemoryEstimate(model: D.architecture, config: config, worldSize: 1, promptLength: 100, purpose: .reinforcement)
         let sharded = MemoryEstimate(model: D.architecture, config: config, worldSize: 4, promptLength: 100, purpose: .reinforcement)
         let p = Double(D.architecture.parameterLayout.totalCount)

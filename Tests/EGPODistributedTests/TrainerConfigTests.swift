@@ -1,4 +1,5 @@
 import Foundation
+import FunctionCalling
 import Testing
 import TestSupport
 @testable import EGPODistributed
@@ -69,5 +70,59 @@ import TestSupport
         #expect(missing.contains("/nonexistent.yaml") && missing.contains("no such file"), "\(missing)")
         let broken = try write("egpo: [1, 2", "broken.yaml")
         #expect(message { _ = try TrainerConfig.resolve(file: broken, overrides: []) }.contains(broken))
+    }
+
+    @Test func dataSpecsReadOnceIntoCases() throws {
+        let forms: [(String, DataSpec)] = [
+            ("functionworld", .functionWorld), ("xlam:/data/x.jsonl", .xlam(file: "/data/x.jsonl")),
+            ("bfcl:live_simple", .bfcl(.liveSimple)), ("bfcl:all", .bfcl(nil)), ("runs/filtered", .folder("runs/filtered")),
+            ("./functionworld", .folder("./functionworld")),
+        ]
+        for (text, spec) in forms {
+            #expect(try DataSpec(parsing: text) == spec, "\(text)")
+            #expect(spec.description == text)
+        }
+        #expect(throws: DataSpecError.noFile(spec: "xlam:")) { try DataSpec(parsing: "xlam:") }
+        #expect(throws: DataSpecError.unknownCategory(spec: "bfcl:simple", name: "simple")) { try DataSpec(parsing: "bfcl:simple") }
+        #expect(throws: DataSpecError.empty) { try DataSpec(parsing: "") }
+        // The trainer takes the bundled BFCL copy as `eval --data` does (e.g. as data.heldOut).
+        let bundled = try TaskSource.load(spec: .bfcl(.liveSimple), count: 1, seed: 1, split: .train)
+        #expect(bundled.prefix(2).map(\.task.id) == ["live_simple_0-0-0", "live_simple_1-1-0"])
+    }
+
+    @Test func badSpecSplitOrZeroIsRefusedWhenReadNamingKeyAndValue() throws {
+        func refusal(_ key: String, _ value: String) -> String {
+            message { _ = try TrainerConfig.resolve(file: nil, overrides: [.init(key: key, value: value)]) }
+        }
+        #expect(refusal("data.heldOut", "bfcl:simple") == #"command line: data.heldOut must be bfcl:all or bfcl:CATEGORY with CATEGORY one of "#
+                + TaskCategory.allCases.map(\.rawValue).joined(separator: ", ") + #", got "bfcl:simple""#)
+        #expect(refusal("data.train", "") == #"command line: data.train must be one of \#(DataSpec.forms), got """#)
+        #expect(refusal("data.heldOutSplit", "test") == #"command line: data.heldOutSplit must be one of train, heldout, got "test""#)
+        #expect(refusal("optimizer.zero", "2") == "command line: optimizer.zero must be 0 (replicated optimizer state) or 1 (ZeRO-1: optimizer state sharded over the ranks), got 2")
+        #expect(refusal("sft.optimizer.zero", "1.5").contains("sft.optimizer.zero must be an integer"))
+        let path = try write("data:\n  heldOutSplit: held-out\n", "split.yaml")
+        let fromFile = message { _ = try TrainerConfig.resolve(file: path, overrides: []) }
+        #expect(fromFile == "config \(path): data.heldOutSplit must be one of train, heldout, got \"held-out\"", "\(fromFile)")
+    }
+
+    /// `config.json` and a checkpoint's `run_config` keep the values they had before these keys were
+    /// enums (strings for the data specs and split, 0 or 1 for zero), so old files read the same.
+    @Test func enumKeysKeepTheirJSONValues() throws {
+        var c = TrainerConfig()
+        c.data.train = .xlam(file: "x.jsonl")
+        c.data.heldOut = .bfcl(.simplePython)
+        c.data.heldOutSplit = .heldout
+        c.optimizer.zero = .stage1
+        let tree = try JSONSerialization.jsonObject(with: Data(c.json().utf8)) as! [String: Any]
+        let data = tree["data"] as! [String: Any], optimizer = tree["optimizer"] as! [String: Any], sft = tree["sft"] as! [String: Any]
+        #expect(data["train"] as? String == "xlam:x.jsonl" && data["heldOut"] as? String == "bfcl:simple_python")
+        #expect(data["heldOutSplit"] as? String == "heldout")
+        #expect(optimizer["zero"] as? Int == 1 && (sft["optimizer"] as! [String: Any])["zero"] as? Int == 0)
+        // As a run written before the enums recorded them.
+        let old = #"{"data": {"train": "runs/filtered", "heldOut": "functionworld", "heldOutSplit": "train"}, "optimizer": {"zero": 1}}"#
+        let read = try TrainerConfig.read(json: old, source: "old config.json")
+        #expect(read.data.train == .folder("runs/filtered") && read.data.heldOut == .functionWorld && read.data.heldOutSplit == .train)
+        #expect(read.optimizer.zero == .stage1)
+        #expect(try TrainerConfig.read(json: c.json(), source: "x") == c)
     }
 }

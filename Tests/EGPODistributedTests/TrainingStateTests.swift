@@ -11,7 +11,7 @@ import TestSupport
     typealias D = DistributedTrainingTests
 
     /// An EGPO replica after two steps on `comm`, with its trainer.
-    static func trained(_ comm: any Communicator, zero: Int) throws -> (PolicyReplica, EGPOTrainer) {
+    static func trained(_ comm: any Communicator, zero: TrainerConfig.ZeroStage) throws -> (PolicyReplica, EGPOTrainer) {
         var config = D.config()
         config.optimizer.zero = zero
         config.optimizer.gradientPath = .reducescatter
@@ -29,7 +29,7 @@ import TestSupport
         let url = dir.appendingPathComponent("ckpt.h5")
         // ZeRO-1 over 2 ranks: the moments are gathered to full length before rank 0 writes.
         let saved = try LocalCommunicator.run(size: 2) { comm in
-            let (replica, trainer) = try Self.trained(comm, zero: 1)
+            let (replica, trainer) = try Self.trained(comm, zero: .stage1)
             let state = TrainingState(kind: .egpo, step: 2, worldSize: 2, config: trainer.config, cursor: trainer.cursor,
                                       metricsLines: ["{\"step\": 1}", "{\"step\": 2}"], evaluationsJSON: "[]")
             try TrainingCheckpoint.save(to: comm.rank == 0 ? url : nil, replica: replica, state: state, reference: trainer.reference)
@@ -40,7 +40,7 @@ import TestSupport
         #expect(loaded.policy.model.parameters.toArray() == saved[0].0)
         #expect(loaded.state.kind == .egpo && loaded.state.step == 2 && loaded.state.optimizerStep == 4 && loaded.state.worldSize == 2)
         #expect(loaded.state.cursor == saved[0].4)
-        #expect(loaded.state.config == D.config().with { $0.optimizer.zero = 1; $0.optimizer.gradientPath = .reducescatter })
+        #expect(loaded.state.config == D.config().with { $0.optimizer.zero = .stage1; $0.optimizer.gradientPath = .reducescatter })
         #expect(loaded.state.metricsLines == ["{\"step\": 1}", "{\"step\": 2}"])
         #expect(loaded.state.evaluationsJSON == "[]")
         #expect(loaded.reference == (try Transformer(config: D.architecture, seed: 11)).parameters.toArray())
@@ -69,7 +69,7 @@ import TestSupport
         let dir = try Fixtures.temporaryDirectory()
         let url = dir.appendingPathComponent("ckpt.h5")
         _ = try LocalCommunicator.run(size: 1) { comm in
-            let (replica, trainer) = try Self.trained(comm, zero: 0)
+            let (replica, trainer) = try Self.trained(comm, zero: .off)
             try TrainingCheckpoint.save(to: url, replica: replica, state: TrainingState(kind: .egpo, step: 2, worldSize: 1,
                                         config: trainer.config, cursor: trainer.cursor, metricsLines: []), reference: nil)
         }
@@ -110,7 +110,7 @@ import TestSupport
         let dir = try Fixtures.temporaryDirectory()
         let folder = try RunFolder.create(dir.path)
         try LocalCommunicator.run(size: 1) { comm in
-            let (replica, trainer) = try Self.trained(comm, zero: 0)
+            let (replica, trainer) = try Self.trained(comm, zero: .off)
             for step in [2, 4, 6, 8] {
                 try TrainingCheckpoint.save(to: folder.checkpoint(step: step), replica: replica, state: TrainingState(kind: .egpo, step: step,
                                             worldSize: 1, config: trainer.config, cursor: trainer.cursor, metricsLines: []), reference: nil)
@@ -128,7 +128,7 @@ import TestSupport
     /// elements, 3 ranks with uneven shards) every element still lands at its place.
     @Test func streamedMomentsAssembleInRoundsSmallerThanAShard() throws {
         let results = try LocalCommunicator.run(size: 3) { comm in
-            let (replica, _) = try Self.trained(comm, zero: 1)
+            let (replica, _) = try Self.trained(comm, zero: .stage1)
             var full = [Float](repeating: .nan, count: comm.rank == 0 ? replica.model.parameters.count : 0)
             try TrainingCheckpoint.stream(replica.optimizer.secondMoment, replica, chunk: 7) { offset, values in
                 for (i, x) in values.enumerated() { full[offset + i] = x }

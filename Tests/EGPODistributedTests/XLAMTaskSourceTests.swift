@@ -13,7 +13,7 @@ import TestSupport
 
     @Test func loadsTheRecordsStageOneKeepsWithReferences() throws {
         var logged: [String] = []
-        let tasks = try TaskSource.load(spec: "xlam:" + Self.mixed, count: 5, seed: 1, split: .train) { logged.append($0) }
+        let tasks = try TaskSource.load(spec: .xlam(file: Self.mixed), count: 5, seed: 1, split: .train) { logged.append($0) }
         #expect(tasks.count == 10)
         #expect(tasks.map(\.task.id).prefix(3) == ["simple_python_xlam0", "multiple_xlam1", "parallel_xlam2"])
         #expect(!tasks.map(\.task.id).contains("simple_python_xlam9"))
@@ -27,19 +27,22 @@ import TestSupport
     }
 
     @Test func badSpecsAndFilesAreOneLineErrors() throws {
-        func message(_ spec: String) -> String {
+        func message(_ spec: DataSpec) -> String {
             do { _ = try TaskSource.load(spec: spec, count: 1, seed: 1, split: .train); return "loaded" } catch { return error.description }
         }
-        #expect(message("xlam:").hasPrefix("task source xlam: names no file; expected xlam:FILE"))
-        #expect(message("xlam:/nonexistent/x.jsonl") == "/nonexistent/x.jsonl: cannot read: no such file (expected a readable regular file)")
+        #expect(message(.xlam(file: "/nonexistent/x.jsonl")) == "/nonexistent/x.jsonl: cannot read: no such file (expected a readable regular file)")
         let badType = Self.folder.appendingPathComponent("xlam-bad-type.jsonl").path
-        #expect(message("xlam:" + badType).hasPrefix(badType + ":2: tools[0].parameters.path.type \"Path\": unknown type name"))
-        #expect(message("/nonexistent-folder").contains("expected \(TaskSource.forms)"))
-        var config = TrainerConfig()
-        config.data.train = "xlam:"
-        #expect(throws: ConfigError.self) { try config.validate(worldSize: 1, purpose: .supervised) }
-        config.data.train = "xlam:" + Self.mixed
-        try config.validate(worldSize: 1, purpose: .supervised)
+        #expect(message(.xlam(file: badType)).hasPrefix(badType + ":2: tools[0].parameters.path.type \"Path\": unknown type name"))
+        #expect(message(.folder("/nonexistent-folder")).contains("expected \(DataSpec.forms)"))
+        // `xlam:` alone names no file: refused when the config is read, before a model is built.
+        do {
+            _ = try TrainerConfig.resolve(file: nil, overrides: [.init(key: "data.train", value: "xlam:")], purpose: .supervised)
+            Issue.record("data.train=xlam: was accepted")
+        } catch {
+            #expect(error.description == #"command line: data.train must be xlam:FILE naming a file (xLAM JSON lines or a JSON array), got "xlam:""#)
+        }
+        let config = try TrainerConfig.resolve(file: nil, overrides: [.init(key: "data.train", value: "xlam:" + Self.mixed)], purpose: .supervised)
+        #expect(config.data.train == .xlam(file: Self.mixed))
     }
 
     @Test func launcherConvertsToBFCLLayoutAndTrainsOnTheFile() throws {
@@ -50,7 +53,7 @@ import TestSupport
         #expect(convert.stdout.contains("13 records (simple_python 9, multiple 1, parallel 1, parallel_multiple 1, irrelevance 1)"), "\(convert.stdout)")
         #expect(convert.stdout.contains("wrote 10 tasks"), "\(convert.stdout)")
         // The converted folder reads back as the same tasks with the same references.
-        let direct = try TaskSource.load(spec: "xlam:" + Self.mixed, count: 1, seed: 1, split: .train)
+        let direct = try TaskSource.load(spec: .xlam(file: Self.mixed), count: 1, seed: 1, split: .train)
         let folder = try TaskSource.loadFolder(dir.path + "/bfcl")
         #expect(Set(folder.map(\.task.id)) == Set(direct.map(\.task.id)))
         for t in folder {
@@ -87,7 +90,7 @@ import TestSupport
         #expect(firstOfEach.map(\.id) == ["simple_python_xlam0", "multiple_xlam1", "parallel_xlam2", "parallel_multiple_xlam3", "irrelevance_xlam8"])
         #expect(logged.first?.contains("13 tasks: 10 kept") == true, "\(logged)")
         #expect(try spec.loadTasks().count == 10)
-        #expect(throws: EvalError.missingFolder(spec: "xlam:")) { try EvalDataSpec(parsing: "xlam:") }
+        #expect(throws: EvalError.invalidSpec(.noFile(spec: "xlam:"))) { try EvalDataSpec(parsing: "xlam:") }
         let bad = Self.folder.appendingPathComponent("xlam-bad-json.jsonl").path
         #expect(throws: EvalError.self) { try EvalDataSpec(parsing: "xlam:" + bad).loadTasks() }
     }

@@ -1,8 +1,8 @@
 import Foundation
 import FunctionCalling
 
-/// Which tasks to evaluate, from `--data`: `bfcl:CATEGORY` or `bfcl:all` (the BFCL copy shipped
-/// with the project), a folder in BFCL's layout as `launcher data generate` writes it
+/// Which tasks to evaluate, from `--data` (a `DataSpec`): `bfcl:CATEGORY` or `bfcl:all` (the BFCL
+/// copy shipped with the project), a folder in BFCL's layout as `launcher data generate` writes it
 /// (`data/BFCL_v4_<category>.json`, `possible_answer/...`), taking every category file present,
 /// or `xlam:FILE`, xlam-function-calling-60k records through DataPrep's stage 1.
 public struct EvalDataSpec: Sendable, Equatable {
@@ -21,36 +21,29 @@ public struct EvalDataSpec: Sendable, Equatable {
     }
 
     /// Reads a `--data` value.
-    public init(parsing spec: String) throws(EvalError) {
-        if spec.hasPrefix(TaskSource.xlamPrefix) {
-            let file = String(spec.dropFirst(TaskSource.xlamPrefix.count))
-            guard !file.isEmpty else { throw .missingFolder(spec: spec) }
+    public init(parsing text: String) throws(EvalError) {
+        let spec: DataSpec
+        do { spec = try DataSpec(parsing: text) } catch { throw .invalidSpec(error) }
+        switch spec {
+        case .functionWorld:
+            throw .generatedSpec(spec: text)
+        case .xlam(let file):
             directory = URL(fileURLWithPath: file)
             categories = TaskCategory.allCases
             xlamFile = file
-            return
-        }
-        let prefix = "bfcl:"
-        if spec.hasPrefix(prefix) {
-            let name = String(spec.dropFirst(prefix.count))
+        case .bfcl(let category):
             directory = BFCLDataset.bundledDirectory
-            if name == "all" {
-                categories = TaskCategory.allCases
-            } else if let category = TaskCategory(rawValue: name) {
-                categories = [category]
-            } else {
-                throw .unknownCategory(spec: spec, name: name)
+            categories = category.map { [$0] } ?? TaskCategory.allCases
+        case .folder(let path):
+            var isDirectory: ObjCBool = false
+            guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory), isDirectory.boolValue else {
+                throw .missingFolder(spec: text)
             }
-            return
+            directory = URL(fileURLWithPath: path)
+            let dataset = BFCLDataset(directory: directory)
+            categories = TaskCategory.allCases.filter { FileManager.default.fileExists(atPath: dataset.promptFile($0).path) }
+            guard !categories.isEmpty else { throw .noBFCLFiles(spec: text) }
         }
-        var isDirectory: ObjCBool = false
-        guard FileManager.default.fileExists(atPath: spec, isDirectory: &isDirectory), isDirectory.boolValue else {
-            throw .missingFolder(spec: spec)
-        }
-        directory = URL(fileURLWithPath: spec)
-        let dataset = BFCLDataset(directory: directory)
-        categories = TaskCategory.allCases.filter { FileManager.default.fileExists(atPath: dataset.promptFile($0).path) }
-        guard !categories.isEmpty else { throw .noBFCLFiles(spec: spec) }
     }
 
     /// The dataset the tasks come from (also what BFCL's checker needs to check the result files).

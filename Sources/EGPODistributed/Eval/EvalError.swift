@@ -2,9 +2,12 @@ import FunctionCalling
 
 /// What can go wrong around an evaluation: the data spec, the output folder, the gather.
 public enum EvalError: Error, Sendable, Equatable, CustomStringConvertible {
-    /// `bfcl:NAME` where NAME is not a Python-syntax BFCL category.
-    case unknownCategory(spec: String, name: String)
-    /// A spec that is neither `bfcl:...` nor an existing folder.
+    /// A spec of the wrong form: empty, `xlam:` naming no file, `bfcl:NAME` where NAME is not a
+    /// Python-syntax BFCL category.
+    case invalidSpec(DataSpecError)
+    /// `functionworld`: generated tasks need a count and seed, which only a run config gives.
+    case generatedSpec(spec: String)
+    /// A spec that is neither `bfcl:...` nor `xlam:FILE` nor an existing folder.
     case missingFolder(spec: String)
     /// A folder without any `data/BFCL_v4_<category>.json`.
     case noBFCLFiles(spec: String)
@@ -27,8 +30,15 @@ public enum EvalError: Error, Sendable, Equatable, CustomStringConvertible {
 
     public var description: String {
         switch self {
-        case let .unknownCategory(spec, name):
+        case let .invalidSpec(.unknownCategory(spec, name)):
             "--data \(spec.debugDescription): \(name.debugDescription) is not a BFCL category; \(Self.expectedDataForms)"
+        case let .invalidSpec(.noFile(spec)):
+            "--data \(spec.debugDescription) names no file; \(Self.expectedDataForms)"
+        case .invalidSpec(.empty):
+            "--data is empty; \(Self.expectedDataForms)"
+        case let .generatedSpec(spec):
+            "--data \(spec.debugDescription): generated tasks are for training runs (data.train, data.heldOut; "
+                + "`launcher data generate` writes them as a folder); \(Self.expectedDataForms)"
         case let .missingFolder(spec):
             "--data \(spec.debugDescription) is not bfcl:... or xlam:FILE and no such folder exists; \(Self.expectedDataForms)"
         case let .noBFCLFiles(spec):

@@ -39,7 +39,7 @@ public struct MemoryEstimate: Sendable, Equatable {
         add("parameters", floats: p)
         add("gradients", floats: p)
         let optimizer = purpose == .supervised ? config.sft.optimizer : config.optimizer
-        let sharded = optimizer.zero == 1 && worldSize > 1
+        let sharded = optimizer.zero == .stage1 && worldSize > 1
         add(sharded ? "AdamW moments (ZeRO-1: 1/\(worldSize))" : "AdamW moments", floats: 2 * (sharded ? (p / Double(worldSize)).rounded(.up) : p))
         // Under ZeRO-1 a checkpoint streams the moments to rank 0 in gather rounds.
         if sharded {

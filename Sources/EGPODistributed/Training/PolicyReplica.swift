@@ -65,7 +65,7 @@ public final class PolicyReplica {
     public convenience init(policy: LoadedModel, optimizer o: TrainerConfig.Optimizer, totalSteps: Int,
                             communicator: any Communicator) throws {
         let count = policy.model.parameters.count
-        let zero = o.zero == 1
+        let zero = o.zero == .stage1
         try self.init(model: policy.model, tokenizer: policy.tokenizer, communicator: communicator,
                       optimizer: o.step(layout: policy.model.layout, totalSteps: totalSteps,
                                         shard: zero ? Self.shard(count: count, communicator: communicator) : nil),

@@ -143,16 +143,27 @@ public struct RunSummary {
         return md
     }
 
-    /// `plot.svg`: reward, held-out accuracy, entropy and KL against the step.
+    /// `plot.svg`: reward, held-out accuracy, entropy and KL against the step. Per-step metrics
+    /// are drawn faint under their moving average; evaluations as dots with ±1 standard error.
     public func plot() -> String {
+        let window = SVGPlot.smoothingWindow(count: metrics.count)
         func series(_ key: KeyPath<MetricsRecord, Double?>, _ label: String) -> SVGPlot.Series {
-            SVGPlot.Series(label: label, points: metrics.compactMap { m in m[keyPath: key].map { (Double(m.step), $0) } })
+            SVGPlot.Series(label: label, points: metrics.compactMap { m in m[keyPath: key].map { SVGPlot.Point(Double(m.step), $0) } },
+                           smoothing: window)
         }
-        let accuracy = SVGPlot.Series(label: "held-out accuracy", points: evaluations.map { (Double($0.step), $0.report.overall.accuracy) },
-                                      markers: true)
+        // Before and after score every held-out task; the periodic ones (`step-N`) a subset, so
+        // they are a series of their own.
+        func accuracy(_ evaluations: [Evaluation], _ what: String) -> SVGPlot.Series? {
+            guard let n = evaluations.first?.report.overall.n else { return nil }
+            return SVGPlot.Series(label: "\(what) \(n) held-out tasks, ± 1 standard error",
+                                  points: evaluations.map { SVGPlot.Point(Double($0.step), $0.report.overall.accuracy, error: $0.report.overall.stderr) },
+                                  markers: true)
+        }
+        let periodic = evaluations.filter { $0.phase.hasPrefix("step-") }
+        let full = evaluations.filter { !$0.phase.hasPrefix("step-") }
         return SVGPlot(title: title, panels: [
             .init(title: "reward (batch mean)", series: [series(\.rewardMean, "reward"), series(\.answerPass, "answer pass")]),
-            .init(title: "held-out accuracy", series: [accuracy]),
+            .init(title: "held-out accuracy", series: [accuracy(full, "all"), accuracy(periodic, "first")].compactMap { $0 }),
             .init(title: "entropy (nats per token)", series: [series(\.entropy, "all completion tokens"), series(\.entropyThink, "think block")]),
             .init(title: "KL to the reference (k3)", series: [series(\.kl, "kl")]),
         ]).render()

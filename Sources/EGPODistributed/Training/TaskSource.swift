@@ -13,29 +13,26 @@ public struct TrainingTask: Sendable {
     }
 }
 
-/// Where the trainer's tasks come from: generated FunctionWorld tasks, a file in the
-/// xlam-function-calling-60k format (`xlam:FILE`), or a folder in BFCL's layout
-/// (`data/BFCL_v4_<category>.json`, `possible_answer/...`, and optionally `reference/...` with
-/// `{"id", "completion"}` lines), as `launcher data generate` and `launcher data filter` write.
+/// Where the trainer's tasks come from (a `DataSpec`): generated FunctionWorld tasks, a file in
+/// the xlam-function-calling-60k format (`xlam:FILE`), the BFCL copy shipped with the project
+/// (`bfcl:CATEGORY`, `bfcl:all`), or a folder in BFCL's layout (`data/BFCL_v4_<category>.json`,
+/// `possible_answer/...`, and optionally `reference/...` with `{"id", "completion"}` lines), as
+/// `launcher data generate` and `launcher data filter` write.
 public enum TaskSource {
-    /// The name of the generated source.
-    public static let functionWorld = "functionworld"
-    /// The prefix of an xLAM file spec, `xlam:FILE`.
-    public static let xlamPrefix = "xlam:"
-    /// The accepted forms of a spec, for messages.
-    public static let forms = "functionworld, xlam:FILE (xLAM JSON lines or JSON array) or a folder of BFCL-format files"
-
-    /// `spec` is `functionworld` (generate `count` tasks of `split` from `seed`), `xlam:FILE` or a folder.
+    /// The tasks of `spec`; `count`, `seed` and `split` are used for `functionworld` only.
     /// - Parameter log: receives what loading found worth saying (the xLAM filter's counts).
-    public static func load(spec: String, count: Int, seed: Int, split: WorldSplit,
+    public static func load(spec: DataSpec, count: Int, seed: Int, split: WorldSplit,
                             log: (String) -> Void = { _ in }) throws(TrainingError) -> [TrainingTask] {
-        if spec == functionWorld {
+        switch spec {
+        case .functionWorld:
             return functionWorldTasks(count: count, seed: seed, split: split)
+        case .xlam(let file):
+            return try loadXLAM(file, log: log)
+        case .bfcl(let category):
+            return try loadFolder(BFCLDataset.bundledDirectory.path, categories: category.map { [$0] } ?? TaskCategory.allCases)
+        case .folder(let path):
+            return try loadFolder(path)
         }
-        if spec.hasPrefix(xlamPrefix) {
-            return try loadXLAM(String(spec.dropFirst(xlamPrefix.count)), log: log)
-        }
-        return try loadFolder(spec)
     }
 
     /// The records of an xLAM file that pass DataPrep's stage-1 rules, each with its answer as the
@@ -56,16 +53,16 @@ public enum TaskSource {
         FunctionWorld(seed: UInt64(seed), split: split).generate(count: count).map { TrainingTask(task: $0.task, reference: $0.completion) }
     }
 
-    /// Every category file under `folder/data`, in `TaskCategory` order, with references joined by id.
-    public static func loadFolder(_ folder: String) throws(TrainingError) -> [TrainingTask] {
+    /// Every category file under `folder/data` (of `categories`), in `TaskCategory` order, with references joined by id.
+    public static func loadFolder(_ folder: String, categories: [TaskCategory] = TaskCategory.allCases) throws(TrainingError) -> [TrainingTask] {
         var isDirectory: ObjCBool = false
         guard FileManager.default.fileExists(atPath: folder, isDirectory: &isDirectory), isDirectory.boolValue else {
-            throw .data("task source \(folder): not a folder; expected \(forms)")
+            throw .data("task source \(folder): not a folder; expected \(DataSpec.forms)")
         }
         let root = URL(fileURLWithPath: folder)
         let dataset = BFCLDataset(directory: root)
         var out: [TrainingTask] = []
-        for category in TaskCategory.allCases where FileManager.default.fileExists(atPath: dataset.promptFile(category).path) {
+        for category in TaskCategory.allCases where categories.contains(category) && FileManager.default.fileExists(atPath: dataset.promptFile(category).path) {
             let tasks: [FunctionTask]
             do { tasks = try dataset.load(category) } catch { throw .data("\(error)") }
             let references = try readReferences(root.appendingPathComponent("reference").appendingPathComponent(category.fileName))
@@ -101,10 +98,10 @@ public enum EvaluationTasks {
     public static func load(_ config: TrainerConfig, excluding training: [TrainingTask],
                             log: (String) -> Void = { _ in }) throws(TrainingError) -> [FunctionTask] {
         guard config.eval.tasks > 0 else { return [] }
-        let split = WorldSplit(rawValue: config.data.heldOutSplit) ?? .train
         let seen = Set(training.map { PromptFormat.prompt($0.task) })
         // Generate a margin so that `eval.tasks` remain after removing tasks seen in training.
-        let candidates = try TaskSource.load(spec: config.data.heldOut, count: config.eval.tasks * 2, seed: config.data.heldOutSeed, split: split, log: log)
+        let candidates = try TaskSource.load(spec: config.data.heldOut, count: config.eval.tasks * 2, seed: config.data.heldOutSeed,
+                                             split: config.data.heldOutSplit, log: log)
         return Array(candidates.lazy.filter { !seen.contains(PromptFormat.prompt($0.task)) }.prefix(config.eval.tasks).map(\.task))
     }
 }

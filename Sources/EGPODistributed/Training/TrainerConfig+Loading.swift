@@ -38,16 +38,23 @@ extension TrainerConfig {
             guard !path.isEmpty else { throw .badOverride("\(o.key)=\(o.value)") }
             try set(path: path, to: parseOverrideValue(o.value), in: &tree, source: "--set \(o.key)")
         }
-        let config = try decode(tree, source: file ?? "defaults")
+        // Name where a bad value came from: the command line (--set, or an option that sets the key), else the file if it
+        // sets it, else the base (defaults, or the resumed run's config).
+        func source(of key: String) -> String {
+            if overrides.contains(where: { $0.key == key }) { return "command line" }
+            if let file, let loaded = (try? loadTree(file)) as? [String: Any], lookup(key.split(separator: ".").map(String.init), in: loaded) != nil { return "config \(file)" }
+            return base == TrainerConfig() ? "config (default)" : "config (the resumed checkpoint's)"
+        }
+        let config: TrainerConfig
+        do {
+            config = try decode(tree, source: file ?? "defaults")
+        } catch .wrongKind(let key, let expected, let got, _) {
+            throw .wrongKind(key: key, expected: expected, got: got, source: source(of: key))
+        }
         do {
             try config.validate(worldSize: worldSize, purpose: purpose)
         } catch .outOfRange(let key, let value, let allowed) {
-            // Name where the value came from: the command line (--set, or an option that sets the key), else the file if it
-            // sets it, else the base (defaults, or the resumed run's config).
-            var source = base == TrainerConfig() ? "config (default)" : "config (the resumed checkpoint's)"
-            if let file, let loaded = (try? loadTree(file)) as? [String: Any], lookup(key.split(separator: ".").map(String.init), in: loaded) != nil { source = "config \(file)" }
-            if overrides.contains(where: { $0.key == key }) { source = "command line" }
-            throw .outOfRangeFrom(source: source, key: key, value: value, allowed: allowed)
+            throw .outOfRangeFrom(source: source(of: key), key: key, value: value, allowed: allowed)
         }
         return config
     }

@@ -1,5 +1,15 @@
 import FunctionCalling
 
+/// A config value of the right kind (a string, an integer) that is not one of the accepted
+/// values: carried as a decoding error's underlying error, so that `ConfigError` names the key,
+/// the value and what was expected.
+struct InvalidConfigValue: Error {
+    /// The value as written (a string quoted).
+    var value: String
+    /// What would have been accepted, e.g. "one of train, heldout".
+    var expected: String
+}
+
 /// A config value that is one of a fixed set of names; a wrong name is refused listing the others.
 public protocol ConfigChoice: RawRepresentable<String>, CaseIterable, Codable, Sendable, Equatable {}
 
@@ -7,9 +17,10 @@ extension ConfigChoice {
     public init(from decoder: Decoder) throws {
         let text = try decoder.singleValueContainer().decode(String.self)
         guard let value = Self(rawValue: text) else {
+            let expected = "one of \(Self.allCases.map(\.rawValue).joined(separator: ", "))"
             throw DecodingError.dataCorrupted(.init(
-                codingPath: decoder.codingPath,
-                debugDescription: "\(text.debugDescription) is not one of \(Self.allCases.map(\.rawValue).joined(separator: ", "))"))
+                codingPath: decoder.codingPath, debugDescription: "\(text.debugDescription) is not \(expected)",
+                underlyingError: InvalidConfigValue(value: text.debugDescription, expected: expected)))
         }
         self = value
     }
@@ -22,6 +33,9 @@ extension ConfigChoice {
 
 /// `model.chatTemplate`: a wrong name is refused listing compact, qwen2.5, qwen3, llama3.1, llama3.2.
 extension ChatTemplate: ConfigChoice {}
+
+/// `data.heldOutSplit`: a wrong name is refused listing train, heldout.
+extension WorldSplit: ConfigChoice {}
 
 extension TrainerConfig {
     /// How group-relative advantages are scaled (EGPO.md step 2).
@@ -64,6 +78,27 @@ extension TrainerConfig {
     public enum ScheduleKind: String, ConfigChoice {
         case constant
         case cosine
+    }
+
+    /// `optimizer.zero`: whether the optimizer state is sharded over the ranks. Written as the
+    /// stage number (0 or 1), as DeepSpeed numbers ZeRO's stages, so configs and checkpoints
+    /// written before this was an enum read the same.
+    public enum ZeroStage: Int, CaseIterable, Codable, Sendable {
+        /// Every rank keeps Adam's moments for all parameters and steps all of them.
+        case off = 0
+        /// ZeRO-1: each rank keeps the moments of its shard of the parameters only, steps that
+        /// shard and all-gathers the parameters (Rajbhandari et al. 2020, "P_os").
+        case stage1 = 1
+
+        public init(from decoder: Decoder) throws {
+            let number = try decoder.singleValueContainer().decode(Int.self)
+            guard let stage = Self(rawValue: number) else {
+                let expected = "0 (replicated optimizer state) or 1 (ZeRO-1: optimizer state sharded over the ranks)"
+                throw DecodingError.dataCorrupted(.init(codingPath: decoder.codingPath, debugDescription: "\(number) is not \(expected)",
+                                                        underlyingError: InvalidConfigValue(value: "\(number)", expected: expected)))
+            }
+            self = stage
+        }
     }
 
     /// ZeRO-1's gradient collective.

@@ -21,11 +21,8 @@ extension TrainerConfig {
         try need(run.logEvery >= 1, "run.logEvery", run.logEvery, ">= 1")
         try need((1...bigCount).contains(run.maxNonFiniteSteps), "run.maxNonFiniteSteps", run.maxNonFiniteSteps, "1 to \(bigCount)")
         try need((1...1_000_000).contains(data.trainTasks), "data.trainTasks", data.trainTasks, "1 to 1000000")
-        // `xlam:` alone names no file; caught here so that it fails before a model is built.
-        try need(!data.train.isEmpty && data.train != TaskSource.xlamPrefix, "data.train", data.train.debugDescription, TaskSource.forms)
-        try need(!data.heldOut.isEmpty && data.heldOut != TaskSource.xlamPrefix, "data.heldOut", data.heldOut.debugDescription, TaskSource.forms)
+        // data.train, data.heldOut and data.heldOutSplit are enums: a bad one was refused when the config was read.
         try need(data.trainSeed >= 0, "data.trainSeed", data.trainSeed, ">= 0")
-        try need(WorldSplit(rawValue: data.heldOutSplit) != nil, "data.heldOutSplit", data.heldOutSplit.debugDescription, "train or heldout")
         try need(data.heldOutSeed >= 0, "data.heldOutSeed", data.heldOutSeed, ">= 0")
         do { try model.architecture.validate() } catch { throw .model(error) }
         try need((268...65_536).contains(model.tokenizerVocabulary), "model.tokenizerVocabulary", model.tokenizerVocabulary,
@@ -98,7 +95,6 @@ extension TrainerConfig {
         try need(o.eps > 0 && o.eps.isFinite, "eps", o.eps, "> 0")
         try need(o.weightDecay >= 0 && o.weightDecay < 1, "weightDecay", o.weightDecay, "[0, 1)")
         try need(o.maxGradNorm >= 0 && o.maxGradNorm.isFinite, "maxGradNorm", o.maxGradNorm, ">= 0 (0: no clipping)")
-        try need(o.zero == 0 || o.zero == 1, "zero", o.zero, "0 or 1 (ZeRO-1 shards the optimizer state)")
     }
 }
 
@@ -159,7 +155,9 @@ public enum ConfigError: Error, Equatable, CustomStringConvertible {
         case let .dataCorrupted(context):
             let path = keyPath(context.codingPath)
             let text = context.debugDescription
-            if text.contains("does not fit in Int") {
+            if let invalid = context.underlyingError as? InvalidConfigValue {
+                self = .wrongKind(key: path.joined(separator: "."), expected: invalid.expected, got: invalid.value, source: source)
+            } else if text.contains("does not fit in Int") {
                 self = .wrongKind(key: path.joined(separator: "."), expected: "an integer", got: got(path), source: source)
             } else {
                 self = .wrongKind(key: path.joined(separator: "."), expected: "one of the allowed values", got: text, source: source)

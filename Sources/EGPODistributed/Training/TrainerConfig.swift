@@ -45,21 +45,23 @@ public struct TrainerConfig: Codable, Sendable, Equatable {
     /// Where training and held-out tasks come from.
     public struct DataSource: Codable, Sendable, Equatable {
         /// `functionworld` (generated, train split), `xlam:FILE` (xlam-function-calling-60k
-        /// records, through DataPrep's stage-1 rules) or a folder of BFCL-format files
+        /// records, through DataPrep's stage-1 rules), `bfcl:CATEGORY` or `bfcl:all` (the BFCL
+        /// copy shipped with the project) or a folder of BFCL-format files
         /// (`data/BFCL_v4_<category>.json`, `possible_answer/`, as `launcher data generate` or
-        /// `launcher data filter` write them).
-        public var train = "functionworld"
+        /// `launcher data filter` write them). See `DataSpec`.
+        public var train = DataSpec.functionWorld
         /// Generated training tasks when `train` is `functionworld`.
         public var trainTasks = 20000
         /// Seed of the generated training tasks.
         public var trainSeed = 1
-        /// `functionworld` (generated), `xlam:FILE` or a folder of BFCL-format files. Evaluation tasks whose
-        /// prompt equals a training prompt are left out, so every evaluated task is unseen.
-        public var heldOut = "functionworld"
+        /// `functionworld` (generated), `xlam:FILE`, `bfcl:CATEGORY`, `bfcl:all` or a folder of
+        /// BFCL-format files. Evaluation tasks whose prompt equals a training prompt are left out,
+        /// so every evaluated task is unseen.
+        public var heldOut = DataSpec.functionWorld
         /// Which FunctionWorld split the generated held-out tasks come from: `train` (new tasks
         /// from the training templates and values) or `heldout` (templates and values training
         /// never sees: a test of generalisation the demo policy mostly fails, see docs/results.md).
-        public var heldOutSplit = "train"
+        public var heldOutSplit = WorldSplit.train
         /// Seed of the generated held-out tasks (differs from trainSeed, so the tasks are new).
         public var heldOutSeed = 7
     }
@@ -150,7 +152,7 @@ public struct TrainerConfig: Codable, Sendable, Equatable {
         public var maxGradNorm: Float = 1
         /// 1: ZeRO-1, each rank keeps Adam's moments for its shard of the parameters only, steps
         /// that shard and all-gathers the parameters; 0: every rank keeps and steps everything.
-        public var zero = 0
+        public var zero = ZeroStage.off
         /// How ZeRO-1 gets each shard's summed gradient: a chunked all-reduce of the whole buffer,
         /// a reduce-scatter, or `auto` (whichever is faster on this job, timed at start).
         public var gradientPath = GradientPath.auto

@@ -164,7 +164,7 @@ public enum TrainingCheckpoint {
             try t.setAttribute("step", Int64(state.step))
             try t.setAttribute("optimizer_step", Int64(replica.optimizer.adam.step))
             try t.setAttribute("world_size", Int64(state.worldSize))
-            try t.setAttribute("zero", Int64(state.config.optimizer.zero))
+            try t.setAttribute("zero", Int64(state.config.optimizer.zero.rawValue))
             try t.setAttribute("data_epoch", Int64(state.cursor.epoch))
             try t.setAttribute("data_position", Int64(state.cursor.position))
             try t.setAttribute("data_shuffle_seed", Int64(bitPattern: state.cursor.shuffleSeed))
