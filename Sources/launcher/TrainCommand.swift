@@ -69,7 +69,8 @@ enum ReinforcementRun {
         let longest = prepared.prompts.map(\.count).max() ?? 0
         try setup.checkMemory(MemoryEstimate(model: policy.model.config, config: config, worldSize: comm.size, rank: comm.rank, promptLength: longest,
                                              purpose: .reinforcement))
-        let replica = try PolicyReplica(policy: policy, optimizer: config.optimizer, totalSteps: config.run.steps, communicator: comm)
+        let replica = try PolicyReplica(policy: policy, optimizer: config.optimizer, totalSteps: config.run.steps,
+                                        updatesPerStep: config.egpo.mu, communicator: comm)
         let resumed = setup.resumed
         if let resumed, config.egpo.beta > 0, resumed.reference == nil {
             throw TrainingError.resume("\(resumed.path) holds no reference policy (it ran with beta 0); egpo.beta \(config.egpo.beta) needs one")

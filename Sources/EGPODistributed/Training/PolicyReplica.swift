@@ -61,13 +61,15 @@ public final class PolicyReplica {
     }
 
     /// A replica of `policy` with the optimizer `o` describes (ZeRO-1 or not) for a run of
-    /// `totalSteps` updates.
-    public convenience init(policy: LoadedModel, optimizer o: TrainerConfig.Optimizer, totalSteps: Int,
+    /// `totalSteps` trainer steps of `updatesPerStep` optimizer updates each (EGPO: `run.steps`
+    /// rollout batches of `egpo.mu` updates; SFT: `sft.steps` and 1), which the learning-rate
+    /// schedule spans.
+    public convenience init(policy: LoadedModel, optimizer o: TrainerConfig.Optimizer, totalSteps: Int, updatesPerStep: Int = 1,
                             communicator: any Communicator) throws {
         let count = policy.model.parameters.count
         let zero = o.zero == 1
         try self.init(model: policy.model, tokenizer: policy.tokenizer, communicator: communicator,
-                      optimizer: o.step(layout: policy.model.layout, totalSteps: totalSteps,
+                      optimizer: o.step(layout: policy.model.layout, totalSteps: totalSteps, updatesPerStep: updatesPerStep,
                                         shard: zero ? Self.shard(count: count, communicator: communicator) : nil),
                       update: zero ? .zero1(o.gradientPath) : .replicated)
         huggingFaceFiles = policy.huggingFaceFiles
