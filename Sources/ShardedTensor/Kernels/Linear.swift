@@ -18,12 +18,15 @@ public enum Linear {
     /// - Parameters:
     ///   - dx: input gradient, or nil when the input needs none (token ids upstream).
     ///   - accumulateInput: add into `dx` (true) or overwrite it (false).
+    ///   - dWeight: the weight gradient, or nil when the weight is frozen: its product
+    ///     (as costly as the input gradient's) is skipped, and `dx` is the same.
+    ///   - dBias: the bias gradient, or nil (no bias, or a frozen one).
     public static func backward(
         _ dy: MatrixView, x: MatrixView, weight: MatrixView,
-        dx: MatrixView?, accumulateInput: Bool, dWeight: MatrixView, dBias: UnsafeMutablePointer<Float>?
+        dx: MatrixView?, accumulateInput: Bool, dWeight: MatrixView?, dBias: UnsafeMutablePointer<Float>?
     ) {
         if let dx { Matmul.gemm(dy, weight, into: dx, beta: accumulateInput ? 1 : 0) }
-        Matmul.gemm(dy, transposeA: true, x, into: dWeight, beta: 1)
+        if let dWeight { Matmul.gemm(dy, transposeA: true, x, into: dWeight, beta: 1) }
         if let dBias {
             for r in 0..<dy.rows {
                 let g = dy.row(r)
