@@ -172,7 +172,7 @@ public final class EGPOTrainer {
                     for (t, row) in rows.enumerated() where tb.lossMask[row] { weights[row] = gradient[t] }
                 }
                 clock.measure(.backward) {
-                    model.backward(tb, logProbWeights: weights, gradients: replica.gradients, workspace: replica.workspace)
+                    replica.backward(tb, logProbWeights: weights)
                 }
             }
             if pass == 0 { stats = passStats }

@@ -80,7 +80,7 @@ public final class SFTTrainer {
                 localLoss -= Double(scores.logProbs[row])
             }
             clock.measure(.backward) {
-                model.backward(batch, logProbWeights: weights, gradients: replica.gradients, workspace: replica.workspace)
+                replica.backward(batch, logProbWeights: weights)
             }
         }
         counts[1] = localLoss
