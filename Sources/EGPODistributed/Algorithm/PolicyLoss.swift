@@ -5,10 +5,10 @@ import Foundation
 ///     ratio = exp(logp - logpOld)
 ///     L     = -min(ratio A', clip(ratio, 1 - epsLow, 1 + epsHigh) A') + beta (exp(logpRef - logp) - (logpRef - logp) - 1)
 ///
-/// aggregated over the global batch by `Aggregation`, on the tokens of each completion's loss mask
-/// (`Experience.lossMask`; the others get no loss and a zero gradient). Everything is a function of the current
-/// log-probs and the `Experience` records, and the gradient with respect to each token's logp is
-/// returned alongside, for `Transformer.backward`'s per-token weights.
+/// aggregated over the global batch by `Aggregation`, on the tokens of each completion's loss
+/// mask (`Experience.lossMask`; the others get no loss and a zero gradient). Everything is a
+/// function of the current log-probs and the `Experience` records, and the gradient with respect
+/// to each token's logp is returned alongside, for `Transformer.backward`'s per-token weights.
 public enum PolicyLoss {
     /// Global counts the aggregation divides by (summed over ranks before the loss is formed).
     public struct Normalizer: Sendable, Equatable {
