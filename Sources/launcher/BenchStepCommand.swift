@@ -93,7 +93,8 @@ struct BenchStepCommand: ParsableCommand {
             try MachineMemory.agreedCheck(estimate, comm: comm, say: { if comm.rank == 0 { Console.out($0) } })
             let policy = LoadedModel(model: try Transformer(config: architecture, seed: 0), tokenizer: tokenizer)
             if let export, comm.rank == 0 { try write(export: export, policy: policy, tasks: benchTasks) }
-            let replica = try PolicyReplica(policy: policy, optimizer: config.optimizer, totalSteps: steps + 1, communicator: comm)
+            let replica = try PolicyReplica(policy: policy, optimizer: config.optimizer, totalSteps: steps + 1,
+                                            updatesPerStep: config.egpo.mu, communicator: comm)
             let trainer = try EGPOTrainer(config: config, replica: replica, tasks: benchTasks, codec: codec)
             var records: [MetricsRecord] = []
             for s in 0...steps {

@@ -12,7 +12,7 @@ struct RunOptions: ParsableArguments {
     @Option(help: "Run folder (default: runs/<UTC timestamp>).")
     var runDir: String?
 
-    @Option(help: "Optimizer steps (run.steps for train, sft.steps for sft).")
+    @Option(help: "Steps: rollout batches for train (run.steps; egpo.mu optimizer updates each), batches for sft (sft.steps).")
     var steps: Int?
 
     @Option(help: "Save a checkpoint every N steps (run.saveEvery; 0: only final.h5).")

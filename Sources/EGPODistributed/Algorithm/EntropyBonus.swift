@@ -5,10 +5,11 @@
 public enum EntropyBonus {
     /// H_i: the mean sampling entropy over the think block's tokens; 0 for a closed but empty
     /// block; the mean over all tokens when the completion has no closed think block (its reward
-    /// is 0 anyway, EGPO.md step 3).
-    public static func sequenceEntropy(entropies: [Float], thinkMask: [Bool], hasClosedThink: Bool) -> Float {
+    /// is 0 anyway, EGPO.md step 3). Only tokens in `lossMask` count (nil: all): a token the
+    /// policy did not sample has no sampling entropy.
+    public static func sequenceEntropy(entropies: [Float], thinkMask: [Bool], hasClosedThink: Bool, lossMask: [Bool]? = nil) -> Float {
         var sum = 0.0, count = 0
-        for t in entropies.indices where !hasClosedThink || thinkMask[t] {
+        for t in entropies.indices where (lossMask?[t] ?? true) && (!hasClosedThink || thinkMask[t]) {
             sum += Double(entropies[t])
             count += 1
         }
@@ -32,7 +33,7 @@ public enum EntropyBonus {
         public var advantages: [Float]
         /// H_i (sequence granularity's entropy; reported either way).
         public var sequenceEntropy: Float
-        /// Bonus summed over tokens, for the mean bonus metric.
+        /// Bonus summed over the tokens in the loss mask, for the mean bonus metric.
         public var bonusSum: Double
         /// Units where the cap bound: 1 or 0 per completion (sequence), think tokens (token).
         public var cappedUnits: Int
@@ -40,18 +41,19 @@ public enum EntropyBonus {
         public var units: Int
     }
 
-    /// A' for every token of `e`, from its advantage, entropies and think mask.
+    /// A' for every token of `e`, from its advantage, entropies, think mask and loss mask (tokens
+    /// outside the loss mask neither add to H_i nor get a token bonus; the loss ignores them).
     public static func shape(_ e: Experience, objective o: TrainerConfig.Objective) -> Shaped {
-        let h = sequenceEntropy(entropies: e.entropies, thinkMask: e.thinkMask, hasClosedThink: e.hasClosedThink)
+        let h = sequenceEntropy(entropies: e.entropies, thinkMask: e.thinkMask, hasClosedThink: e.hasClosedThink, lossMask: e.lossMask)
         let n = e.tokenCount
         switch o.bonusGranularity {
         case .sequence:
             let (b, capped) = bonus(advantage: e.advantage, entropy: h, objective: o)
             return Shaped(advantages: [Float](repeating: e.advantage + b, count: n), sequenceEntropy: h,
-                          bonusSum: Double(b) * Double(n), cappedUnits: capped ? 1 : 0, units: e.advantage != 0 ? 1 : 0)
+                          bonusSum: Double(b) * Double(e.lossTokenCount), cappedUnits: capped ? 1 : 0, units: e.advantage != 0 ? 1 : 0)
         case .token:
             var shaped = [Float](repeating: e.advantage, count: n), sum = 0.0, capped = 0, units = 0
-            for t in 0..<n where e.hasClosedThink && e.thinkMask[t] {
+            for t in 0..<n where e.hasClosedThink && e.thinkMask[t] && e.lossMask[t] {
                 let (b, hit) = bonus(advantage: e.advantage, entropy: e.entropies[t], objective: o)
                 shaped[t] = e.advantage + b
                 sum += Double(b)

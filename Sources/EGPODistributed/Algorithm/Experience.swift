@@ -1,8 +1,10 @@
 /// One sampled completion with everything the EGPO objective needs about it (tiny-grpo's
 /// `Experience`): the loss below is a pure function of these records and the current log-probs.
 ///
-/// Every per-token array has one entry per completion token; prompt tokens are never scored,
-/// so the completion mask is the completion itself.
+/// Every per-token array has one entry per completion token. Prompt tokens are never scored;
+/// of the completion, `lossMask` says which tokens the loss, the KL and the entropy bonus see:
+/// all of them for a single sampled turn (today's rollouts), the policy's own turns but not the
+/// tool results injected between them in a multi-turn rollout.
 public struct Experience: Sendable, Equatable {
     /// The prompt, as the policy read it.
     public var promptTokens: [Int32]
@@ -18,6 +20,9 @@ public struct Experience: Sendable, Equatable {
     public var logpRef: [Float]?
     /// Full-vocabulary entropy of the sampling distribution at each token (no gradient flows).
     public var entropies: [Float]
+    /// `lossMask[t]`: token t was sampled from the policy, so the loss, the KL and the entropy
+    /// bonus see it; false for tokens the policy only reads (a tool result inside the completion).
+    public var lossMask: [Bool]
     /// The strict binary reward.
     public var reward: Float
     /// The group-relative advantage A (before the entropy bonus).
@@ -26,11 +31,11 @@ public struct Experience: Sendable, Equatable {
     public var skipped: Bool
 
     public init(promptTokens: [Int32], completionTokens: [Int32], thinkMask: [Bool], hasClosedThink: Bool,
-                logpOld: [Float], logpRef: [Float]?, entropies: [Float], reward: Float, advantage: Float = 0,
+                logpOld: [Float], logpRef: [Float]?, entropies: [Float], lossMask: [Bool]? = nil, reward: Float, advantage: Float = 0,
                 skipped: Bool = false) {
         let n = completionTokens.count
-        precondition(thinkMask.count == n && logpOld.count == n && entropies.count == n && (logpRef?.count ?? n) == n,
-                     "Experience: per-token arrays must have \(n) entries (think \(thinkMask.count), logpOld \(logpOld.count), entropies \(entropies.count), logpRef \(logpRef?.count ?? n))")
+        precondition(thinkMask.count == n && logpOld.count == n && entropies.count == n && (logpRef?.count ?? n) == n && (lossMask?.count ?? n) == n,
+                     "Experience: per-token arrays must have \(n) entries (think \(thinkMask.count), logpOld \(logpOld.count), entropies \(entropies.count), logpRef \(logpRef?.count ?? n), lossMask \(lossMask?.count ?? n))")
         self.promptTokens = promptTokens
         self.completionTokens = completionTokens
         self.thinkMask = thinkMask
@@ -38,13 +43,17 @@ public struct Experience: Sendable, Equatable {
         self.logpOld = logpOld
         self.logpRef = logpRef
         self.entropies = entropies
+        self.lossMask = lossMask ?? [Bool](repeating: true, count: n)
         self.reward = reward
         self.advantage = advantage
         self.skipped = skipped
     }
 
-    /// Completion tokens (the loss's per-completion length T_i).
+    /// Completion tokens, those the loss sees and those it does not.
     public var tokenCount: Int { completionTokens.count }
+
+    /// Tokens the loss sees (`lossMask`): the per-completion length T_i of the aggregation.
+    public var lossTokenCount: Int { lossMask.reduce(0) { $1 ? $0 + 1 : $0 } }
 }
 
 /// Where a completion's think block lies, from its tokens.

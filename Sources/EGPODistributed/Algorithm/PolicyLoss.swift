@@ -5,15 +5,16 @@ import Foundation
 ///     ratio = exp(logp - logpOld)
 ///     L     = -min(ratio A', clip(ratio, 1 - epsLow, 1 + epsHigh) A') + beta (exp(logpRef - logp) - (logpRef - logp) - 1)
 ///
-/// aggregated over the global batch by `Aggregation`. Everything is a function of the current
-/// log-probs and the `Experience` records, and the gradient with respect to each token's logp is
-/// returned alongside, for `Transformer.backward`'s per-token weights.
+/// aggregated over the global batch by `Aggregation`, on the tokens of each completion's loss
+/// mask (`Experience.lossMask`; the others get no loss and a zero gradient). Everything is a
+/// function of the current log-probs and the `Experience` records, and the gradient with respect
+/// to each token's logp is returned alongside, for `Transformer.backward`'s per-token weights.
 public enum PolicyLoss {
     /// Global counts the aggregation divides by (summed over ranks before the loss is formed).
     public struct Normalizer: Sendable, Equatable {
         /// Completions in the loss (skipped ones excluded).
         public var completions: Int
-        /// Their completion tokens.
+        /// Their tokens in the loss (`Experience.lossTokenCount`).
         public var tokens: Int
         /// `rollout.maxCompletionTokens`, for `tokenSumNorm`.
         public var maxCompletionTokens: Int
@@ -24,7 +25,7 @@ public enum PolicyLoss {
             self.maxCompletionTokens = maxCompletionTokens
         }
 
-        /// The weight of each token of a completion of `length` tokens in the aggregate.
+        /// The weight of each token of a completion of `length` tokens in the loss, in the aggregate.
         public func tokenWeight(length: Int, aggregation: TrainerConfig.Aggregation) -> Double {
             guard completions > 0, tokens > 0, length > 0 else { return 0 }
             switch aggregation {
@@ -56,23 +57,25 @@ public enum PolicyLoss {
     /// The loss share and d(loss)/d(logp_t) of one completion.
     /// - Parameters:
     ///   - logp: current log-probs of its tokens (at the sampling temperature).
-    ///   - experience: logpOld, logpRef and whether it is skipped.
+    ///   - experience: logpOld, logpRef, the loss mask and whether it is skipped.
     ///   - advantages: A'_{i,t} from `EntropyBonus.shape`.
-    ///   - gradient: receives d(loss)/d(logp_t) (overwritten; zeros when skipped).
+    ///   - gradient: receives d(loss)/d(logp_t) (overwritten; zeros when skipped and outside the loss mask).
     public static func evaluate(logp: [Float], experience e: Experience, advantages: [Float], objective o: TrainerConfig.Objective,
                                 normalizer: Normalizer, gradient: inout [Float]) -> Statistics {
         let n = e.tokenCount
         precondition(logp.count == n && advantages.count == n, "PolicyLoss: \(logp.count) log-probs and \(advantages.count) advantages for \(n) tokens")
         if gradient.count != n { gradient = [Float](repeating: 0, count: n) }
         var stats = Statistics()
-        guard !e.skipped, n > 0 else {
+        let length = e.lossTokenCount
+        guard !e.skipped, length > 0 else {
             for t in 0..<n { gradient[t] = 0 }
             return stats
         }
-        let w = normalizer.tokenWeight(length: n, aggregation: o.aggregation)
+        let w = normalizer.tokenWeight(length: length, aggregation: o.aggregation)
         let low = Double(1 - o.epsLow), high = Double(1 + o.epsHigh), beta = Double(o.beta)
         var sum = 0.0
         for t in 0..<n {
+            guard e.lossMask[t] else { gradient[t] = 0; continue }
             let a = Double(advantages[t])
             let ratio = exp(Double(logp[t]) - Double(e.logpOld[t]))
             let clipped = min(max(ratio, low), high)
@@ -102,7 +105,7 @@ public enum PolicyLoss {
             gradient[t] = Float(w * dLoss)
         }
         stats.loss = w * sum
-        stats.tokens = n
+        stats.tokens = length
         return stats
     }
 }

@@ -49,9 +49,9 @@ struct LayerTensors {
     let gate: MatrixView, up: MatrixView, down: MatrixView
 }
 
-/// Views of every tensor of the model inside one flat buffer laid out by `parameterLayout`.
-/// Parameters and gradients share the layout, so the same struct names both; with tied
-/// embeddings `head` is the embedding matrix and its gradients add up in one place.
+/// Views of every tensor of the model inside its flat parameter buffer, laid out by
+/// `parameterLayout`; with tied embeddings `head` is the embedding matrix. The gradients of the
+/// trained tensors have their own views (`ModelGradients`), since a frozen tensor has none.
 struct ModelTensors {
     let storage: FloatBuffer
     let embedding: MatrixView

@@ -3,20 +3,24 @@ import ShardedTensor
 extension Transformer {
     /// Backward of the last `forward(batch, temperature:, workspace:)`: adds the gradient of
     /// `sum_i logProbWeights[i] * logp_i + entropyWeights[i] * H_i` with respect to every
-    /// parameter into `gradients` (same layout as `parameters`; it is not zeroed here, so
-    /// micro-batches accumulate). SFT cross-entropy is weights -1/count; a policy-gradient
-    /// surrogate is weights -advantage/count.
+    /// trained parameter into `gradients` (it is not zeroed here, so micro-batches accumulate).
+    /// SFT cross-entropy is weights -1/count; a policy-gradient surrogate is weights -advantage/count.
     /// - Parameters:
     ///   - logProbWeights: one weight per prediction, in the row order of `batch`.
     ///   - entropyWeights: one per prediction, or nil when the entropy is not differentiated.
+    ///   - gradients: laid out by `layout`.
+    ///   - layout: the trained tensors (`TrainableParameters.layout`; nil: every tensor, the
+    ///     model's own layout). A tensor it leaves out is frozen: its weight gradient is not
+    ///     computed, while the gradient still flows through it to the tensors before it.
     public func backward(_ batch: TokenBatch, logProbWeights: [Float], entropyWeights: [Float]? = nil,
-                         gradients: FloatBuffer, workspace ws: TrainingWorkspace) {
+                         gradients: FloatBuffer, layout gradientLayout: ParameterLayout? = nil, workspace ws: TrainingWorkspace) {
         precondition(ws.batch == batch, "backward: the workspace holds the forward of another batch")
         let n = batch.predictionCount, c = config.hiddenSize, v = config.vocabularySize, i = config.intermediateSize
         precondition(logProbWeights.count == n, "backward: \(logProbWeights.count) log-prob weights for \(n) predictions")
         precondition(entropyWeights == nil || entropyWeights!.count == n, "backward: \(entropyWeights!.count) entropy weights for \(n) predictions")
-        precondition(gradients.count == layout.totalCount, "backward: gradient buffer \(gradients.count) vs layout \(layout.totalCount)")
-        let g = ModelTensors(gradients, config: config, layout: layout)
+        let gradientLayout = gradientLayout ?? layout
+        precondition(gradients.count == gradientLayout.totalCount, "backward: gradient buffer \(gradients.count) vs layout \(gradientLayout.totalCount)")
+        let g = ModelGradients(gradients, layout: gradientLayout, config: config, modelLayout: layout)
         let dRes = ws.dResidual.rows(n, c), dNorm = ws.dNorm.rows(n, c)
 
         // Loss -> logits -> final norm. dRes is the gradient of the residual stream from here on.
@@ -63,15 +67,15 @@ extension Transformer {
                 Rope.backward(dq, heads: config.headCount, positions: pos, table: rotary)
                 Rope.backward(dk, heads: config.kvHeadCount, positions: pos, table: rotary)
                 var dqProj = dq, dkProj = dk
-                if let qNorm = w.qNorm, let kNorm = w.kNorm, let gqNorm = gw.qNorm, let gkNorm = gw.kNorm {
+                if let qNorm = w.qNorm, let kNorm = w.kNorm {
                     // Qwen3: q = q_norm(qRaw) per head, (N*H, D) rows; the RMSNorm backward accumulates into dx.
                     let d = config.headDim, h = config.headCount, kh = config.kvHeadCount
                     dqProj = ws.dqRaw.rows(n, qWidth); dkProj = ws.dkRaw.rows(n, kvWidth)
                     dqProj.zero(); dkProj.zero()
                     RMSNorm.backward(ws.dq.rows(n * h, d), x: a.qRaw.rows(n * h, d), weight: qNorm, rstd: a.rstdQ.base,
-                                     dx: ws.dqRaw.rows(n * h, d), dWeight: gqNorm)
+                                     dx: ws.dqRaw.rows(n * h, d), dWeight: gw.qNorm)
                     RMSNorm.backward(ws.dk.rows(n * kh, d), x: a.kRaw.rows(n * kh, d), weight: kNorm, rstd: a.rstdK.base,
-                                     dx: ws.dkRaw.rows(n * kh, d), dWeight: gkNorm)
+                                     dx: ws.dkRaw.rows(n * kh, d), dWeight: gw.kNorm)
                 }
                 Linear.backward(dqProj, x: norm1, weight: w.q, dx: dNorm, accumulateInput: false, dWeight: gw.q, dBias: gw.qBias)
                 Linear.backward(dkProj, x: norm1, weight: w.k, dx: dNorm, accumulateInput: true, dWeight: gw.k, dBias: gw.kBias)
@@ -79,6 +83,8 @@ extension Transformer {
                 RMSNorm.backward(dNorm, x: ws.residual[l].rows(n, c), weight: w.inputNorm, rstd: a.rstd1.base, dx: dRes, dWeight: gw.inputNorm)
             }
         }
-        batch.inputs.withUnsafeBufferPointer { Embedding.backward(dRes, tokens: $0.baseAddress!, dTable: g.embedding) }
+        if let dTable = g.embedding {
+            batch.inputs.withUnsafeBufferPointer { Embedding.backward(dRes, tokens: $0.baseAddress!, dTable: dTable) }
+        }
     }
 }

@@ -54,11 +54,12 @@ public final class Transformer: @unchecked Sendable {
         let residualScale = 1 / (2 * Double(config.layerCount)).squareRoot()
         for e in layout.entries {
             let p = buffer.base + e.offset
-            if e.name.hasSuffix("norm.weight") {
+            switch ParameterRole(name: e.name) {
+            case .normWeight:
                 p.update(repeating: 1, count: e.count)
-            } else if e.name.hasSuffix(".bias") {
+            case .bias:
                 p.update(repeating: 0, count: e.count)
-            } else {
+            case .matrix:
                 let isResidualOutput = e.name.hasSuffix("o_proj.weight") || e.name.hasSuffix("down_proj.weight")
                 Philox.fillNormal(p, count: e.count, std: 0.02 * (isResidualOutput ? residualScale : 1),
                                   seed: seed, stream: fnv1a64(e.name))

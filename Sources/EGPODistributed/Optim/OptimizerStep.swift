@@ -1,9 +1,9 @@
 import ShardedTensor
 
 /// One optimizer update of a flat parameter buffer: global-norm clipping, then AdamW with the
-/// learning rate of this step's schedule, weight decay on matrices only (norm weights and biases,
-/// found through the parameter layout, never decay). The trainer, SFT and `bench model` all call
-/// this one step.
+/// learning rate of this step's schedule, weight decay on matrices only (norm weights and
+/// biases, told apart by `ParameterRole` from the layout's names, never decay). The trainer, SFT
+/// and `bench model` all call this one step.
 ///
 /// Under ZeRO-1 a rank owns `shard`, a contiguous range of the flat buffer that may cut across
 /// tensors: its moments cover that range only, and each tensor's decay rule applies to the part
@@ -49,7 +49,7 @@ public struct OptimizerStep {
         secondMoment = FloatBuffer(count: shard.count)
         ranges = layout.entries.compactMap { e in
             let lo = max(e.offset, shard.lowerBound), hi = min(e.offset + e.count, shard.upperBound)
-            return lo >= hi ? nil : (lo ..< hi, !(e.name.hasSuffix("norm.weight") || e.name.hasSuffix(".bias")))
+            return lo >= hi ? nil : (lo ..< hi, ParameterRole(name: e.name).decays)
         }
         self.maxGradNorm = maxGradNorm
         self.schedule = schedule

@@ -78,7 +78,8 @@ public enum TrainingRun {
                                            purpose: .reinforcement))
 
         // The replica, the trainer, and a resumed run's state.
-        let replica = try PolicyReplica(policy: policy, optimizer: config.optimizer, totalSteps: config.run.steps, communicator: comm)
+        let replica = try PolicyReplica(policy: policy, optimizer: config.optimizer, totalSteps: config.run.steps,
+                                        updatesPerStep: config.egpo.mu, communicator: comm)
         if let resumed, config.egpo.beta > 0, resumed.reference == nil {
             throw TrainingError.resume("\(resumed.path) holds no reference policy (it ran with beta 0); egpo.beta \(config.egpo.beta) needs one")
         }

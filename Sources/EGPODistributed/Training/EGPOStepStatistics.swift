@@ -5,7 +5,9 @@ import ShardedTensor
 /// all-reduce, extremes through another. Phase times are this rank's own.
 struct EGPOStepStatistics {
     var completions = 0.0, rewardSum = 0.0, rewardSquares = 0.0, advantageSum = 0.0
-    var tokens = 0.0, entropySum = 0.0, thinkEntropySum = 0.0, thinkTokens = 0.0
+    /// Completion tokens, and those of them the policy sampled (in the loss mask): entropies and
+    /// the bonus are means over the sampled ones.
+    var tokens = 0.0, sampledTokens = 0.0, entropySum = 0.0, thinkEntropySum = 0.0, thinkTokens = 0.0
     var bonusSum = 0.0, cappedUnits = 0.0, bonusUnits = 0.0
     var klSum = 0.0, clippedLow = 0.0, clippedHigh = 0.0, lossTokens = 0.0, loss = 0.0
     var truncated = 0.0, formatPassed = 0.0, answerPassed = 0.0
@@ -22,7 +24,8 @@ struct EGPOStepStatistics {
             s.rewardSquares += Double(e.reward) * Double(e.reward)
             s.advantageSum += Double(e.advantage)
             s.tokens += Double(e.tokenCount)
-            for t in 0..<e.tokenCount {
+            for t in 0..<e.tokenCount where e.lossMask[t] {
+                s.sampledTokens += 1
                 s.entropySum += Double(e.entropies[t])
                 if e.hasClosedThink && e.thinkMask[t] { s.thinkEntropySum += Double(e.entropies[t]); s.thinkTokens += 1 }
             }
@@ -46,13 +49,14 @@ struct EGPOStepStatistics {
 
         var sums = [s.completions, s.rewardSum, s.rewardSquares, s.advantageSum, s.tokens, s.entropySum, s.thinkEntropySum,
                     s.thinkTokens, s.bonusSum, s.cappedUnits, s.bonusUnits, s.klSum, s.clippedLow, s.clippedHigh, s.lossTokens,
-                    s.loss, s.truncated, s.formatPassed, s.answerPassed]
+                    s.loss, s.truncated, s.formatPassed, s.answerPassed, s.sampledTokens]
         try comm.allReduce(&sums, op: .sum)
         (s.completions, s.rewardSum, s.rewardSquares, s.advantageSum, s.tokens, s.entropySum, s.thinkEntropySum) =
             (sums[0], sums[1], sums[2], sums[3], sums[4], sums[5], sums[6])
         (s.thinkTokens, s.bonusSum, s.cappedUnits, s.bonusUnits, s.klSum, s.clippedLow, s.clippedHigh) =
             (sums[7], sums[8], sums[9], sums[10], sums[11], sums[12], sums[13])
-        (s.lossTokens, s.loss, s.truncated, s.formatPassed, s.answerPassed) = (sums[14], sums[15], sums[16], sums[17], sums[18])
+        (s.lossTokens, s.loss, s.truncated, s.formatPassed, s.answerPassed, s.sampledTokens) =
+            (sums[14], sums[15], sums[16], sums[17], sums[18], sums[19])
 
         // Extremes in one max-reduction (minima negated).
         var extremes = [Double(gapMax), lengthMax, -lengthMin, advMax, -advMin]
@@ -80,9 +84,9 @@ struct EGPOStepStatistics {
         m.advantageMean = advantageSum / n
         m.advantageMin = advantageMin
         m.advantageMax = advantageMax
-        m.entropy = entropySum / max(tokens, 1)
+        m.entropy = entropySum / max(sampledTokens, 1)
         m.entropyThink = thinkEntropySum / max(thinkTokens, 1)
-        m.bonusMean = bonusSum / max(tokens, 1)
+        m.bonusMean = bonusSum / max(sampledTokens, 1)
         m.bonusCapFrac = cappedUnits / max(bonusUnits, 1)
         m.kl = klSum / max(lossTokens, 1)
         m.clipLowFrac = clippedLow / max(lossTokens, 1)

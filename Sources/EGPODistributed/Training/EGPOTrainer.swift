@@ -127,7 +127,7 @@ public final class EGPOTrainer {
                                           advantage: advantages.advantages[c], skipped: advantages.skipped[c]))
         }
         let local = experiences.filter { !$0.skipped }
-        var counts = [Double(local.count), Double(local.reduce(0) { $0 + $1.tokenCount })]
+        var counts = [Double(local.count), Double(local.reduce(0) { $0 + $1.lossTokenCount })]
         try comm.allReduce(&counts, op: .sum)
         let normalizer = PolicyLoss.Normalizer(completions: Int(counts[0]), tokens: Int(counts[1]), maxCompletionTokens: r.maxCompletionTokens)
         let shaped = experiences.map { EntropyBonus.shape($0, objective: o) }
@@ -135,7 +135,7 @@ public final class EGPOTrainer {
         let batches = micro.map { range in
             TokenBatch(sharedPrompts: Self.groups(range, taskIndices: rollout.taskIndices).map { g in
                 (prompt: experiences[g.lowerBound].promptTokens, completions: g.map { experiences[$0].completionTokens })
-            })
+            }, lossMasks: range.map { experiences[$0].lossMask })
         }
 
         if let reference {
@@ -164,15 +164,15 @@ public final class EGPOTrainer {
                     if pass == 0 {
                         // logp_old is the training forward's (so the first ratio is exactly 1);
                         // the sampler's values must agree with it to rounding.
-                        for t in logp.indices { gapMax = max(gapMax, abs(logp[t] - experiences[i].logpOld[t])) }
+                        for t in logp.indices where experiences[i].lossMask[t] { gapMax = max(gapMax, abs(logp[t] - experiences[i].logpOld[t])) }
                         experiences[i].logpOld = logp
                     }
                     passStats.add(PolicyLoss.evaluate(logp: logp, experience: experiences[i], advantages: shaped[i].advantages,
                                                       objective: o, normalizer: normalizer, gradient: &gradient))
-                    for (t, row) in rows.enumerated() { weights[row] = gradient[t] }
+                    for (t, row) in rows.enumerated() where tb.lossMask[row] { weights[row] = gradient[t] }
                 }
                 clock.measure(.backward) {
-                    model.backward(tb, logProbWeights: weights, gradients: replica.gradients, workspace: replica.workspace)
+                    replica.backward(tb, logProbWeights: weights)
                 }
             }
             if pass == 0 { stats = passStats }

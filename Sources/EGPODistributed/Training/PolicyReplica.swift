@@ -1,8 +1,12 @@
 import ShardedTensor
 
-/// This rank's copy of the policy with everything a data-parallel update needs: the flat
-/// gradient buffer, the training workspace and the optimizer. Replicas on all ranks apply the
-/// same update to the same summed gradients, so they stay bit-identical.
+/// This rank's copy of the policy with everything a data-parallel update needs: the trained
+/// parameters (`trainable`: every model tensor, or the model's tensors but the frozen ones),
+/// their flat gradient buffer, the training workspace and the optimizer. Replicas on all ranks
+/// apply the same update to the same summed gradients, so they stay bit-identical.
+///
+/// The gradients, Adam's moments, the all-reduce and ZeRO-1's shards all cover the trained
+/// parameters only (`trainable.layout`); frozen weights have none of them and never change.
 ///
 /// With ZeRO-1 (`optimizer.zero: 1`) the optimizer holds only this rank's shard of Adam's
 /// moments and steps only that shard of the parameters, which are then all-gathered. The shard's
@@ -21,7 +25,9 @@ public final class PolicyReplica {
     public let model: Transformer
     public let tokenizer: any Tokenizer
     public let communicator: any Communicator
-    /// One flat gradient buffer in the parameters' layout.
+    /// What the optimizer trains (`TrainableParameters.wholeModel(model)` for full fine-tuning).
+    public let trainable: TrainableParameters
+    /// One flat gradient buffer in the trained parameters' layout.
     public let gradients: FloatBuffer
     public let workspace: TrainingWorkspace
     public var optimizer: OptimizerStep
@@ -36,24 +42,29 @@ public final class PolicyReplica {
     /// The starting model's Hugging Face side files, written into every training checkpoint.
     public var huggingFaceFiles: [String: String] = [:]
 
-    /// - Parameter optimizer: built for `shardRange(...)` of this rank under ZeRO-1 (see
-    ///   `PolicyReplica.shard(count:communicator:)`), for everything otherwise.
+    /// - Parameters:
+    ///   - optimizer: built on `trainable.layout`, for this rank's `shard(count:communicator:)`
+    ///     of it under ZeRO-1, for all of it otherwise.
+    ///   - trainable: the trained parameters of `model` (nil: all of them).
     public init(model: Transformer, tokenizer: any Tokenizer, communicator: any Communicator, optimizer: OptimizerStep,
-                update: Update = .replicated) throws {
+                update: Update = .replicated, trainable: TrainableParameters? = nil) throws {
+        let trainable = trainable ?? .wholeModel(model)
+        precondition(trainable.model === model, "PolicyReplica: the trained parameters belong to another model")
         self.model = model
         self.tokenizer = tokenizer
         self.communicator = communicator
-        gradients = model.makeGradientBuffer()
+        self.trainable = trainable
+        gradients = trainable.makeGradientBuffer()
         workspace = TrainingWorkspace(config: model.config)
         self.optimizer = optimizer
         if case .zero1(let path) = update {
-            let params = ShardedBuffer(wrapping: model.parameters, rank: communicator.rank, worldSize: communicator.size)
+            let params = ShardedBuffer(wrapping: trainable.values, rank: communicator.rank, worldSize: communicator.size)
             precondition(optimizer.shard == params.shardRange, "PolicyReplica: optimizer shard \(optimizer.shard) vs \(params.shardRange)")
             parameterShards = params
             gradientShards = ShardedBuffer(wrapping: gradients, rank: communicator.rank, worldSize: communicator.size)
             self.update = .zero1(path == .auto ? try Self.fasterPath(gradientShards!, parameters: params, communicator: communicator) : path)
         } else {
-            precondition(optimizer.shard == 0 ..< model.parameters.count, "PolicyReplica: a replicated update steps every parameter")
+            precondition(optimizer.shard == 0 ..< trainable.layout.totalCount, "PolicyReplica: a replicated update steps every trained parameter")
             parameterShards = nil
             gradientShards = nil
             self.update = .replicated
@@ -61,30 +72,41 @@ public final class PolicyReplica {
     }
 
     /// A replica of `policy` with the optimizer `o` describes (ZeRO-1 or not) for a run of
-    /// `totalSteps` updates.
-    public convenience init(policy: LoadedModel, optimizer o: TrainerConfig.Optimizer, totalSteps: Int,
-                            communicator: any Communicator) throws {
-        let count = policy.model.parameters.count
+    /// `totalSteps` trainer steps of `updatesPerStep` optimizer updates each (EGPO: `run.steps`
+    /// rollout batches of `egpo.mu` updates; SFT: `sft.steps` and 1), which the learning-rate
+    /// schedule spans. `trainable` (nil: every tensor) is what it trains.
+    public convenience init(policy: LoadedModel, optimizer o: TrainerConfig.Optimizer, totalSteps: Int, updatesPerStep: Int = 1,
+                            communicator: any Communicator, trainable: TrainableParameters? = nil) throws {
+        let trainable = trainable ?? .wholeModel(policy.model)
+        let count = trainable.layout.totalCount
         let zero = o.zero == .stage1
         try self.init(model: policy.model, tokenizer: policy.tokenizer, communicator: communicator,
-                      optimizer: o.step(layout: policy.model.layout, totalSteps: totalSteps,
+                      optimizer: o.step(layout: trainable.layout, totalSteps: totalSteps, updatesPerStep: updatesPerStep,
                                         shard: zero ? Self.shard(count: count, communicator: communicator) : nil),
-                      update: zero ? .zero1(o.gradientPath) : .replicated)
+                      update: zero ? .zero1(o.gradientPath) : .replicated, trainable: trainable)
         huggingFaceFiles = policy.huggingFaceFiles
     }
 
     /// Bytes of optimizer state per rank, and what it would be without ZeRO-1.
     public var optimizerMemory: (perRank: Int, replicated: Int) {
-        (optimizer.stateBytes, 2 * model.parameters.count * MemoryLayout<Float>.stride)
+        (optimizer.stateBytes, 2 * trainable.layout.totalCount * MemoryLayout<Float>.stride)
     }
 
-    /// The range of the flat parameters rank `communicator.rank` steps under ZeRO-1.
+    /// Adds the gradient of the loss whose per-row weights are given (`Transformer.backward`)
+    /// into `gradients`, for the trained tensors only.
+    public func backward(_ batch: TokenBatch, logProbWeights: [Float], entropyWeights: [Float]? = nil) {
+        model.backward(batch, logProbWeights: logProbWeights, entropyWeights: entropyWeights, gradients: gradients,
+                       layout: trainable.layout, workspace: workspace)
+    }
+
+    /// The range of the flat trained parameters rank `communicator.rank` steps under ZeRO-1.
     public static func shard(count: Int, communicator: any Communicator) -> Range<Int> {
         ShardLayout(count: count, worldSize: communicator.size).range(rank: communicator.rank)
     }
 
     /// Sums the gradients over all ranks (the communicator chunks large buffers), then clips and
-    /// steps. `clock` gets the time spent waiting for the slowest rank to finish its backward as
+    /// steps, then publishes the trained values into the model (a no-op for full fine-tuning).
+    /// `clock` gets the time spent waiting for the slowest rank to finish its backward as
     /// `waiting` (a barrier), the collectives as `communication`, the update as `optimizer`.
     public func synchronizeAndStep(clock: inout PhaseClock) throws -> OptimizerStep.Report {
         let comm = communicator
@@ -96,8 +118,9 @@ public final class PolicyReplica {
         switch update {
         case .replicated, .zero1(.allreduce), .zero1(.auto):
             if comm.size > 1 { try clock.measure(.communication) { try comm.allReduce(gradients.bufferPointer, op: .sum) } }
-            let report = clock.measure(.optimizer) { optimizer.apply(parameters: model.parameters, gradients: gradients) }
+            let report = clock.measure(.optimizer) { optimizer.apply(parameters: trainable.values, gradients: gradients) }
             if let parameterShards { try clock.measure(.communication) { try parameterShards.allGather(comm) } }
+            trainable.publish()
             return report
         case .zero1(.reducescatter):
             let shards = gradientShards!, range = shards.shardRange
@@ -105,9 +128,10 @@ public final class PolicyReplica {
             var squares = GradientClipping.sumOfSquares(UnsafeBufferPointer(gradients.bufferPointer), range: range)
             try clock.measure(.communication) { squares = try comm.allReduce(squares, op: .sum) }
             let report = clock.measure(.optimizer) {
-                optimizer.apply(parameters: model.parameters, gradients: gradients, sumOfSquares: squares)
+                optimizer.apply(parameters: trainable.values, gradients: gradients, sumOfSquares: squares)
             }
             try clock.measure(.communication) { try parameterShards!.allGather(comm) }
+            trainable.publish()
             return report
         }
     }

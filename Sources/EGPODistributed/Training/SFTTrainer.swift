@@ -72,17 +72,15 @@ public final class SFTTrainer {
         let globalTokens = try comm.allReduce(counts[0], op: .sum)
         for start in stride(from: 0, to: mine.count, by: config.rollout.microBatch) {
             let chunk = mine[start ..< min(start + config.rollout.microBatch, mine.count)]
-            let batch = TokenBatch(chunk.map { $0.prompt + $0.target })
+            let batch = TokenBatch(prompts: chunk.map(\.prompt), completions: chunk.map(\.target))
             let scores = clock.measure(.scoring) { model.forward(batch, temperature: 1, workspace: replica.workspace) }
             var weights = [Float](repeating: 0, count: batch.predictionCount)
-            for (s, e) in chunk.enumerated() {
-                for row in batch.completionRange(of: s, promptLength: e.prompt.count) {
-                    weights[row] = Float(-1 / globalTokens)
-                    localLoss -= Double(scores.logProbs[row])
-                }
+            for row in 0 ..< batch.predictionCount where batch.lossMask[row] {
+                weights[row] = Float(-1 / globalTokens)
+                localLoss -= Double(scores.logProbs[row])
             }
             clock.measure(.backward) {
-                model.backward(batch, logProbWeights: weights, gradients: replica.gradients, workspace: replica.workspace)
+                replica.backward(batch, logProbWeights: weights)
             }
         }
         counts[1] = localLoss

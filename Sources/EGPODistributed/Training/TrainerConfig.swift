@@ -26,7 +26,9 @@ public struct TrainerConfig: Codable, Sendable, Equatable {
         /// Seeds sampling, data order and (from scratch) initialisation; same seed and world size
         /// give the same numbers.
         public var seed = 1
-        /// EGPO optimizer steps (rollout batches times mu).
+        /// EGPO steps: rollout batches, each followed by `egpo.mu` optimizer updates. Like
+        /// `saveEvery`, `logEvery`, `--stop-after` and `optimizer.warmupSteps`, it counts batches;
+        /// the learning-rate schedule spans the run's `steps * mu` updates.
         public var steps = 60
         /// Write `checkpoints/step-NNNNNN.h5` every this many steps (0: only `final.h5`).
         public var saveEvery = 0
@@ -89,7 +91,7 @@ public struct TrainerConfig: Codable, Sendable, Equatable {
 
     /// How completions are drawn.
     public struct Rollout: Codable, Sendable, Equatable {
-        /// Prompts per optimizer step, over all ranks (the global batch).
+        /// Prompts per step (rollout batch), over all ranks (the global batch).
         public var prompts = 8
         /// G: completions per prompt (a GRPO group).
         public var groupSize = 8
@@ -129,7 +131,7 @@ public struct TrainerConfig: Codable, Sendable, Equatable {
         public var beta: Float = 0.001
         /// How per-token losses are averaged (over global counts).
         public var aggregation = Aggregation.tokenMean
-        /// mu: optimizer passes over each rollout batch (1: ratio = 1 in the only pass).
+        /// mu: optimizer updates (passes) over each rollout batch (1: ratio = 1 in the only pass).
         public var mu = 1
     }
 
@@ -139,7 +141,7 @@ public struct TrainerConfig: Codable, Sendable, Equatable {
         public var learningRate: Float = 2e-5
         /// `constant`, or `cosine` (linear warm-up, then a half cosine to minLearningRateRatio * peak).
         public var schedule = ScheduleKind.constant
-        /// Linear warm-up steps.
+        /// Linear warm-up, in trainer steps (EGPO: rollout batches, mu updates each; SFT: batches).
         public var warmupSteps = 0
         /// Floor of the cosine schedule, as a fraction of the peak.
         public var minLearningRateRatio: Float = 0.1
@@ -161,7 +163,7 @@ public struct TrainerConfig: Codable, Sendable, Equatable {
     /// Supervised fine-tuning on reference completions (`launcher sft`, and the warm-up of
     /// `launcher train --from-scratch`).
     public struct SFT: Codable, Sendable, Equatable {
-        /// Optimizer steps.
+        /// Optimizer steps (one batch each).
         public var steps = 1500
         /// Sequences per step, over all ranks.
         public var batchSize = 32
@@ -188,22 +190,29 @@ public struct TrainerConfig: Codable, Sendable, Equatable {
 }
 
 extension TrainerConfig.Optimizer {
-    /// The learning rate of update `step` (0-based) in a run of `totalSteps`.
-    public func schedule(totalSteps: Int) -> any LearningRateSchedule {
+    /// The learning rate of optimizer update `u` (0-based, AdamW's step count) in a run of
+    /// `totalSteps` trainer steps of `updatesPerStep` updates each (EGPO: mu per rollout batch).
+    /// The warm-up and the cosine are counted in trainer steps, as the config states them, and
+    /// laid over the run's `totalSteps * updatesPerStep` updates: the cosine reaches its floor
+    /// after the last update of the last step, not after 1/mu of the run.
+    public func schedule(totalSteps: Int, updatesPerStep: Int = 1) -> any LearningRateSchedule {
+        precondition(updatesPerStep >= 1, "schedule: \(updatesPerStep) updates per step")
+        let warmup = warmupSteps * updatesPerStep, total = totalSteps * updatesPerStep
         switch schedule {
         case .constant:
-            return WarmupConstantSchedule(peak: learningRate, warmupSteps: warmupSteps)
+            return WarmupConstantSchedule(peak: learningRate, warmupSteps: warmup)
         case .cosine:
             return WarmupCosineSchedule(peak: learningRate, floor: learningRate * minLearningRateRatio,
-                                        warmupSteps: warmupSteps, totalSteps: max(totalSteps, warmupSteps + 1))
+                                        warmupSteps: warmup, totalSteps: max(total, warmup + 1))
         }
     }
 
-    /// The clip + AdamW step these settings describe, for the tensors of `layout`.
+    /// The clip + AdamW step these settings describe, for the tensors of `layout`, over a run
+    /// of `totalSteps` trainer steps of `updatesPerStep` updates each.
     /// - Parameter shard: the elements this rank steps (ZeRO-1); nil: all of them.
-    public func step(layout: ParameterLayout, totalSteps: Int, shard: Range<Int>? = nil) -> OptimizerStep {
-        OptimizerStep(layout: layout, hyperparameters: adamW, maxGradNorm: maxGradNorm, schedule: schedule(totalSteps: totalSteps),
-                      shard: shard)
+    public func step(layout: ParameterLayout, totalSteps: Int, updatesPerStep: Int = 1, shard: Range<Int>? = nil) -> OptimizerStep {
+        OptimizerStep(layout: layout, hyperparameters: adamW, maxGradNorm: maxGradNorm,
+                      schedule: schedule(totalSteps: totalSteps, updatesPerStep: updatesPerStep), shard: shard)
     }
 
     /// AdamW's fixed hyper-parameters.

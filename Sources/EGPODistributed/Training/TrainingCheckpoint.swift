@@ -63,7 +63,8 @@ public struct TrainingState: Sendable {
 /// | attributes `checkpoint_version`, `kind`, `step`, `optimizer_step`, `world_size`, `zero` | integers / text |
 /// | attributes `data_epoch`, `data_position`, `data_shuffle_seed` | the data cursor (the seed's bits as Int64) |
 /// | attribute `run_config` | the run's resolved config, JSON |
-/// | `adam_m`, `adam_v` | Adam's moments, full length (gathered from ZeRO-1 shards), Float32 |
+/// | attribute `trainable_tensors` | only when some tensors were frozen: the trained tensors' names, one a line |
+/// | `adam_m`, `adam_v` | Adam's moments of the trained parameters (all of them: gathered from ZeRO-1 shards), Float32 |
 /// | `reference` | EGPO with beta > 0: the frozen reference policy's flat parameters |
 /// | `rng_state` | Int64 (world_size, 2): each rank's seed and next sequence id |
 /// | `metrics_jsonl`, `evaluations_json` | UInt8 text: the metrics so far, the evaluations so far |
@@ -81,6 +82,8 @@ public enum TrainingCheckpoint {
         public var state: TrainingState
         public var firstMoment: [Float], secondMoment: [Float]
         public var reference: [Float]?
+        /// The trained tensors when some were frozen (the moments are theirs); nil: every tensor.
+        public var trainableTensors: [String]? = nil
     }
 
     /// Fault tests: `EGPO_DEBUG_KILL_DURING_SAVE=N` SIGKILLs rank 0 when the checkpoint of step N
@@ -113,12 +116,12 @@ public enum TrainingCheckpoint {
     /// Floats per rank in one round of the ZeRO-1 moments' gather.
     public static let gatherChunk = 1 << 20
 
-    static func isSharded(_ replica: PolicyReplica) -> Bool { replica.optimizer.shard.count != replica.model.parameters.count }
+    static func isSharded(_ replica: PolicyReplica) -> Bool { replica.optimizer.shard.count != replica.trainable.layout.totalCount }
 
     /// Writes one moment as dataset `name` of `t`: the optimizer's buffer as it is, or under
     /// ZeRO-1 streamed from every rank's shard.
     private static func writeMoment(_ name: String, _ shard: FloatBuffer, _ replica: PolicyReplica, into t: HDF5Group) throws {
-        let n = replica.model.parameters.count
+        let n = replica.trainable.layout.totalCount
         guard isSharded(replica) else {
             return try t.writeDataset(name, shape: [n], from: UnsafeBufferPointer(shard.bufferPointer), checksum: true)
         }
@@ -132,7 +135,7 @@ public enum TrainingCheckpoint {
     /// place in the full vector. Every rank runs the same rounds.
     static func stream(_ shard: FloatBuffer, _ replica: PolicyReplica, chunk limit: Int = gatherChunk,
                        into sink: ((Int, UnsafeBufferPointer<Float>) throws -> Void)?) throws {
-        let comm = replica.communicator, layout = ShardLayout(count: replica.model.parameters.count, worldSize: comm.size)
+        let comm = replica.communicator, layout = ShardLayout(count: replica.trainable.layout.totalCount, worldSize: comm.size)
         precondition(layout.range(rank: comm.rank) == replica.optimizer.shard, "stream: shard \(replica.optimizer.shard) vs \(layout.range(rank: comm.rank))")
         let piece = layout.counts.max() ?? 0, chunk = min(piece, limit)
         guard chunk > 0 else { return }
@@ -152,6 +155,8 @@ public enum TrainingCheckpoint {
 
     private static func write(to url: URL, replica: PolicyReplica, state: TrainingState, reference: Transformer?) throws {
         let model = replica.model
+        // Trained tensors that are not model tensors (adapters) would need their values saved too.
+        precondition(replica.trainable.modelEntries.allSatisfy { $0 != nil }, "TrainingCheckpoint: trained tensors outside the model are not saved yet")
         try HDF5File.writeAtomically(to: url.path, beforeRename: { _ in killForTestIfAsked(step: state.step) }) { file in
             let root = try file.root
             try ModelFile.write(model, tokenizer: replica.tokenizer, into: root)
@@ -169,6 +174,9 @@ public enum TrainingCheckpoint {
             try t.setAttribute("data_position", Int64(state.cursor.position))
             try t.setAttribute("data_shuffle_seed", Int64(bitPattern: state.cursor.shuffleSeed))
             try t.setAttribute("run_config", state.config.json())
+            if !replica.trainable.isWholeModel {
+                try t.setAttribute("trainable_tensors", replica.trainable.layout.entries.map(\.name).joined(separator: "\n"))
+            }
             try writeMoment("adam_m", replica.optimizer.firstMoment, replica, into: t)
             try writeMoment("adam_v", replica.optimizer.secondMoment, replica, into: t)
             if let reference {
@@ -215,8 +223,20 @@ public enum TrainingCheckpoint {
         let cursor = DataCursor(shuffleSeed: UInt64(bitPattern: try t.int64Attribute("data_shuffle_seed")),
                                 epoch: Int(try t.int64Attribute("data_epoch")), position: Int(try t.int64Attribute("data_position")))
         let n = policy.model.parameters.count
-        let m = try t.readDataset("adam_m", as: Float.self, expectedShape: [n]).values
-        let s = try t.readDataset("adam_v", as: Float.self, expectedShape: [n]).values
+        var trainableTensors: [String]?, trained = n
+        if try t.hasAttribute("trainable_tensors") {
+            let names = try t.stringAttribute("trainable_tensors").split(separator: "\n").map(String.init)
+            trained = 0
+            for name in names {
+                guard let e = policy.model.layout.entry(named: name) else {
+                    throw TrainingError.checkpoint(path: path, problem: "training/trainable_tensors names \(name), which is not a tensor of its model")
+                }
+                trained += e.count
+            }
+            trainableTensors = names
+        }
+        let m = try t.readDataset("adam_m", as: Float.self, expectedShape: [trained]).values
+        let s = try t.readDataset("adam_v", as: Float.self, expectedShape: [trained]).values
         let reference = try t.contains("reference") ? try t.readDataset("reference", as: Float.self, expectedShape: [n]).values : nil
         let worldSize = Int(try t.int64Attribute("world_size"))
         _ = try t.readDataset("rng_state", as: Int64.self, expectedShape: [worldSize, 2])
@@ -229,12 +249,17 @@ public enum TrainingCheckpoint {
         guard state.step >= 0, state.optimizerStep >= 0, cursor.epoch >= 0, cursor.position >= 0, worldSize >= 1 else {
             throw TrainingError.checkpoint(path: path, problem: "negative step, data position or world size")
         }
-        return Loaded(path: path, policy: policy, state: state, firstMoment: m, secondMoment: s, reference: reference)
+        return Loaded(path: path, policy: policy, state: state, firstMoment: m, secondMoment: s, reference: reference,
+                      trainableTensors: trainableTensors)
     }
 
     /// Puts a loaded checkpoint's optimizer state into `replica` (this rank's shard of the
-    /// full-length moments, so any world size resumes any checkpoint).
+    /// full-length moments, so any world size resumes any checkpoint). The replica must train the
+    /// tensors the checkpoint's run trained.
     public static func restore(_ loaded: Loaded, into replica: PolicyReplica) {
+        let trained = replica.trainable.isWholeModel ? nil : replica.trainable.layout.entries.map(\.name)
+        precondition(trained == loaded.trainableTensors,
+                     "TrainingCheckpoint.restore: \(loaded.path) trained \(loaded.trainableTensors?.count ?? replica.model.layout.entries.count) tensors, the replica trains \(trained?.count ?? replica.model.layout.entries.count)")
         let shard = replica.optimizer.shard
         replica.optimizer.firstMoment.bufferPointer.baseAddress!.update(from: Array(loaded.firstMoment[shard]), count: shard.count)
         replica.optimizer.secondMoment.bufferPointer.baseAddress!.update(from: Array(loaded.secondMoment[shard]), count: shard.count)

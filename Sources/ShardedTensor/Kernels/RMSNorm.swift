@@ -18,9 +18,10 @@ public enum RMSNorm {
     }
 
     /// Backward of the line above. With `n = x * rstd` and `g = w * dy`:
-    /// `dx += rstd * (g - n * mean(g * n))` and `dw += sum over rows of dy * n`. Both accumulate.
+    /// `dx += rstd * (g - n * mean(g * n))` and `dw += sum over rows of dy * n`. Both accumulate;
+    /// `dWeight` nil (a frozen weight) leaves `dw` out and `dx` the same.
     public static func backward(_ dy: MatrixView, x: MatrixView, weight: UnsafeMutablePointer<Float>,
-                                rstd: UnsafeMutablePointer<Float>, dx: MatrixView, dWeight: UnsafeMutablePointer<Float>) {
+                                rstd: UnsafeMutablePointer<Float>, dx: MatrixView, dWeight: UnsafeMutablePointer<Float>?) {
         let c = x.cols
         // dw is a sum over rows: it is summed per block of 64 rows, then the block partials are
         // added in order, so the bits do not depend on how many workers ran the blocks.
@@ -44,6 +45,7 @@ public enum RMSNorm {
                 }
             }
         }
+        guard let dWeight else { return }
         for b in 0..<blocks { for j in 0..<c { dWeight[j] += partials[b * c + j] } }
     }
 }
