@@ -20,7 +20,7 @@ extension ConfigChoice {
     }
 }
 
-/// `model.chatTemplate`: a wrong name is refused listing compact, qwen2.5, qwen3, llama3.1, llama3.2.
+/// `model.chatTemplate`: a wrong name is refused listing compact, qwen2.5, qwen3, llama3.1, llama3.2, chatml.
 extension ChatTemplate: ConfigChoice {}
 
 extension TrainerConfig {
