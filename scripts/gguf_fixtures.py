@@ -30,7 +30,8 @@ It writes Tests/EGPODistributedTests/Fixtures/gguf/:
   parameter the shape, sum and the first 16 values in Hugging Face order, and the
   log-probabilities of a few token sequences; token ids of a small corpus from the `tokenizers`
   library with SmolLM2's pipeline (Digits(individual_digits) then ByteLevel, the vocabulary and
-  merges of the file, no unk token), and from transformers' tokenizer built from the GGUF.
+  merges of the file, no unk token), and from transformers' tokenizer built from the GGUF; and
+  prompts transformers' `apply_chat_template` renders with the file's chat template.
 """
 import json
 import os
@@ -291,7 +292,11 @@ def expected_tiny_llama(tokens, merges):
     ref.add_special_tokens([AddedToken(t, normalized=False, special=True) for t in CONTROL])
     corpus = [{"text": s, "ids": ref.encode(s, add_special_tokens=False).ids,
                "transformersGGUF": hf_tok.encode(s, add_special_tokens=False)} for s in CORPUS]
-    return {"parameters": parameters, "sequences": SEQUENCES, "logprobs": logprobs, "corpus": corpus,
+    chats = [[{"role": "user", "content": "What is 2 + 2?"}],
+             [{"role": "system", "content": "Answer briefly."}, {"role": "user", "content": "Hi"},
+              {"role": "assistant", "content": "Hello."}, {"role": "user", "content": "Caf\u00e9?"}]]
+    chat = [{"messages": m, "prompt": hf_tok.apply_chat_template(m, add_generation_prompt=True, tokenize=False)} for m in chats]
+    return {"parameters": parameters, "sequences": SEQUENCES, "logprobs": logprobs, "corpus": corpus, "chat": chat,
             "missingBytes": MISSING, "vocabularySize": len(tokens), "mergeCount": len(merges)}
 
 
