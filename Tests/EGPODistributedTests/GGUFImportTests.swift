@@ -97,6 +97,27 @@ import TestSupport
         #expect(loaded.huggingFaceFiles["tokenizer_config.json"] != nil)
     }
 
+    /// The command line: the import's report, and a truncated file refused in one line naming it.
+    @Test func launcherImportsAGGUFAndRefusesATruncatedOne() throws {
+        let dir = try Fixtures.temporaryDirectory("gguf-cli")
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let out = dir.appendingPathComponent("tiny.h5").path
+        let run = try LauncherBinary.run(["import", "--from", GGUFFixtures.path("tiny-llama.gguf"), "--out", out])
+        #expect(run.status == 0, "\(run.stderr)")
+        #expect(run.stdout.contains("imported GGUF v3 llama") && run.stdout.contains("tied embeddings true"), "\(run.stdout)")
+        #expect(run.stdout.contains("chat template chatml with default system message"), "\(run.stdout)")
+        #expect(try ModelFile.read(from: out).model.config.layerCount == 2)
+
+        let bytes = try GGUFFixtures.bytes("tiny-llama.gguf")
+        let cut = dir.appendingPathComponent("cut.gguf").path
+        try Data(bytes.dropLast(100)).write(to: URL(fileURLWithPath: cut))
+        let refused = try LauncherBinary.run(["import", "--from", cut, "--out", dir.appendingPathComponent("cut.h5").path])
+        let message = refused.stderr.trimmingCharacters(in: .whitespacesAndNewlines)
+        #expect(refused.status != 0)
+        #expect(message.contains("\(cut): truncated: tensor output_norm.weight") && !message.contains("\n"), "\(message)")
+        #expect(!FileManager.default.fileExists(atPath: dir.appendingPathComponent("cut.h5").path))
+    }
+
     /// A file that is GGUF but not an importable Llama: each refused naming the key or tensor.
     @Test func unsupportedArchitectureTokenizerTemplateAndNaNAreRefusedByName() throws {
         func base() -> GGUFTestWriter {
