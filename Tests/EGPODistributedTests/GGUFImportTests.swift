@@ -95,6 +95,10 @@ import TestSupport
         #expect(Array(loaded.model.parameters.bufferPointer) == Array(folder.parameters.bufferPointer))
         #expect(loaded.tokenizer.encode("x  1\t\t22") == folder.tokenizer!.encode("x  1\t\t22"))
         #expect(loaded.huggingFaceFiles["tokenizer_config.json"] != nil)
+        // Training and eval take ChatML's default system message from the model's own template.
+        #expect(loaded.templateOptions(for: .chatml).systemMessage == "You are a helpful AI assistant named SmolLM, trained by Hugging Face")
+        #expect(loaded.templateOptions(for: .chatml, ChatTemplate.Options(systemMessage: "Be brief.")).systemMessage == "Be brief.")
+        #expect(loaded.templateOptions(for: .qwen25).systemMessage == nil)
     }
 
     /// The command line: the import's report, and a truncated file refused in one line naming it.

@@ -81,7 +81,7 @@ import TestSupport
             _ = try GGUFFile(path: path)
             Issue.record("read a file whose t.q8_0 is too long")
         } catch {
-            guard case let .badTensor(p, tensor, message) = error as? GGUFError else { Issue.record("\(error)"); return }
+            guard case let .badTensor(p, tensor, message) = error else { Issue.record("\(error)"); return }
             #expect(p == path && tensor == "t.q8_0" && message.contains("F32"), "\(error)")
         }
         // Q8_0 relabelled Q4_0 (18 bytes per 32): shorter than the bytes the file gives it.
