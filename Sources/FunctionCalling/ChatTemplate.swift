@@ -21,6 +21,9 @@ public enum ChatTemplate: String, Sendable, CaseIterable, Hashable {
     case llama31 = "llama3.1"
     /// Llama-3.2-Instruct: as 3.1, but the date defaults to today (`strftime_now("%d %b %Y")`).
     case llama32 = "llama3.2"
+    /// Plain ChatML with the template's own default system message (`Options.systemMessage`),
+    /// as SmolLM2-Instruct's; answers as Qwen2.5's (`<tool_call>` blocks after the think block).
+    case chatml
 
     /// The template variables that callers may set, as `apply_chat_template(**kwargs)` takes them.
     public struct Options: Sendable, Hashable {
@@ -28,10 +31,14 @@ public enum ChatTemplate: String, Sendable, CaseIterable, Hashable {
         public var enableThinking: Bool
         /// Llama's `date_string` ("26 Jul 2024" style); nil: the template's own default.
         public var dateString: String?
+        /// ChatML's default system message, written when the conversation has none (the text the
+        /// model's own template holds, found by `ChatTemplate.recognize`); nil: none.
+        public var systemMessage: String?
 
-        public init(enableThinking: Bool = true, dateString: String? = nil) {
+        public init(enableThinking: Bool = true, dateString: String? = nil, systemMessage: String? = nil) {
             self.enableThinking = enableThinking
             self.dateString = dateString
+            self.systemMessage = systemMessage
         }
     }
 
@@ -45,6 +52,7 @@ public enum ChatTemplate: String, Sendable, CaseIterable, Hashable {
         case .llama31, .llama32:
             LlamaTemplate.prompt(tools: functions.map(ToolSchema.json), messages: messages,
                                  dateString: options.dateString ?? defaultDateString)
+        case .chatml: ChatMLTemplate.prompt(tools: functions.map(ToolSchema.json), messages: messages, defaultSystem: options.systemMessage)
         }
     }
 
@@ -62,7 +70,7 @@ public enum ChatTemplate: String, Sendable, CaseIterable, Hashable {
     public func completion(think: String, calls: [FunctionCall]) -> String {
         switch self {
         case .compact: PromptFormat.completion(think: think, answer: PythonRenderer.python(calls))
-        case .qwen25: QwenTemplate.qwen25Completion(think: think, calls: calls)
+        case .qwen25, .chatml: QwenTemplate.qwen25Completion(think: think, calls: calls)
         case .qwen3: QwenTemplate.qwen3Completion(think: think, calls: calls)
         case .llama31, .llama32: LlamaTemplate.completion(think: think, calls: calls)
         }
@@ -83,7 +91,7 @@ public enum ChatTemplate: String, Sendable, CaseIterable, Hashable {
     public var endOfTurn: String {
         switch self {
         case .compact: PromptFormat.endOfSequence
-        case .qwen25, .qwen3: "<|im_end|>"
+        case .qwen25, .qwen3, .chatml: "<|im_end|>"
         case .llama31, .llama32: "<|eot_id|>"
         }
     }
@@ -106,10 +114,28 @@ public enum ChatTemplate: String, Sendable, CaseIterable, Hashable {
         switch self {
         case .compact:
             Reward.score(completion: completion, task: task, format: compactFormat, checker: checker)
-        case .qwen25, .qwen3:
+        case .qwen25, .qwen3, .chatml:
             Reward.score(Reward.splitAfterThink(completion), task: task, checker: checker, decode: ToolCallDecoder.decode)
         case .llama31, .llama32:
             Reward.score(Reward.splitAfterThink(completion), task: task, checker: checker, decode: LlamaCallDecoder.decode)
         }
+    }
+}
+
+extension ChatTemplate {
+    /// The family a model's Jinja chat template (`chat_template` of tokenizer_config.json, or a
+    /// GGUF's `tokenizer.chat_template`) belongs to, with the options it implies. ChatML is
+    /// recognised exactly (the text must be plain ChatML, with or without a default system
+    /// message, as SmolLM2's template writes it); Qwen2.5, Qwen3 and Llama 3.1/3.2 by phrases
+    /// only their templates contain. Nil for anything else.
+    public static func recognize(jinja template: String) -> (ChatTemplate, Options)? {
+        if let system = ChatMLTemplate.recognize(template) { return (.chatml, Options(systemMessage: system)) }
+        let has = { (phrase: String) in template.contains(phrase) }
+        if has("You are Qwen, created by Alibaba Cloud.") && has("<tool_call>") { return (.qwen25, Options()) }
+        if has("<|im_start|>") && has("enable_thinking") && has("<tool_call>") { return (.qwen3, Options()) }
+        if has("<|start_header_id|>") && has("Cutting Knowledge Date") {
+            return has("strftime_now") ? (.llama32, Options()) : (.llama31, Options())
+        }
+        return nil
     }
 }

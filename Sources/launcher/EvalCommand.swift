@@ -88,7 +88,7 @@ struct EvalCommand: ParsableCommand {
         let folder = try EvalOutputFolder(path: out, checkpoint: checkpoint)
         let loaded = try ModelFile.read(from: checkpoint)
         let codec = try TaskCodec(tokenizer: loaded.tokenizer, template: template,
-                                  templateOptions: ChatTemplate.Options(dateString: date))
+                                  templateOptions: loaded.templateOptions(for: template, ChatTemplate.Options(dateString: date)))
         let tasks = try spec.loadTasks(limit: limit) { if comm.rank == 0 { Console.out($0) } }
         let options = EvalOptions(temperature: temperature, seed: seed, maxNewTokens: maxTokens, batchSize: batch)
         let clock = ContinuousClock(), started = clock.now

@@ -2,21 +2,27 @@ import ArgumentParser
 import EGPODistributed
 import Foundation
 
-/// `launcher import --from DIR --out model.h5`: a Hugging Face model folder as a model file.
+/// `launcher import --from DIR|FILE.gguf --out model.h5`: a Hugging Face model folder or a
+/// Llama-family GGUF file as a model file.
 struct ImportCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "import",
-        abstract: "Convert a Hugging Face folder (LlamaForCausalLM, Qwen2ForCausalLM, Qwen3ForCausalLM) into a model file.",
+        abstract: "Convert a Hugging Face folder (LlamaForCausalLM, Qwen2ForCausalLM, Qwen3ForCausalLM) or a Llama GGUF file into a model file.",
         discussion: """
         Reads config.json, model.safetensors or sharded safetensors with model.safetensors.index.json (F32, F16 or BF16, \
         converted to fp32), and keeps tokenizer.json, tokenizer_config.json, generation_config.json and \
         special_tokens_map.json as raw text in the model file's hf:<name> attributes for export. A config key that \
         would change the computation and is not supported is refused by name. The model file trains with \
         --set model.checkpoint=FILE.
+
+        A GGUF file (version 2 or 3, architecture llama; tensor types F32, F16, BF16, Q8_0, Q4_0, Q4_1, Q5_0, Q5_1, \
+        Q4_K, Q5_K, Q6_K, dequantised to fp32) is read with its byte-level BPE tokenizer (tokenizer.ggml.model gpt2) \
+        and chat template (ChatML, Qwen2.5, Qwen3, Llama 3.x); anything else is refused naming it. `make smollm2` \
+        fetches and imports SmolLM2-135M-Instruct this way.
         """
     )
 
-    @Option(name: .customLong("from"), help: "The Hugging Face model folder.") var from: String
+    @Option(name: .customLong("from"), help: "The Hugging Face model folder, or a .gguf file.") var from: String
     @Option(help: "The model file to write (HDF5), written atomically.") var out: String
     @Option(name: .customLong("add-token"), help: ArgumentHelp(
         "Add this text to the tokenizer as one token on a spare embedding row (repeatable), e.g. <think> and </think> for Qwen2.5, whose tokenizer lacks them (Llama-3 has no spare rows).",
@@ -31,6 +37,7 @@ struct ImportCommand: ParsableCommand {
     }
 
     func run() throws {
+        if HuggingFaceFolder.isGGUF(from) { return try importGGUF() }
         let (folder, added) = try HuggingFaceFolder.read(from: from)
             .addingTokens(addTokens, path: URL(fileURLWithPath: from).appendingPathComponent("tokenizer.json").path)
         try ModelFile.write(folder, to: out)
@@ -41,5 +48,26 @@ struct ImportCommand: ParsableCommand {
         Console.out("imported \(c.architecture.causalLMClassName) from \(from): \(c.parameterCount) parameters, \(c.layerCount) layers, "
                     + "hidden \(c.hiddenSize), heads \(c.headCount)/\(c.kvHeadCount) of \(c.headDim), vocabulary \(c.vocabularySize), "
                     + "side files \(folder.files.keys.sorted().joined(separator: ", ")) -> \(out)")
+    }
+
+    func importGGUF() throws {
+        guard addTokens.isEmpty else { throw ValidationError("--add-token is for Hugging Face folders; \(from) is a GGUF file") }
+        let (folder, summary) = try HuggingFaceFolder.read(gguf: from)
+        try ModelFile.write(folder, to: out)
+        let c = folder.config
+        let types = summary.tensorTypes.sorted { $0.value > $1.value }.map { "\($0.value) \($0.key)" }.joined(separator: ", ")
+        Console.out("imported GGUF v\(summary.version) \(c.architecture.rawValue) from \(from): \(c.parameterCount) parameters (tensors: \(types)), "
+                    + "\(c.layerCount) layers, hidden \(c.hiddenSize), heads \(c.headCount)/\(c.kvHeadCount) of \(c.headDim), "
+                    + "vocabulary \(c.vocabularySize), context \(c.maxPositionEmbeddings), rope theta \(c.ropeTheta), "
+                    + "tied embeddings \(c.tieWordEmbeddings) -> \(out)")
+        let ids = summary.specialIDs
+        Console.out("import: tokenizer \(summary.tokenizerKind) (pre \(summary.preTokenizer)), bos \(ids.bos.map(String.init) ?? "none"), "
+                    + "eos \(ids.eos.map(String.init) ?? "none"), pad \(ids.padding.map(String.init) ?? "none")"
+                    + (summary.missingBytes.isEmpty ? "" : "; \(summary.missingBytes.count) of the 256 bytes have no token and are skipped when encoding, as tokenizers does"))
+        if let (template, options) = summary.chatTemplate {
+            Console.out("import: chat template \(template.rawValue)" + (options.systemMessage.map { " with default system message \($0.debugDescription)" } ?? ""))
+        } else {
+            Console.out("import: the file has no chat template")
+        }
     }
 }

@@ -23,7 +23,7 @@ extension TrainingRun {
                                         tasks: tasks, seed: config.run.seed)
             : ModelFile.read(from: config.model.checkpoint))
         try ModelFile.requireFiniteWeights(policy.model, path: resumed?.path ?? (config.model.checkpoint.isEmpty ? "the new model" : config.model.checkpoint))
-        let codec = try TaskCodec(tokenizer: policy.tokenizer, model: config.model)
+        let codec = try TaskCodec(policy: policy, model: config.model)
         let prepared = SFTTrainer.examples(tasks, codec: codec, limit: policy.model.config.maxPositionEmbeddings)
 
         let longest = prepared.examples.map { $0.prompt.count + $0.target.count }.max() ?? 0

@@ -66,7 +66,7 @@ public enum TrainingRun {
         let started = Date()
 
         // The data: training tasks, held-out tasks none of which occur in training, prompts that fit.
-        let codec = try TaskCodec(tokenizer: policy.tokenizer, model: config.model)
+        let codec = try TaskCodec(policy: policy, model: config.model)
         let tasks = try TaskSource.load(spec: config.data.train, count: config.data.trainTasks, seed: config.data.trainSeed, split: .train, log: run.say)
         let heldOut = try EvaluationTasks.load(config, excluding: tasks, log: run.say)
         let prepared = EGPOTrainer.fittingPrompts(tasks, codec: codec, completionTokens: config.rollout.maxCompletionTokens,

@@ -131,12 +131,11 @@ extension BPETokenizer {
         }
         for t in specials { tokenBytes[Int(t.id)] = Array(t.content.utf8) }
 
+        // A byte without a token stays -1: `tokenizers` skips such bytes (no unk token, no byte
+        // fallback), and SmolLM2's vocabulary lacks 21 of them.
         var byteIDs = [Int32](repeating: -1, count: 256)
         for b in 0..<256 {
-            guard let id = idOf[String(ByteLevelMapping.byteToScalar[b])] else {
-                throw .malformed(field: "model.vocab", reason: "byte 0x\(String(b, radix: 16)) has no token: byte-level BPE needs all 256")
-            }
-            byteIDs[b] = id
+            if let id = idOf[String(ByteLevelMapping.byteToScalar[b])] { byteIDs[b] = id }
         }
 
         let rawMerges = (model["merges"] as? [Any]) ?? []

@@ -41,7 +41,7 @@ public struct BPETokenizer: Tokenizer {
     /// A tokenizer from its parts.
     /// - Parameters:
     ///   - tokenBytes: bytes of every id (index = id); added tokens' entries are their text.
-    ///   - byteIDs: the id of each of the 256 bytes.
+    ///   - byteIDs: the id of each of the 256 bytes, -1 for a byte the vocabulary lacks (never produced).
     ///   - merges: in rank order.
     ///   - addedTokens: matched in the text before the pre-tokenizer.
     ///   - pipeline: normalizer, split and `ignore_merges`.
@@ -133,6 +133,7 @@ public struct BPETokenizer: Tokenizer {
         normalizedMatcher.split(b, range, plain: { segment in
             switch pipeline.split {
             case .gpt2: GPT2PreTokenizer.split(b, segment) { encodeCached(b, $0, &state) }
+            case .gpt2Digits: GPT2PreTokenizer.splitDigitsFirst(b, segment) { encodeCached(b, $0, &state) }
             case .qwen2, .llama3:
                 SplitPreTokenizer.split(b, segment, maxDigits: pipeline.split.maxDigits) { encodeCached(b, $0, &state) }
             }
@@ -164,7 +165,8 @@ public struct BPETokenizer: Tokenizer {
     private func encodePiece(_ b: UnsafeBufferPointer<UInt8>, _ piece: Range<Int>, into ids: inout [Int32],
                              work: inout [Int32], ranks: inout [UInt32]) {
         if piece.count == 1 {
-            ids.append(byteIDs[Int(b[piece.lowerBound])])
+            let id = byteIDs[Int(b[piece.lowerBound])]
+            if id >= 0 { ids.append(id) }
             return
         }
         if !wholeTokens.isEmpty, let id = wholeTokens[Array(UnsafeBufferPointer(rebasing: b[piece]))] {
@@ -172,7 +174,10 @@ public struct BPETokenizer: Tokenizer {
             return
         }
         work.removeAll(keepingCapacity: true)
-        for i in piece { work.append(byteIDs[Int(b[i])]) }
+        // A byte with no token (-1: SmolLM2 lacks 21 of the 256) is dropped, as `tokenizers`' BPE
+        // drops a character it cannot find when the model has no unk token; the symbols on either
+        // side then meet and may merge.
+        for i in piece where byteIDs[Int(b[i])] >= 0 { work.append(byteIDs[Int(b[i])]) }
         if piece.count > Self.longPieceThreshold {
             ids.append(contentsOf: mergeWithHeap(work))
         } else {

@@ -99,4 +99,21 @@ enum GPT2PreTokenizer {
             piece(start..<j); i = j
         }
     }
+
+    /// `Digits(individual_digits: true)` then GPT-2's split (SmolLM2's pre-tokenizer): every
+    /// \p{N} scalar is a piece of its own, and the stretches between them are split as `split`
+    /// does, each on its own (a space before a digit is a piece, not part of the number's).
+    static func splitDigitsFirst(_ b: UnsafeBufferPointer<UInt8>, _ range: Range<Int>, piece: (Range<Int>) -> Void) {
+        var i = range.lowerBound, stretch = range.lowerBound
+        while i < range.upperBound {
+            let (cls, n) = scalar(b, i)
+            if cls == .number {
+                if stretch < i { split(b, stretch..<i, piece: piece) }
+                piece(i..<(i + n))
+                stretch = i + n
+            }
+            i += n
+        }
+        if stretch < range.upperBound { split(b, stretch..<range.upperBound, piece: piece) }
+    }
 }

@@ -66,8 +66,17 @@ extension TokenizerPipeline {
                 throw .malformed(field: "pre_tokenizer.pretokenizers", reason: "missing or not an array of pre-tokenizers")
             }
             let types = parts.map { $0["type"] as? String ?? "?" }
+            if types == ["Digits", "ByteLevel"] {
+                guard (parts[0]["individual_digits"] as? Bool) == true else {
+                    throw .unsupported(field: "pre_tokenizer.pretokenizers[0].individual_digits", found: "\(parts[0]["individual_digits"] ?? "absent")",
+                                       expected: "true")
+                }
+                try checkByteLevel(parts[1], field: "pre_tokenizer.pretokenizers[1]", useRegex: true)
+                return .gpt2Digits
+            }
             guard types == ["Split", "ByteLevel"] else {
-                throw .unsupported(field: "pre_tokenizer.pretokenizers", found: "[\(types.joined(separator: ", "))]", expected: "[Split, ByteLevel]")
+                throw .unsupported(field: "pre_tokenizer.pretokenizers", found: "[\(types.joined(separator: ", "))]",
+                                   expected: "[Split, ByteLevel] or [Digits, ByteLevel]")
             }
             let split = try parseSplit(parts[0], field: "pre_tokenizer.pretokenizers[0]")
             try checkByteLevel(parts[1], field: "pre_tokenizer.pretokenizers[1]", useRegex: false)
@@ -166,6 +175,11 @@ extension TokenizerPipeline {
         case .gpt2:
             let byteLevel = #"{"type": "ByteLevel", "add_prefix_space": false, "trim_offsets": true, "use_regex": true}"#
             return (normalizerText, byteLevel, byteLevel)
+        case .gpt2Digits:
+            // As SmolLM2's tokenizer.json writes it.
+            let byteLevel = #"{"type": "ByteLevel", "add_prefix_space": false, "trim_offsets": true, "use_regex": true}"#
+            let pre = #"{"type": "Sequence", "pretokenizers": [{"type": "Digits", "individual_digits": true}, "# + byteLevel + "]}"
+            return (normalizerText, pre, byteLevel)
         case .qwen2, .llama3:
             // Qwen2's files say trim_offsets false, Llama-3's true (offsets only, not ids).
             let trim = split == .llama3

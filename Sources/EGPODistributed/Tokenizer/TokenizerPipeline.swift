@@ -14,6 +14,9 @@ public struct TokenizerPipeline: Sendable, Hashable {
     public enum Split: Sendable, Hashable {
         /// `ByteLevel` with `use_regex: true`: GPT-2's regex (`GPT2PreTokenizer`).
         case gpt2
+        /// `Digits(individual_digits: true)`, then `ByteLevel` with GPT-2's regex (SmolLM2; GGUF's
+        /// `tokenizer.ggml.pre = smollm`): every digit is a piece, GPT-2's split runs between them.
+        case gpt2Digits
         /// `Split` on Qwen2's regex (one digit per piece), then `ByteLevel(use_regex: false)`.
         case qwen2
         /// `Split` on Llama-3's regex (up to three digits per piece), then `ByteLevel(use_regex: false)`.
@@ -25,7 +28,7 @@ public struct TokenizerPipeline: Sendable, Hashable {
         /// The `Split` pre-tokenizer's regex, exactly as the models' tokenizer.json files write it.
         var pattern: String? {
             switch self {
-            case .gpt2: return nil
+            case .gpt2, .gpt2Digits: return nil
             case .qwen2: return Self.qwen2Pattern
             case .llama3: return Self.llama3Pattern
             }
@@ -55,6 +58,8 @@ public struct TokenizerPipeline: Sendable, Hashable {
     public static let gpt2 = TokenizerPipeline(normalizer: .none, split: .gpt2, ignoreMerges: false)
     /// Qwen2, Qwen2.5 and Qwen3 tokenizer.json files.
     public static let qwen2 = TokenizerPipeline(normalizer: .nfc, split: .qwen2, ignoreMerges: false)
+    /// SmolLM2 (and the other models whose GGUF says `pre = smollm`).
+    public static let smollm = TokenizerPipeline(normalizer: .none, split: .gpt2Digits, ignoreMerges: false)
     /// Llama-3.x tokenizer.json files.
     public static let llama3 = TokenizerPipeline(normalizer: .none, split: .llama3, ignoreMerges: true)
 }

@@ -31,7 +31,7 @@ extension ConfigChoice {
     }
 }
 
-/// `model.chatTemplate`: a wrong name is refused listing compact, qwen2.5, qwen3, llama3.1, llama3.2.
+/// `model.chatTemplate`: a wrong name is refused listing compact, qwen2.5, qwen3, llama3.1, llama3.2, chatml.
 extension ChatTemplate: ConfigChoice {}
 
 /// `data.heldOutSplit`: a wrong name is refused listing train, heldout.
