@@ -47,7 +47,7 @@ enum SupervisedRun {
         let trainer = try SFTTrainer(config: config, replica: replica, prepared: prepared)
         if let r = setup.resumed {
             TrainingCheckpoint.restore(r, into: replica)
-            trainer.restore(cursor: r.state.cursor)
+            try trainer.restore(cursor: r.state.cursor, checkpoint: r.path, log: setup.say)
         }
         setup.say("sft: \(trainer.examples.count) examples (\(trainer.droppedTooLong) longer than \(policy.model.config.maxPositionEmbeddings) positions left out), \(config.sft.batchSize) per step, \(config.sft.steps) steps")
         sayOptimizer(setup, replica)

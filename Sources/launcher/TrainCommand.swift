@@ -78,7 +78,7 @@ enum ReinforcementRun {
                                       prepared: prepared)
         if let resumed {
             TrainingCheckpoint.restore(resumed, into: replica)
-            trainer.restore(cursor: resumed.state.cursor)
+            try trainer.restore(cursor: resumed.state.cursor, checkpoint: resumed.path, log: setup.say)
         }
         setup.say("train: \(trainer.tasks.count) training tasks (\(trainer.droppedTooLong) too long), \(heldOut.count) held-out tasks (unseen in training, \(config.data.heldOut) \(config.data.heldOutSplit) split, seed \(config.data.heldOutSeed)); \(config.rollout.prompts) prompts x \(config.rollout.groupSize) completions per step, \(config.run.steps) steps")
 

@@ -61,7 +61,7 @@ public struct TrainingState: Sendable {
 /// | object | content |
 /// |---|---|
 /// | attributes `checkpoint_version`, `kind`, `step`, `optimizer_step`, `world_size`, `zero` | integers / text |
-/// | attributes `data_epoch`, `data_position`, `data_shuffle_seed` | the data cursor (the seed's bits as Int64) |
+/// | attributes `data_epoch`, `data_position`, `data_shuffle_seed`, `data_count` | the data cursor (the seed's bits as Int64; `data_count`, the tasks its order permutes, absent in older files) |
 /// | attribute `run_config` | the run's resolved config, JSON |
 /// | `adam_m`, `adam_v` | Adam's moments, full length (gathered from ZeRO-1 shards), Float32 |
 /// | `reference` | EGPO with beta > 0: the frozen reference policy's flat parameters |
@@ -168,6 +168,7 @@ public enum TrainingCheckpoint {
             try t.setAttribute("data_epoch", Int64(state.cursor.epoch))
             try t.setAttribute("data_position", Int64(state.cursor.position))
             try t.setAttribute("data_shuffle_seed", Int64(bitPattern: state.cursor.shuffleSeed))
+            if let count = state.cursor.count { try t.setAttribute("data_count", Int64(count)) }
             try t.setAttribute("run_config", state.config.json())
             try writeMoment("adam_m", replica.optimizer.firstMoment, replica, into: t)
             try writeMoment("adam_v", replica.optimizer.secondMoment, replica, into: t)
@@ -213,7 +214,12 @@ public enum TrainingCheckpoint {
         }
         let config = try TrainerConfig.read(json: try t.stringAttribute("run_config"), source: "\(path) (training/run_config)")
         let cursor = DataCursor(shuffleSeed: UInt64(bitPattern: try t.int64Attribute("data_shuffle_seed")),
-                                epoch: Int(try t.int64Attribute("data_epoch")), position: Int(try t.int64Attribute("data_position")))
+                                epoch: Int(try t.int64Attribute("data_epoch")), position: Int(try t.int64Attribute("data_position")),
+                                count: try t.hasAttribute("data_count") ? Int(try t.int64Attribute("data_count")) : nil)
+        if let count = cursor.count, count < 1 || !(0...count).contains(cursor.position) {
+            throw TrainingError.checkpoint(path: path, problem: "data_position \(cursor.position) with data_count \(count) "
+                                           + "(expected a data_count >= 1 and a data_position from 0 to data_count)")
+        }
         let n = policy.model.parameters.count
         let m = try t.readDataset("adam_m", as: Float.self, expectedShape: [n]).values
         let s = try t.readDataset("adam_v", as: Float.self, expectedShape: [n]).values
