@@ -91,6 +91,23 @@ public struct HuggingFaceFolder: Sendable {
         }
     }
 
+    /// The tensor dtype config.json names (`dtype`, as transformers 5 writes it, else
+    /// `torch_dtype`): the key, its value and the safetensors dtype; nil when it names none.
+    static func declaredDType(_ configText: String) -> (key: String, value: String, dtype: SafeTensors.DType)? {
+        guard let root = (try? JSONSerialization.jsonObject(with: Data(configText.utf8))) as? [String: Any] else { return nil }
+        for key in ["dtype", "torch_dtype"] {
+            guard let value = root[key] as? String else { continue }
+            let dtype: SafeTensors.DType? = switch value {
+            case "float32": .f32
+            case "float16": .f16
+            case "bfloat16": .bf16
+            default: nil
+            }
+            if let dtype { return (key, value, dtype) }
+        }
+        return nil
+    }
+
     private static func expected(_ key: String) -> String {
         switch key {
         case "attention_dropout": return "0.0"
@@ -142,10 +159,19 @@ public struct HuggingFaceFolder: Sendable {
         }
         let layout = config.parameterLayout
         let parameters = FloatBuffer(count: layout.totalCount)
+        let declared = declaredDType(configText)
         for entry in layout.entries {
             guard let file = owner[entry.name] else { throw HuggingFaceError.missingTensor(path: dir.path, tensor: entry.name, shape: entry.shape) }
-            guard file.entries[entry.name]!.shape == entry.shape else {
-                throw HuggingFaceError.badTensor(path: file.path, tensor: entry.name, message: "shape \(file.entries[entry.name]!.shape), expected \(entry.shape)")
+            let stored = file.entries[entry.name]!
+            guard stored.shape == entry.shape else {
+                throw HuggingFaceError.badTensor(path: file.path, tensor: entry.name, message: "shape \(stored.shape), expected \(entry.shape)")
+            }
+            // F16 and BF16 both take 2 bytes, so byte lengths cannot tell them apart: a header
+            // naming the other one reads every weight wrong. config.json says which it is.
+            if let (key, name, dtype) = declared, dtype != stored.dtype, dtype.byteCount == 2, stored.dtype.byteCount == 2 {
+                throw HuggingFaceError.badTensor(path: file.path, tensor: entry.name, message: "dtype \(stored.dtype.rawValue), but config.json's \(key) is "
+                                                 + "\(name) (expected \(dtype.rawValue): read as \(stored.dtype.rawValue), \(dtype.rawValue) data give wrong weights; "
+                                                 + "correct the header's dtype or config.json's \(key))")
             }
             try file.read(entry.name, into: UnsafeMutableBufferPointer(start: parameters.base + entry.offset, count: entry.count))
         }
