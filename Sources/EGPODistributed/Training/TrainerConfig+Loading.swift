@@ -111,22 +111,49 @@ extension TrainerConfig {
 
     static func loadTree(_ file: String) throws(ConfigError) -> Any {
         let data: Data
-        do { data = try InputFile.read(file, limit: 1 << 24) } catch { throw .unreadable(file: file, reason: error.problem) }
+        do { data = try InputFile.read(file, limit: ConfigTextLimits.bytes) } catch { throw .unreadable(file: file, reason: error.problem) }
         guard let text = String(data: data, encoding: .utf8) else {
             throw .unreadable(file: file, reason: "cannot read it as UTF-8 text")
         }
         let object: Any?
         if file.hasSuffix(".json") {
+            try ConfigTextLimits.check(json: text, file: file)
             do { object = try JSONSerialization.jsonObject(with: data) } catch {
                 throw .syntax(file: file, message: "not valid JSON (\((error as NSError).userInfo[NSDebugDescriptionErrorKey] ?? error))")
             }
         } else {
-            do { object = try Yams.load(yaml: text) } catch { throw .syntax(file: file, message: "\(error)") }
+            try ConfigTextLimits.check(yaml: text, file: file)
+            let node: Node?
+            do { node = try Yams.compose(yaml: text) } catch { throw .syntax(file: file, message: "\(error)") }
+            if let node { try refuseDuplicateKeys(node, path: [], file: file) }
+            object = node?.any
         }
         guard let object, object is [String: Any] else {
             throw .syntax(file: file, message: "expected a mapping of sections (run, data, model, rollout, egpo, optimizer, sft, eval) at the top")
         }
         return object
+    }
+
+    /// YAML keeps the last of two equal keys in a mapping without a word; a config that sets a
+    /// key twice is more likely an edit gone wrong, so it is refused naming the key and lines.
+    static func refuseDuplicateKeys(_ node: Node, path: [String], file: String) throws(ConfigError) {
+        switch node {
+        case let .mapping(mapping):
+            var lines: [String: [Int]] = [:], order: [String] = []
+            for (key, value) in mapping {
+                guard let name = key.string, name != "<<" else { continue }
+                if lines[name] == nil { order.append(name) }
+                lines[name, default: []].append(key.mark?.line ?? 0)
+                try refuseDuplicateKeys(value, path: path + [name], file: file)
+            }
+            if let twice = order.first(where: { lines[$0]!.count > 1 }) {
+                throw .duplicateKey(file: file, key: (path + [twice]).joined(separator: "."), lines: lines[twice]!)
+            }
+        case let .sequence(sequence):
+            for item in sequence { try refuseDuplicateKeys(item, path: path, file: file) }
+        default:
+            break
+        }
     }
 
     static func merge(_ value: Any, into tree: inout [String: Any], path: [String], source: String) throws(ConfigError) {
