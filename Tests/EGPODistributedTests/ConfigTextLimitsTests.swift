@@ -63,4 +63,22 @@ import TestSupport
         let list = try write("{\"run\": {\"runDir\": \"a,]\", \"saveEvery\": 3}}", "fine.json")
         #expect(message(file: list) == "no error")
     }
+
+    @Test func nonFiniteAndHugeNumbersNameTheKey() throws {
+        let nan = try write("optimizer:\n  learningRate: .nan\n", "nan.yaml")
+        #expect(message(file: nan) == "\(nan): optimizer.learningRate must be a finite number, got nan")
+        let big = try write("run:\n  saveEvery: 99999999999999999999999\n", "big.yaml")
+        #expect(message(file: big) == "\(big): run.saveEvery must be an integer from -9223372036854775808 to 9223372036854775807, got 1e+23")
+        #expect(message(["optimizer.learningRate=inf"]) == "--set optimizer.learningRate: optimizer.learningRate must be a finite number, got inf")
+        #expect(message(["run.steps=nan"]) == "--set run.steps: run.steps must be an integer, got nan")
+        #expect(message(["run.saveEvery=1e100"])
+            == "--set run.saveEvery: run.saveEvery must be an integer from -9223372036854775808 to 9223372036854775807, got 1e+100")
+        #expect(message(["optimizer.learningRate=1e100"])
+            == "--set optimizer.learningRate: optimizer.learningRate must be a number of magnitude at most 3.4028235e+38 (32-bit float), got 1e+100")
+        #expect(message(["run.seed=9223372036854775807"]) == "no error")
+    }
+
+    @Test func anEmptyKeyPartIsRefused() {
+        #expect(message(["sft..steps=1"]) == "--set sft..steps: the key has an empty part between dots (expected names joined by single dots, e.g. sft.steps)")
+    }
 }

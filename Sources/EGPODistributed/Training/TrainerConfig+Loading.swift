@@ -34,8 +34,9 @@ extension TrainerConfig {
             try merge(loaded, into: &tree, path: [], source: file)
         }
         for o in overrides {
-            let path = o.key.split(separator: ".").map(String.init)
-            guard !path.isEmpty else { throw .badOverride("\(o.key)=\(o.value)") }
+            let path = o.key.split(separator: ".", omittingEmptySubsequences: false).map(String.init)
+            guard !o.key.isEmpty else { throw .badOverride("\(o.key)=\(o.value)") }
+            guard !path.contains("") else { throw .emptyKeyPart(key: o.key) }
             try set(path: path, to: parseOverrideValue(o.value), in: &tree, source: "--set \(o.key)")
         }
         let config = try decode(tree, source: file ?? "defaults")
@@ -188,7 +189,9 @@ extension TrainerConfig {
                     for k in given.keys { try assign(&section, [k][...], done + [key], given[k]!) }
                     node[key] = section
                 } else {
-                    node[key] = coerce(value, like: existing)
+                    let coerced = coerce(value, like: existing)
+                    try checkNumber(coerced, key: (done + [key]).joined(separator: "."), source: source)
+                    node[key] = coerced
                 }
                 return
             }
@@ -209,6 +212,66 @@ extension TrainerConfig {
         if existing is NSNumber, let text = value as? String, let number = Double(text) { return number }
         return value
     }
+
+    /// Refuses a number the JSON decoder would reject without naming the key: NaN or infinite
+    /// (YAML's `.nan`, `--set KEY=inf`), for an integer setting a fraction or a value beyond 64
+    /// bits (`99999999999999999999999`, `1e100`), for a Float setting one beyond Float's range.
+    static func checkNumber(_ value: Any, key: String, source: String) throws(ConfigError) {
+        guard let number = value as? NSNumber, !(value is Bool) else { return }
+        let x = number.doubleValue, kind = numberKinds[key]
+        if !x.isFinite {
+            throw .wrongKind(key: key, expected: kind == .integer ? "an integer" : "a finite number", got: "\(x)", source: source)
+        }
+        switch kind {
+        case .integer:
+            if Int(number.stringValue) != nil { return }   // an exact integer, Int.max included
+            if x != x.rounded() { throw .wrongKind(key: key, expected: "an integer", got: "the non-integer number \(number)", source: source) }
+            if !(-0x1p63 ..< 0x1p63).contains(x) {
+                throw .wrongKind(key: key, expected: "an integer from \(Int.min) to \(Int.max)", got: "\(number)", source: source)
+            }
+        case .float:
+            if abs(x) > Double(Float.greatestFiniteMagnitude) {
+                throw .wrongKind(key: key, expected: "a number of magnitude at most \(Float.greatestFiniteMagnitude) (32-bit float)", got: "\(number)", source: source)
+            }
+        case nil:
+            break
+        }
+    }
+
+    /// Numeric settings the decoder reads narrower than a Double.
+    enum NumberKind { case integer, float }
+
+    /// The kind of every numeric setting, by dotted key, found by decoding the defaults with
+    /// that one value changed: an integer refuses its default plus 0.5, a Float refuses 1e300.
+    static let numberKinds: [String: NumberKind] = {
+        guard let defaults = try? TrainerConfig().tree() else { return [:] }
+        func leaves(_ node: [String: Any], _ prefix: [String]) -> [[String]] {
+            node.keys.sorted().flatMap { key -> [[String]] in
+                if let child = node[key] as? [String: Any] { return leaves(child, prefix + [key]) }
+                return node[key] as? NSNumber != nil ? [prefix + [key]] : []
+            }
+        }
+        func decodes(_ path: [String], as value: Double) -> Bool {
+            func put(_ node: inout [String: Any], _ rest: ArraySlice<String>) {
+                guard rest.count > 1 else { node[rest.first!] = value; return }
+                var child = node[rest.first!] as! [String: Any]
+                put(&child, rest.dropFirst())
+                node[rest.first!] = child
+            }
+            var probe = defaults
+            put(&probe, path[...])
+            guard let data = try? JSONSerialization.data(withJSONObject: probe) else { return false }
+            return (try? JSONDecoder().decode(TrainerConfig.self, from: data)) != nil
+        }
+        var kinds: [String: NumberKind] = [:]
+        for path in leaves(defaults, []) {
+            let key = path.joined(separator: ".")
+            let own = (lookup(path, in: defaults) as! NSNumber).doubleValue
+            guard decodes(path, as: own) else { continue }   // a Bool
+            if !decodes(path, as: own + 0.5) { kinds[key] = .integer } else if !decodes(path, as: 1e300) { kinds[key] = .float }
+        }
+        return kinds
+    }()
 
     static func parseOverrideValue(_ text: String) -> Any {
         if let v = try? JSONSerialization.jsonObject(with: Data(text.utf8), options: [.fragmentsAllowed]) { return v }

@@ -122,6 +122,8 @@ public enum ConfigError: Error, Equatable, CustomStringConvertible {
     case duplicateKey(file: String, key: String, lines: [Int])
     /// JSON with a comma at `line` right before `closer`.
     case trailingComma(file: String, line: Int, closer: String)
+    /// A `--set` key with an empty part (`sft..steps`).
+    case emptyKeyPart(key: String)
 
     public var description: String {
         switch self {
@@ -145,6 +147,8 @@ public enum ConfigError: Error, Equatable, CustomStringConvertible {
             return "config \(file): \(key) is set \(lines.count) times (lines \(lines.map(String.init).joined(separator: ", "))); expected each key once"
         case let .trailingComma(file, line, closer):
             return "config \(file): line \(line): a comma right before \(closer) (JSON allows no trailing comma; expected another entry after it or no comma)"
+        case let .emptyKeyPart(key):
+            return "--set \(key): the key has an empty part between dots (expected names joined by single dots, e.g. sft.steps)"
         }
     }
 
