@@ -53,6 +53,12 @@ extension HDF5File {
             let full = DiskSpace.fullDiskReason(folder: folder, error: code)
             unlink(temporary)
             if let full { throw HDF5Error.diskFull(path: path, reason: full, written: written) }
+            // A library call's failure (H5Fcreate on a read-only or virtual file system) is put
+            // in the file system's words; other failures (a rename refused, a body's own error)
+            // already say what they are.
+            if case HDF5Error.call = error, let reason = WriteFailure.reason(folder: folder, error: code) {
+                throw HDF5Error.notWritten(path: path, reason: reason)
+            }
             throw error
         }
     }

@@ -1,3 +1,4 @@
+import FileChecks
 import Foundation
 import ShardedTensor
 
@@ -226,8 +227,8 @@ public struct HuggingFaceFolder: Sendable {
         }
         let temporary = target.deletingLastPathComponent().appendingPathComponent(".\(target.lastPathComponent).tmp-\(getpid())")
         try? fm.removeItem(at: temporary)
-        try fm.createDirectory(at: temporary, withIntermediateDirectories: true)
         do {
+            try fm.createDirectory(at: temporary, withIntermediateDirectories: true)
             let layout = config.parameterLayout
             let tensors = layout.entries.map { e in
                 (name: e.name, shape: e.shape, values: UnsafeBufferPointer(start: parameters.base + e.offset, count: e.count))
@@ -241,7 +242,9 @@ public struct HuggingFaceFolder: Sendable {
             try fm.moveItem(at: temporary, to: target)
         } catch {
             try? fm.removeItem(at: temporary)
-            throw error
+            guard !(error is HuggingFaceError) else { throw error }
+            let reason = WriteFailure.reason(folder: target.deletingLastPathComponent().path, after: error) ?? error.localizedDescription
+            throw HuggingFaceError.notWritten(path: target.path, reason: reason)
         }
     }
 }
