@@ -6,7 +6,8 @@ extension HDF5File {
     /// never a half-written one: `body` writes into a temporary file in the same folder, which is
     /// flushed, closed and fsynced, then renamed over `path` (rename is atomic within a file
     /// system), and the folder is fsynced. On any error the temporary file is removed and `path`
-    /// is untouched.
+    /// is untouched; so it is when SIGINT or SIGTERM ends a process that leaves them at their
+    /// default action (`InterruptCleanup`).
     /// - Parameters:
     ///   - path: the final file name.
     ///   - beforeRename: called with the temporary path once it is complete and closed, just
@@ -28,20 +29,24 @@ extension HDF5File {
         let temporary = url.deletingLastPathComponent()
             .appendingPathComponent(".\(url.lastPathComponent).tmp-\(getpid())-\(UInt32.random(in: 0...UInt32.max))").path
         do {
-            let file = try HDF5File.create(at: temporary)
-            let result: R
-            do {
-                result = try body(file)
-                try file.flush()
-                try file.close()
-            } catch {
-                try? file.close()
-                throw error
-            }
-            try fsync(path: temporary)
-            try beforeRename(temporary)
-            guard rename(temporary, path) == 0 else {
-                throw HDF5Error.fileSystem(operation: "rename from \(temporary)", path: path, message: errnoText())
+            // SIGINT or SIGTERM meanwhile removes the temporary file before the process ends.
+            let result = try InterruptCleanup.removing(temporary) {
+                let file = try HDF5File.create(at: temporary)
+                let result: R
+                do {
+                    result = try body(file)
+                    try file.flush()
+                    try file.close()
+                } catch {
+                    try? file.close()
+                    throw error
+                }
+                try fsync(path: temporary)
+                try beforeRename(temporary)
+                guard rename(temporary, path) == 0 else {
+                    throw HDF5Error.fileSystem(operation: "rename from \(temporary)", path: path, message: errnoText())
+                }
+                return result
             }
             try fsync(path: folder)
             return result
