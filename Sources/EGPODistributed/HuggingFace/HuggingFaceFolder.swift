@@ -119,9 +119,9 @@ public struct HuggingFaceFolder: Sendable {
         }
     }
 
-    /// Reads `folder`. Every tensor of the layout must be present with its exact shape; a tensor
-    /// outside the layout is refused (except `lm_head.weight` equal to a tied embedding, which
-    /// some writers store). Shards are found through model.safetensors.index.json. A
+    /// Reads `folder`. Every tensor of the layout must be present with its exact shape and finite
+    /// values; a tensor outside the layout is refused (except `lm_head.weight` equal to a tied
+    /// embedding, which some writers store). Shards are found through model.safetensors.index.json. A
     /// tokenizer.json is read as the model's tokenizer (Qwen2/Qwen2.5/Qwen3 and Llama-3.x files;
     /// an unsupported one is refused naming its field).
     public static func read(from folder: String) throws -> HuggingFaceFolder {
@@ -174,7 +174,13 @@ public struct HuggingFaceFolder: Sendable {
                                                  + "\(name) (expected \(dtype.rawValue): read as \(stored.dtype.rawValue), \(dtype.rawValue) data give wrong weights; "
                                                  + "correct the header's dtype or config.json's \(key))")
             }
-            try file.read(entry.name, into: UnsafeMutableBufferPointer(start: parameters.base + entry.offset, count: entry.count))
+            let values = UnsafeMutableBufferPointer(start: parameters.base + entry.offset, count: entry.count)
+            try file.read(entry.name, into: values)
+            // As training refuses them: a NaN or infinite weight makes every output NaN.
+            if let bad = values.firstIndex(where: { !$0.isFinite }) {
+                throw HuggingFaceError.badTensor(path: file.path, tensor: entry.name, message: "element \(bad) is \(values[bad]) "
+                                                 + "(expected finite weights; the file is damaged or holds a diverged model)")
+            }
         }
         let known = Set(layout.entries.map(\.name))
         for (tensor, file) in owner.sorted(by: { $0.key < $1.key }) where !known.contains(tensor) {
