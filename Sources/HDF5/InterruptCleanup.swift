@@ -21,6 +21,8 @@ enum InterruptCleanup {
     }()
     static let lock = NSLock()
     nonisolated(unsafe) static var registered = 0
+    /// The handler, as one value to compare with what `signal` returns.
+    static let handler: @convention(c) (Int32) -> Void = removeTemporaryFilesAndEnd
     /// The signals whose handler this type installed (those that had the default action).
     nonisolated(unsafe) static var installed: [Int32] = []
 
@@ -38,7 +40,7 @@ enum InterruptCleanup {
         paths[slot] = strdup(path)
         if registered == 0 {
             installed = [SIGINT, SIGTERM].filter { s in
-                let previous = signal(s, removeTemporaryFilesAndEnd)
+                let previous = signal(s, handler)
                 guard previous == nil else {   // not SIG_DFL: the process handles it; leave that be
                     signal(s, previous)
                     return false
@@ -59,7 +61,14 @@ enum InterruptCleanup {
         free(path)
         registered -= 1
         if registered == 0 {
-            for s in installed { signal(s, SIG_DFL) }
+            // Back to the default action, unless someone installed a handler meanwhile (a
+            // training run's StopRequest): theirs stays.
+            for s in installed {
+                let current = signal(s, SIG_DFL)
+                if let current, unsafeBitCast(current, to: UnsafeRawPointer.self) != unsafeBitCast(handler, to: UnsafeRawPointer.self) {
+                    signal(s, current)
+                }
+            }
             installed = []
         }
     }
