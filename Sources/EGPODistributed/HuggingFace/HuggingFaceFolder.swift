@@ -87,6 +87,8 @@ public struct HuggingFaceFolder: Sendable {
         for key in metadataKeys { normalised.removeValue(forKey: key) }
         do {
             return try ModelFile.readConfig(String(decoding: try JSONSerialization.data(withJSONObject: normalised), as: UTF8.self), path: path)
+        } catch ModelFileError.badConfig(_, let message) {
+            throw HuggingFaceError.badConfig(path: path, message: message)   // the path once, not twice
         } catch let error as ModelFileError {
             throw HuggingFaceError.badConfig(path: path, message: "\(error)")
         }
