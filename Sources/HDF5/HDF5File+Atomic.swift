@@ -28,31 +28,38 @@ extension HDF5File {
         let folder = url.deletingLastPathComponent().path
         let temporary = url.deletingLastPathComponent()
             .appendingPathComponent(".\(url.lastPathComponent).tmp-\(getpid())-\(UInt32.random(in: 0...UInt32.max))").path
+        // The errno of a failure inside the write, taken before the cleanup's unregistering.
+        var failedWith: Int32 = 0
         do {
             // SIGINT or SIGTERM meanwhile removes the temporary file before the process ends.
             let result = try InterruptCleanup.removing(temporary) {
-                let file = try HDF5File.create(at: temporary)
-                let result: R
                 do {
-                    result = try body(file)
-                    try file.flush()
-                    try file.close()
+                    let file = try HDF5File.create(at: temporary)
+                    let result: R
+                    do {
+                        result = try body(file)
+                        try file.flush()
+                        try file.close()
+                    } catch {
+                        try? file.close()
+                        throw error
+                    }
+                    try fsync(path: temporary)
+                    try beforeRename(temporary)
+                    guard rename(temporary, path) == 0 else {
+                        throw HDF5Error.fileSystem(operation: "rename from \(temporary)", path: path, message: errnoText())
+                    }
+                    return result
                 } catch {
-                    try? file.close()
+                    failedWith = errno
                     throw error
                 }
-                try fsync(path: temporary)
-                try beforeRename(temporary)
-                guard rename(temporary, path) == 0 else {
-                    throw HDF5Error.fileSystem(operation: "rename from \(temporary)", path: path, message: errnoText())
-                }
-                return result
             }
             try fsync(path: folder)
             return result
         } catch {
             // Asked before the temporary file is removed: that frees what it took.
-            let code = errno
+            let code = failedWith != 0 ? failedWith : errno
             var info = stat()
             let written = stat(temporary, &info) == 0 ? Int64(info.st_size) : 0
             let full = DiskSpace.fullDiskReason(folder: folder, error: code)
