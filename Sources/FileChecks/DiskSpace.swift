@@ -23,7 +23,12 @@ public enum DiskSpace {
     /// file system is full, with its free bytes, or nil when that is not why.
     public static func fullDiskReason(folder: String, error: Int32) -> String? {
         let free = available(folder: folder)
-        let full = error == ENOSPC || error == EDQUOT || (free.map { $0 < nearlyFull } ?? false)
+        // Little free space explains a failure whose errno was lost or garbled (Foundation's
+        // atomic write reports ENOENT when its temporary file could not be filled), but not a
+        // read-only one; and a file system of no blocks (/proc, /sys) is never full, it holds
+        // no files.
+        let heldBlocks = { () -> Bool in var s = statvfs(); return statvfs(folder, &s) == 0 && s.f_blocks > 0 }()
+        let full = error == ENOSPC || error == EDQUOT || (error != EROFS && heldBlocks && (free.map { $0 < nearlyFull } ?? false))
         guard full else { return nil }
         let what = error == EDQUOT ? "the disk quota for \(folder) is used up" : "the file system holding \(folder) is full"
         return what + (free.map { " (\(describe(bytes: $0)) free)" } ?? "")
@@ -32,8 +37,13 @@ public enum DiskSpace {
     /// `fullDiskReason` for a Foundation write that threw `error` (the errno is its underlying
     /// POSIX error, else the current `errno`), for a file in `folder`.
     public static func fullDiskReason(folder: String, after error: any Error) -> String? {
+        fullDiskReason(folder: folder, error: errorNumber(of: error))
+    }
+
+    /// The errno behind a Foundation error: its underlying POSIX error, else the current `errno`.
+    public static func errorNumber(of error: any Error) -> Int32 {
         let code = ((error as NSError).userInfo[NSUnderlyingErrorKey] as? NSError)?.code ?? Int(errno)
-        return fullDiskReason(folder: folder, error: Int32(truncatingIfNeeded: code))
+        return Int32(truncatingIfNeeded: code)
     }
 
     /// `512 bytes`, `3.4 KB`, `12.0 MB`, `1.50 GB` (powers of 1000, as df -H).

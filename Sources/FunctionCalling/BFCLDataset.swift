@@ -68,7 +68,7 @@ public struct BFCLDataset: Sendable {
         var answerOrder: [String] = []
         if let answerFile {
             try forEachLine(answerFile) { (line, value) throws(BFCLDatasetError) in
-                let file = answerFile.lastPathComponent
+                let file = answerFile.path
                 guard case .string(let id)? = value["id"] else {
                     throw .malformedLine(file: file, line: line, problem: "no string \"id\"")
                 }
@@ -90,7 +90,7 @@ public struct BFCLDataset: Sendable {
         var tasks: [FunctionTask] = []
         var seen = Set<String>()
         try forEachLine(promptFile) { (line, value) throws(BFCLDatasetError) in
-            let file = promptFile.lastPathComponent
+            let file = promptFile.path
             guard case .string(let id)? = value["id"] else {
                 throw .malformedLine(file: file, line: line, problem: "no string \"id\"")
             }
@@ -111,7 +111,7 @@ public struct BFCLDataset: Sendable {
                 var truth: [ExpectedCall]?
                 if answerFile != nil && taskCategory.hasPossibleAnswers {
                     guard let a = answers[id] else {
-                        throw BFCLDatasetError.missingAnswer(promptFile: file, answerFile: answerFile!.lastPathComponent, id: id)
+                        throw BFCLDatasetError.missingAnswer(promptFile: file, answerFile: answerFile!.path, id: id)
                     }
                     truth = a.calls
                 }
@@ -125,7 +125,7 @@ public struct BFCLDataset: Sendable {
         }
         if let answerFile, answers.count > 0 {
             for id in answerOrder where !seen.contains(id) {
-                throw .orphanAnswer(answerFile: answerFile.lastPathComponent, line: answers[id]!.line, id: id)
+                throw .orphanAnswer(answerFile: answerFile.path, line: answers[id]!.line, id: id)
             }
         }
         return tasks
@@ -139,7 +139,7 @@ public struct BFCLDataset: Sendable {
         } catch {
             throw .unreadable(file: url.path, reason: error.problem)
         }
-        try forEachJSONLine(data, file: url.lastPathComponent, body)
+        try forEachJSONLine(data, file: url.path, body)
     }
 
     /// Splits JSON-lines bytes and parses each non-blank line.

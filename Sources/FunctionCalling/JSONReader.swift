@@ -136,6 +136,13 @@ struct JSONReader {
         return .float(d)
     }
 
+    /// Throws at the first byte of `raw` (a string's bytes, starting at offset `start`) that is
+    /// not UTF-8: JSON text is UTF-8 (RFC 8259), and Python's json.loads refuses other bytes too.
+    func requireUTF8(_ raw: UnsafeBufferPointer<UInt8>, at start: Int) throws(JSON.ParseError) {
+        guard let bad = UTF8Validation.firstInvalidByte(in: raw) else { return }
+        throw JSON.ParseError(offset: start + bad, problem: "invalid UTF-8 (byte 0x\(String(raw[bad], radix: 16, uppercase: true))) in a string; expected UTF-8 text")
+    }
+
     mutating func string() throws(JSON.ParseError) -> String {
         i += 1  // opening quote
         let start = i
@@ -143,9 +150,10 @@ struct JSONReader {
         while i < bytes.count {
             let c = bytes[i]
             if c == UInt8(ascii: "\"") {
-                let s = String(decoding: UnsafeBufferPointer(rebasing: bytes[start..<i]), as: UTF8.self)
+                let raw = UnsafeBufferPointer(rebasing: bytes[start..<i])
+                try requireUTF8(raw, at: start)
                 i += 1
-                return s
+                return String(decoding: raw, as: UTF8.self)
             }
             if c == UInt8(ascii: "\\") { break }
             if c < 0x20 { throw fail("control character in a string") }
@@ -155,6 +163,8 @@ struct JSONReader {
         while i < bytes.count {
             let c = bytes[i]
             if c == UInt8(ascii: "\"") {
+                // Escapes decode to valid UTF-8; the raw bytes between them are checked here.
+                try requireUTF8(UnsafeBufferPointer(rebasing: bytes[start..<i]), at: start)
                 i += 1
                 return String(decoding: out, as: UTF8.self)
             }

@@ -40,8 +40,8 @@ public enum OutputFile {
         do {
             try data.write(to: URL(fileURLWithPath: path), options: .atomic)
         } catch {
-            if let full = DiskSpace.fullDiskReason(folder: URL(fileURLWithPath: path).deletingLastPathComponent().path, after: error) {
-                throw InputFileError(path: path, problem: "not written (\(DiskSpace.describe(bytes: Int64(data.count)))): \(full); what was there before is untouched")
+            if let reason = WriteFailure.reason(folder: URL(fileURLWithPath: path).deletingLastPathComponent().path, after: error) {
+                throw InputFileError(path: path, problem: "not written (\(DiskSpace.describe(bytes: Int64(data.count)))): \(reason); what was there before is untouched")
             }
             throw InputFileError(path: path, problem: "cannot write: \(error.localizedDescription)")
         }

@@ -17,6 +17,9 @@ public enum HDF5Error: Error, CustomStringConvertible, Equatable {
     /// A write stopped because the file system is full (`reason` says which folder and how
     /// much is free); `written` bytes had gone into the temporary file, now removed.
     case diskFull(path: String, reason: String, written: Int64)
+    /// A write that the file system refused for another reason than space (`reason`: read-only,
+    /// or no new files there); the temporary file, if any, was removed.
+    case notWritten(path: String, reason: String)
 
     public var description: String {
         switch self {
@@ -33,6 +36,8 @@ public enum HDF5Error: Error, CustomStringConvertible, Equatable {
         case let .diskFull(path, reason, written):
             return "\(path): not written: \(reason) after \(DiskSpace.describe(bytes: written)) of the file; "
                 + "the partial file was removed, and what \(URL(fileURLWithPath: path).lastPathComponent) held before is untouched"
+        case let .notWritten(path, reason):
+            return "\(path): not written: \(reason); what \(URL(fileURLWithPath: path).lastPathComponent) held before is untouched"
         }
     }
 }

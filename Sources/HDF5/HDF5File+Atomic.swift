@@ -6,7 +6,8 @@ extension HDF5File {
     /// never a half-written one: `body` writes into a temporary file in the same folder, which is
     /// flushed, closed and fsynced, then renamed over `path` (rename is atomic within a file
     /// system), and the folder is fsynced. On any error the temporary file is removed and `path`
-    /// is untouched.
+    /// is untouched; so it is when SIGINT or SIGTERM ends a process that leaves them at their
+    /// default action (`InterruptCleanup`).
     /// - Parameters:
     ///   - path: the final file name.
     ///   - beforeRename: called with the temporary path once it is complete and closed, just
@@ -27,32 +28,49 @@ extension HDF5File {
         let folder = url.deletingLastPathComponent().path
         let temporary = url.deletingLastPathComponent()
             .appendingPathComponent(".\(url.lastPathComponent).tmp-\(getpid())-\(UInt32.random(in: 0...UInt32.max))").path
+        // The errno of a failure inside the write, taken before the cleanup's unregistering.
+        var failedWith: Int32 = 0
         do {
-            let file = try HDF5File.create(at: temporary)
-            let result: R
-            do {
-                result = try body(file)
-                try file.flush()
-                try file.close()
-            } catch {
-                try? file.close()
-                throw error
-            }
-            try fsync(path: temporary)
-            try beforeRename(temporary)
-            guard rename(temporary, path) == 0 else {
-                throw HDF5Error.fileSystem(operation: "rename from \(temporary)", path: path, message: errnoText())
+            // SIGINT or SIGTERM meanwhile removes the temporary file before the process ends.
+            let result = try InterruptCleanup.removing(temporary) {
+                do {
+                    let file = try HDF5File.create(at: temporary)
+                    let result: R
+                    do {
+                        result = try body(file)
+                        try file.flush()
+                        try file.close()
+                    } catch {
+                        try? file.close()
+                        throw error
+                    }
+                    try fsync(path: temporary)
+                    try beforeRename(temporary)
+                    guard rename(temporary, path) == 0 else {
+                        throw HDF5Error.fileSystem(operation: "rename from \(temporary)", path: path, message: errnoText())
+                    }
+                    return result
+                } catch {
+                    failedWith = errno
+                    throw error
+                }
             }
             try fsync(path: folder)
             return result
         } catch {
             // Asked before the temporary file is removed: that frees what it took.
-            let code = errno
+            let code = failedWith != 0 ? failedWith : errno
             var info = stat()
             let written = stat(temporary, &info) == 0 ? Int64(info.st_size) : 0
             let full = DiskSpace.fullDiskReason(folder: folder, error: code)
             unlink(temporary)
             if let full { throw HDF5Error.diskFull(path: path, reason: full, written: written) }
+            // A library call's failure (H5Fcreate on a read-only or virtual file system) is put
+            // in the file system's words; other failures (a rename refused, a body's own error)
+            // already say what they are.
+            if case HDF5Error.call = error, let reason = WriteFailure.reason(folder: folder, error: code) {
+                throw HDF5Error.notWritten(path: path, reason: reason)
+            }
             throw error
         }
     }

@@ -1,4 +1,5 @@
 import ArgumentParser
+import Foundation
 
 /// The command-line entry point: thin, it parses arguments, builds library values and runs them.
 @main
@@ -28,6 +29,23 @@ struct Launcher: ParsableCommand {
     )
 
     static func main() {
-        main(NegativeNumberArguments.attach(Array(CommandLine.arguments.dropFirst())))
+        let arguments = NegativeNumberArguments.attach(Array(CommandLine.arguments.dropFirst()))
+        if let problem = ArgumentChecks.unknownHelpTopic(arguments) {
+            Console.err("Error: \(problem)")
+            Foundation.exit(ExitCode.validationFailure.rawValue)
+        }
+        // As ParsableCommand.main, with one more look at a parse error (ArgumentChecks).
+        do {
+            var command = try parseAsRoot(arguments)
+            try command.run()
+        } catch {
+            if let line = ArgumentChecks.unknownOption(arguments, after: error) {
+                // ArgumentParser's usage lines stay; its complaint about another option goes.
+                let usage = fullMessage(for: error).components(separatedBy: "\n").drop { !$0.hasPrefix("Usage:") }
+                Console.err((["Error: " + line] + usage).joined(separator: "\n"))
+                Foundation.exit(exitCode(for: error).rawValue)
+            }
+            exit(withError: error)
+        }
     }
 }

@@ -45,6 +45,15 @@ struct SampleCommand: ParsableCommand {
         } catch {
             throw LauncherError("\(checkpoint): \(error)")
         }
+        // The sampler stops a completion at the context limit; say so rather than hand back a
+        // shorter completion as if --max-tokens or an end token had ended it.
+        let room = limit - tokens.count
+        let cut = completions.filter { !$0.stopped && $0.tokens.count == room && room < maxTokens }
+        if !cut.isEmpty {
+            Console.err("sample: \(cut.count == completions.count ? "every completion" : "\(cut.count) of \(completions.count) completions") "
+                        + "stopped at the context limit, \(room) tokens (max_position_embeddings \(limit) minus the \(tokens.count)-token prompt), "
+                        + "before --max-tokens \(maxTokens)")
+        }
         for completion in completions {
             let text = loaded.tokenizer.decode(completion.tokens)
             if json {
@@ -53,6 +62,7 @@ struct SampleCommand: ParsableCommand {
                     "tokens": completion.tokens.map(Int.init), "text": text,
                     "logprobs": completion.logProbs.map(Double.init), "entropies": completion.entropies.map(Double.init),
                     "stopped": completion.stopped,
+                    "stop_reason": completion.stopped ? "end_token" : completion.tokens.count == room && room < maxTokens ? "context_limit" : "max_tokens",
                 ]))
             } else {
                 Console.out(text)

@@ -73,6 +73,9 @@ struct JSONLine {
 
     /// The line's token ids: its "tokens" array, or its "text" encoded with `tokenizer`.
     func tokens(tokenizer: any Tokenizer) throws -> [Int32] {
+        if object["text"] != nil && object["tokens"] != nil {
+            throw LauncherError("\(location): both \"text\" and \"tokens\" (expected one of them: {\"text\": string} or {\"tokens\": [integers]})")
+        }
         if let text = object["text"] as? String { return tokenizer.encode(text) }
         if let ids = object["tokens"] as? [Any] {
             return try ids.map { id in
@@ -94,6 +97,11 @@ enum JSONLines {
         let data = try InputFile.read(path)
         var lines: [JSONLine] = []
         // "\r\n" is one Character in Swift, so a CRLF file must be split on both forms.
+        if let bad = UTF8Validation.firstInvalidByte(in: data) {
+            let line = data.prefix(bad).reduce(1) { $1 == 0x0A ? $0 + 1 : $0 }
+            throw LauncherError("\(path):\(line): invalid UTF-8 (byte 0x\(String(data[data.startIndex + bad], radix: 16, uppercase: true)) "
+                                + "at offset \(bad) of the file); expected UTF-8 text")
+        }
         let text = String(decoding: data, as: UTF8.self)
         for (index, line) in text.split(omittingEmptySubsequences: false, whereSeparator: { $0 == "\n" || $0 == "\r\n" }).enumerated() {
             let trimmed = line.trimmingCharacters(in: .whitespacesAndNewlines)

@@ -5,17 +5,17 @@ import TestSupport
 @testable import EGPODistributed
 
 @Suite struct DataCursorTests {
-    @Test func anEpochVisitsEveryTaskOnceWhateverTheBatchSize() {
+    @Test func anEpochVisitsEveryTaskOnceWhateverTheBatchSize() throws {
         for batch in [1, 3, 7, 10] {
             var cursor = DataCursor(shuffleSeed: 9)
             var seen: [Int] = []
-            while seen.count < 10 { seen += cursor.next(batch, of: 10) }
+            while seen.count < 10 { seen += try cursor.next(batch, of: 10) }
             #expect(Set(seen.prefix(10)).count == 10, "batch \(batch): \(seen.prefix(10))")
             // The order is a property of (seed, epoch), not of how it was cut into batches.
             #expect(Array(seen.prefix(10)) == DataCursor.order(count: 10, seed: 9, epoch: 0))
         }
         var cursor = DataCursor(shuffleSeed: 9)
-        let two = cursor.next(25, of: 10)
+        let two = try cursor.next(25, of: 10)
         #expect(cursor.epoch == 2 && cursor.position == 5)
         #expect(Array(two[10..<20]) == DataCursor.order(count: 10, seed: 9, epoch: 1))
         #expect(DataCursor.order(count: 10, seed: 9, epoch: 0) != DataCursor.order(count: 10, seed: 9, epoch: 1))

@@ -93,13 +93,13 @@ import TestSupport
     @Test(arguments: [(24, 8), (23, 8), (10, 4), (5, 7)])
     func aResumedCursorNeitherRepeatsNorSkips(count: Int, batch: Int) throws {
         var straight = DataCursor(shuffleSeed: 9)
-        let reference = (0..<12).map { _ in straight.next(batch, of: count) }
+        let reference = try (0..<12).map { _ in try straight.next(batch, of: count) }
         for stopAt in 0...12 {
             var c = DataCursor(shuffleSeed: 9)
-            var seen = (0..<stopAt).map { _ in c.next(batch, of: count) }
+            var seen = try (0..<stopAt).map { _ in try c.next(batch, of: count) }
             // Through a checkpoint's fields (and JSON, as config-free state).
             var resumed = try JSONDecoder().decode(DataCursor.self, from: JSONEncoder().encode(c))
-            seen += (stopAt..<12).map { _ in resumed.next(batch, of: count) }
+            seen += try (stopAt..<12).map { _ in try resumed.next(batch, of: count) }
             #expect(seen == reference, "resume after batch \(stopAt)")
         }
         let flat = reference.flatMap { $0 }

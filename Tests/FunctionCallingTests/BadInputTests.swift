@@ -82,28 +82,28 @@ import Glibc
                                          answerFile: try write(answers, "a.json"), category: nil)
         #expect(tasks.map(\.id) == ["simple_python_0", "simple_python_1"])
         // A malformed CRLF line is reported with its own line number.
-        #expect(throws: BFCLDatasetError.malformedLine(file: "p.json", line: 2, problem: "the line is not a JSON object")) {
+        #expect(throws: BFCLDatasetError.malformedLine(file: dir.appendingPathComponent("p.json").path, line: 2, problem: "the line is not a JSON object")) {
             try BFCLDataset.load(promptFile: try write(Self.good + "\r\n[1]\r\n", "p.json"), answerFile: nil, category: nil)
         }
     }
 
     @Test func unknownCategoryIsALineError() throws {
         let text = Self.good.replacingOccurrences(of: "simple_python_0", with: "mystery_3")
-        #expect(throws: BFCLDatasetError.malformedLine(file: "p.json", line: 1, problem: "id mystery_3 names no Python-syntax category")) {
+        #expect(throws: BFCLDatasetError.malformedLine(file: dir.appendingPathComponent("p.json").path, line: 1, problem: "id mystery_3 names no Python-syntax category")) {
             try BFCLDataset.load(promptFile: try write(text, "p.json"), answerFile: nil, category: nil)
         }
     }
 
     @Test func unknownSchemaTypeIsALineError() throws {
         let text = "\n" + Self.good.replacingOccurrences(of: #""type": "integer""#, with: #""type": "intger""#)
-        #expect(throws: BFCLDatasetError.malformedLine(file: "p.json", line: 2, problem: "f.a: unknown schema type \"intger\" (expected one of any, array, boolean, dict, float, integer, string, tuple)")) {
+        #expect(throws: BFCLDatasetError.malformedLine(file: dir.appendingPathComponent("p.json").path, line: 2, problem: "f.a: unknown schema type \"intger\" (expected one of any, array, boolean, dict, float, integer, string, tuple)")) {
             try BFCLDataset.load(promptFile: try write(text, "p.json"), answerFile: nil, category: nil)
         }
     }
 
     @Test func groundTruthNamingAFunctionNotOfferedIsALineError() throws {
         let answers = try write(Self.answer.replacingOccurrences(of: #"{"f":"#, with: #"{"g":"#), "a.json")
-        #expect(throws: BFCLDatasetError.malformedLine(file: "p.json", line: 1, problem: "ground truth calls g, which the task does not offer (offered: f)")) {
+        #expect(throws: BFCLDatasetError.malformedLine(file: dir.appendingPathComponent("p.json").path, line: 1, problem: "ground truth calls g, which the task does not offer (offered: f)")) {
             try BFCLDataset.load(promptFile: try write(Self.good, "p.json"), answerFile: answers, category: nil)
         }
     }

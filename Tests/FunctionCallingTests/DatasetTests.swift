@@ -25,23 +25,25 @@ private func write(_ text: String, to dir: URL, _ name: String) throws -> URL {
     return url
 }
 
-/// A malformed line is a typed error naming the file, the 1-based line and the problem.
+/// A malformed line is a typed error naming the file (its path), the 1-based line and the problem.
 @Test func malformedLinesAreTypedErrors() throws {
     let dir = try Fixtures.temporaryDirectory("bfcl-loader")
     defer { try? FileManager.default.removeItem(at: dir) }
     let good = #"{"id": "simple_python_0", "question": [[{"role": "user", "content": "hi"}]], "function": [{"name": "f", "description": "", "parameters": {"type": "dict", "properties": {"a": {"type": "integer"}}, "required": ["a"]}}]}"#
     let answer = #"{"id": "simple_python_0", "ground_truth": [{"f": {"a": [1]}}]}"#
     let answers = try write(answer + "\n", to: dir, "answers.json")
+    // Errors name the path, not only the file name: a folder of several categories has many p.json.
+    let p = dir.appendingPathComponent("p.json").path
 
     let cases: [(String, BFCLDatasetError)] = [
-        (good + "\n{\"id\": \"simple_python_1\", \"question\": [[{\"role\": \"user\"", .malformedLine(file: "p.json", line: 2, problem: "invalid JSON at byte 55: unterminated object")),
-        (good + "\n\n[1, 2]", .malformedLine(file: "p.json", line: 3, problem: "the line is not a JSON object")),
-        (#"{"question": []}"#, .malformedLine(file: "p.json", line: 1, problem: "no string \"id\"")),
+        (good + "\n{\"id\": \"simple_python_1\", \"question\": [[{\"role\": \"user\"", .malformedLine(file: p, line: 2, problem: "invalid JSON at byte 55: unterminated object")),
+        (good + "\n\n[1, 2]", .malformedLine(file: p, line: 3, problem: "the line is not a JSON object")),
+        (#"{"question": []}"#, .malformedLine(file: p, line: 1, problem: "no string \"id\"")),
         (good.replacingOccurrences(of: #""type": "integer""#, with: #""kind": "integer""#),
-         .malformedLine(file: "p.json", line: 1, problem: "f.a: schema has no string \"type\"")),
-        (good + "\n" + good, .duplicateID(file: "p.json", line: 2, id: "simple_python_0")),
+         .malformedLine(file: p, line: 1, problem: "f.a: schema has no string \"type\"")),
+        (good + "\n" + good, .duplicateID(file: p, line: 2, id: "simple_python_0")),
         (good.replacingOccurrences(of: "simple_python_0", with: "simple_python_7"),
-         .missingAnswer(promptFile: "p.json", answerFile: "answers.json", id: "simple_python_7")),
+         .missingAnswer(promptFile: p, answerFile: answers.path, id: "simple_python_7")),
     ]
     for (text, expected) in cases {
         let prompts = try write(text, to: dir, "p.json")
@@ -51,7 +53,7 @@ private func write(_ text: String, to dir: URL, _ name: String) throws -> URL {
     let tasks = try BFCLDataset.load(promptFile: prompts, answerFile: answers, category: nil)
     #expect(tasks.count == 1 && tasks[0].groundTruth?.first?.alternatives(for: "a") == [.integer(1)])
     let badAnswers = try write(#"{"id": "simple_python_0", "ground_truth": [{"f": {"a": 1}}]}"#, to: dir, "bad.json")
-    #expect(throws: BFCLDatasetError.malformedLine(file: "bad.json", line: 1, problem: "f: a parameter's alternatives are not a list")) {
+    #expect(throws: BFCLDatasetError.malformedLine(file: dir.appendingPathComponent("bad.json").path, line: 1, problem: "f: a parameter's alternatives are not a list")) {
         try BFCLDataset.load(promptFile: prompts, answerFile: badAnswers, category: nil)
     }
 }

@@ -10,6 +10,8 @@ public enum HuggingFaceError: Error, Equatable, CustomStringConvertible {
     case badConfig(path: String, message: String)
     /// tokenizer.json cannot be read as the model's tokenizer (an unsupported option, or more ids than vocab_size).
     case badTokenizer(path: String, message: String)
+    /// An exported folder the file system refused (`reason`: full, read-only, no new files there).
+    case notWritten(path: String, reason: String)
 
     public var description: String {
         switch self {
@@ -22,6 +24,7 @@ public enum HuggingFaceError: Error, Equatable, CustomStringConvertible {
             return "\(path): \(key) = \(value) is not supported (supported: \(supported))"
         case let .badConfig(path, message): return "\(path): \(message)"
         case let .badTokenizer(path, message): return "\(path): \(message)"
+        case let .notWritten(path, reason): return "\(path): not written: \(reason); nothing was left there"
         }
     }
 }

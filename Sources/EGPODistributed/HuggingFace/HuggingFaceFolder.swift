@@ -1,3 +1,4 @@
+import FileChecks
 import Foundation
 import ShardedTensor
 
@@ -86,9 +87,28 @@ public struct HuggingFaceFolder: Sendable {
         for key in metadataKeys { normalised.removeValue(forKey: key) }
         do {
             return try ModelFile.readConfig(String(decoding: try JSONSerialization.data(withJSONObject: normalised), as: UTF8.self), path: path)
+        } catch ModelFileError.badConfig(_, let message) {
+            throw HuggingFaceError.badConfig(path: path, message: message)   // the path once, not twice
         } catch let error as ModelFileError {
             throw HuggingFaceError.badConfig(path: path, message: "\(error)")
         }
+    }
+
+    /// The tensor dtype config.json names (`dtype`, as transformers 5 writes it, else
+    /// `torch_dtype`): the key, its value and the safetensors dtype; nil when it names none.
+    static func declaredDType(_ configText: String) -> (key: String, value: String, dtype: SafeTensors.DType)? {
+        guard let root = (try? JSONSerialization.jsonObject(with: Data(configText.utf8))) as? [String: Any] else { return nil }
+        for key in ["dtype", "torch_dtype"] {
+            guard let value = root[key] as? String else { continue }
+            let dtype: SafeTensors.DType? = switch value {
+            case "float32": .f32
+            case "float16": .f16
+            case "bfloat16": .bf16
+            default: nil
+            }
+            if let dtype { return (key, value, dtype) }
+        }
+        return nil
     }
 
     private static func expected(_ key: String) -> String {
@@ -101,9 +121,9 @@ public struct HuggingFaceFolder: Sendable {
         }
     }
 
-    /// Reads `folder`. Every tensor of the layout must be present with its exact shape; a tensor
-    /// outside the layout is refused (except `lm_head.weight` equal to a tied embedding, which
-    /// some writers store). Shards are found through model.safetensors.index.json. A
+    /// Reads `folder`. Every tensor of the layout must be present with its exact shape and finite
+    /// values; a tensor outside the layout is refused (except `lm_head.weight` equal to a tied
+    /// embedding, which some writers store). Shards are found through model.safetensors.index.json. A
     /// tokenizer.json is read as the model's tokenizer (Qwen2/Qwen2.5/Qwen3 and Llama-3.x files;
     /// an unsupported one is refused naming its field).
     public static func read(from folder: String) throws -> HuggingFaceFolder {
@@ -142,12 +162,27 @@ public struct HuggingFaceFolder: Sendable {
         }
         let layout = config.parameterLayout
         let parameters = FloatBuffer(count: layout.totalCount)
+        let declared = declaredDType(configText)
         for entry in layout.entries {
             guard let file = owner[entry.name] else { throw HuggingFaceError.missingTensor(path: dir.path, tensor: entry.name, shape: entry.shape) }
-            guard file.entries[entry.name]!.shape == entry.shape else {
-                throw HuggingFaceError.badTensor(path: file.path, tensor: entry.name, message: "shape \(file.entries[entry.name]!.shape), expected \(entry.shape)")
+            let stored = file.entries[entry.name]!
+            guard stored.shape == entry.shape else {
+                throw HuggingFaceError.badTensor(path: file.path, tensor: entry.name, message: "shape \(stored.shape), expected \(entry.shape)")
             }
-            try file.read(entry.name, into: UnsafeMutableBufferPointer(start: parameters.base + entry.offset, count: entry.count))
+            // F16 and BF16 both take 2 bytes, so byte lengths cannot tell them apart: a header
+            // naming the other one reads every weight wrong. config.json says which it is.
+            if let (key, name, dtype) = declared, dtype != stored.dtype, dtype.byteCount == 2, stored.dtype.byteCount == 2 {
+                throw HuggingFaceError.badTensor(path: file.path, tensor: entry.name, message: "dtype \(stored.dtype.rawValue), but config.json's \(key) is "
+                                                 + "\(name) (expected \(dtype.rawValue): read as \(stored.dtype.rawValue), \(dtype.rawValue) data give wrong weights; "
+                                                 + "correct the header's dtype or config.json's \(key))")
+            }
+            let values = UnsafeMutableBufferPointer(start: parameters.base + entry.offset, count: entry.count)
+            try file.read(entry.name, into: values)
+            // As training refuses them: a NaN or infinite weight makes every output NaN.
+            if let bad = values.firstIndex(where: { !$0.isFinite }) {
+                throw HuggingFaceError.badTensor(path: file.path, tensor: entry.name, message: "element \(bad) is \(values[bad]) "
+                                                 + "(expected finite weights; the file is damaged or holds a diverged model)")
+            }
         }
         let known = Set(layout.entries.map(\.name))
         for (tensor, file) in owner.sorted(by: { $0.key < $1.key }) where !known.contains(tensor) {
@@ -200,8 +235,8 @@ public struct HuggingFaceFolder: Sendable {
         }
         let temporary = target.deletingLastPathComponent().appendingPathComponent(".\(target.lastPathComponent).tmp-\(getpid())")
         try? fm.removeItem(at: temporary)
-        try fm.createDirectory(at: temporary, withIntermediateDirectories: true)
         do {
+            try fm.createDirectory(at: temporary, withIntermediateDirectories: true)
             let layout = config.parameterLayout
             let tensors = layout.entries.map { e in
                 (name: e.name, shape: e.shape, values: UnsafeBufferPointer(start: parameters.base + e.offset, count: e.count))
@@ -215,7 +250,9 @@ public struct HuggingFaceFolder: Sendable {
             try fm.moveItem(at: temporary, to: target)
         } catch {
             try? fm.removeItem(at: temporary)
-            throw error
+            guard !(error is HuggingFaceError) else { throw error }
+            let reason = WriteFailure.reason(folder: target.deletingLastPathComponent().path, after: error) ?? error.localizedDescription
+            throw HuggingFaceError.notWritten(path: target.path, reason: reason)
         }
     }
 }

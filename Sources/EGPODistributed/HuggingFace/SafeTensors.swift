@@ -18,6 +18,18 @@ public enum SafeTensors {
         public var count: Int { shape.reduce(1, *) }
     }
 
+    /// Bytes of a tensor of `shape` in `dtype`, or nil when the product overflows Int (a header
+    /// can declare any shape; the product is checked before anything is sized by it).
+    static func byteCount(shape: [Int], dtype: DType) -> Int? {
+        var product = dtype.byteCount
+        for size in shape {
+            let (next, overflow) = product.multipliedReportingOverflow(by: size)
+            if overflow { return nil }
+            product = next
+        }
+        return product
+    }
+
     /// A file read into memory with its validated header.
     public struct File: Sendable {
         public let path: String
@@ -50,12 +62,20 @@ public enum SafeTensors {
                 guard let dtype = DType(rawValue: dtypeName) else {
                     throw .badTensor(path: path, tensor: name, message: "dtype \(dtypeName) is not supported (supported: F32, F16, BF16)")
                 }
-                guard shape.allSatisfy({ $0 >= 0 }), offsets[0] >= 0, offsets[0] <= offsets[1], offsets[1] <= dataSize else {
-                    throw .badTensor(path: path, tensor: name, message: "data_offsets \(offsets) outside the data section of \(dataSize) bytes (or negative shape \(shape))")
+                guard shape.allSatisfy({ $0 >= 0 }) else {
+                    throw .badTensor(path: path, tensor: name, message: "shape \(shape) has a negative dimension (expected sizes >= 0)")
+                }
+                guard let byteCount = SafeTensors.byteCount(shape: shape, dtype: dtype) else {
+                    throw .badTensor(path: path, tensor: name, message: "shape \(shape) of \(dtypeName) is more than 2^63 bytes "
+                                     + "(expected a shape whose size fits the file's \(dataSize) bytes of data)")
+                }
+                guard offsets[0] >= 0, offsets[0] <= offsets[1], offsets[1] <= dataSize else {
+                    throw .badTensor(path: path, tensor: name, message: "data_offsets \(offsets) outside the data section of \(dataSize) bytes "
+                                     + "(expected 0 <= begin <= end <= \(dataSize))")
                 }
                 let entry = Entry(dtype: dtype, shape: shape, range: offsets[0] ..< offsets[1])
-                guard entry.range.count == entry.count * dtype.byteCount else {
-                    throw .badTensor(path: path, tensor: name, message: "\(entry.range.count) bytes for shape \(shape) of \(dtypeName) (expected \(entry.count * dtype.byteCount))")
+                guard entry.range.count == byteCount else {
+                    throw .badTensor(path: path, tensor: name, message: "\(entry.range.count) bytes for shape \(shape) of \(dtypeName) (expected \(byteCount))")
                 }
                 entries[name] = entry
             }

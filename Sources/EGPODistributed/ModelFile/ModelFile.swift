@@ -112,6 +112,10 @@ public enum ModelFile {
         do {
             config = try JSONDecoder().decode(ModelConfig.self, from: Data(json.utf8))
         } catch let error as DecodingError {
+            if case .dataCorrupted(let context) = error, context.codingPath.isEmpty, let (key, value) = nonIntegerWhereIntegerExpected(json) {
+                // Foundation on Linux reports a fraction for an Int as invalid JSON, naming no key.
+                throw ModelFileError.badConfig(path: path, message: "\(key) must be an integer, got \(value)")
+            }
             throw ModelFileError.badConfig(path: path, message: describe(error))
         } catch {
             throw ModelFileError.badConfig(path: path, message: "\(error)")   // validation inside decoding
@@ -127,6 +131,34 @@ public enum ModelFile {
         } catch let error as TokenizerError {
             throw ModelFileError.badTokenizer(path: path, message: "\(error)")
         }
+    }
+
+    /// The first key (dotted inside nested objects) holding a number that is not a 64-bit
+    /// integer and whose replacement by 1 cures the decoding error: an integer key given `32.5`
+    /// or `1e100`.
+    static func nonIntegerWhereIntegerExpected(_ json: String) -> (key: String, value: String)? {
+        guard let root = (try? JSONSerialization.jsonObject(with: Data(json.utf8))) as? [String: Any] else { return nil }
+        func failsAtTopLevel(_ object: [String: Any]) -> Bool {
+            guard let data = try? JSONSerialization.data(withJSONObject: object) else { return true }
+            do { _ = try JSONDecoder().decode(ModelConfig.self, from: data) } catch let DecodingError.dataCorrupted(context) {
+                return context.codingPath.isEmpty
+            } catch { return false }
+            return false
+        }
+        func search(_ object: [String: Any], _ prefix: [String], _ replace: ([String: Any]) -> [String: Any]) -> (String, String)? {
+            for key in object.keys.sorted() {
+                if let child = object[key] as? [String: Any] {
+                    if let found = search(child, prefix + [key], { var o = object; o[key] = $0; return replace(o) }) { return found }
+                    continue
+                }
+                guard let n = object[key] as? NSNumber, !(object[key] is Bool), Int(n.stringValue) == nil else { continue }
+                var fixed = object
+                fixed[key] = 1
+                if !failsAtTopLevel(replace(fixed)) { return ((prefix + [key]).joined(separator: "."), "\(n)") }
+            }
+            return nil
+        }
+        return search(root, [], { $0 })
     }
 
     /// A one-line reading of a decoding error: which key, what was wrong.

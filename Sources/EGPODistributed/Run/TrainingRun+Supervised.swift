@@ -34,7 +34,7 @@ extension TrainingRun {
         let trainer = try SFTTrainer(config: config, replica: replica, prepared: prepared)
         if let resumed {
             TrainingCheckpoint.restore(resumed, into: replica)
-            trainer.restore(cursor: resumed.state.cursor)
+            try trainer.restore(cursor: resumed.state.cursor, checkpoint: resumed.path, log: run.say)
         }
         run.say("sft: \(trainer.examples.count) examples (\(trainer.droppedTooLong) longer than \(policy.model.config.maxPositionEmbeddings) positions left out), \(config.sft.batchSize) per step, \(config.sft.steps) steps")
         run.sayOptimizer(replica)

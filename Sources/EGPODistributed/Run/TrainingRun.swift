@@ -87,7 +87,7 @@ public enum TrainingRun {
                                       prepared: prepared)
         if let resumed {
             TrainingCheckpoint.restore(resumed, into: replica)
-            trainer.restore(cursor: resumed.state.cursor)
+            try trainer.restore(cursor: resumed.state.cursor, checkpoint: resumed.path, log: run.say)
         }
         run.say("train: \(trainer.tasks.count) training tasks (\(trainer.droppedTooLong) too long), \(heldOut.count) held-out tasks (unseen in training, \(config.data.heldOut) \(config.data.heldOutSplit) split, seed \(config.data.heldOutSeed)); \(config.rollout.prompts) prompts x \(config.rollout.groupSize) completions per step, \(config.run.steps) steps")
         run.sayOptimizer(replica)

@@ -87,8 +87,17 @@ public final class EGPOTrainer {
         return (kept, prompts)
     }
 
-    /// Continues from a checkpoint's place in the data.
-    public func restore(cursor: DataCursor) { self.cursor = cursor }
+    /// Continues from the place in the data of the checkpoint at `path`; over other data than it
+    /// was drawn over, at the start of the next epoch, which `log` is told (`DataCursor.resuming`).
+    public func restore(cursor: DataCursor, checkpoint path: String, log: (String) -> Void) throws(TrainingError) {
+        do {
+            let (resumed, change) = try cursor.resuming(over: tasks.count)
+            if let change { log("resume: " + change) }
+            self.cursor = resumed
+        } catch {
+            throw .checkpoint(path: path, problem: error.description)
+        }
+    }
 
     /// `range` cut into runs of consecutive completions of one task: each run's prompt is run
     /// once in the training and reference forwards (`TokenBatch(sharedPrompts:)`).
@@ -106,7 +115,7 @@ public final class EGPOTrainer {
         let comm = replica.communicator, model = replica.model, o = config.egpo, r = config.rollout
         let started = ContinuousClock.now
         var clock = PhaseClock()
-        let batch = cursor.next(r.prompts, of: tasks.count)
+        let batch = try cursor.next(r.prompts, of: tasks.count)
         let rollout = try Rollout.sample(step: step, batch: batch, tasks: tasks, prompts: prompts, sampler: sampler, codec: codec,
                                          reward: reward, rollout: r, seed: config.run.seed, communicator: comm, clock: &clock)
 

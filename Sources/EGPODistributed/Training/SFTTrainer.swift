@@ -55,15 +55,24 @@ public final class SFTTrainer {
         return (examples, dropped)
     }
 
-    /// Continues from a checkpoint's place in the data.
-    public func restore(cursor: DataCursor) { self.cursor = cursor }
+    /// Continues from the place in the data of the checkpoint at `path`; over other data than it
+    /// was drawn over, at the start of the next epoch, which `log` is told (`DataCursor.resuming`).
+    public func restore(cursor: DataCursor, checkpoint path: String, log: (String) -> Void) throws(TrainingError) {
+        do {
+            let (resumed, change) = try cursor.resuming(over: examples.count)
+            if let change { log("resume: " + change) }
+            self.cursor = resumed
+        } catch {
+            throw .checkpoint(path: path, problem: error.description)
+        }
+    }
 
     /// One optimizer step; returns its metrics (the same on every rank).
     public func step(_ step: Int) throws -> MetricsRecord {
         let comm = replica.communicator, model = replica.model
         let started = ContinuousClock.now
         var clock = PhaseClock()
-        let batch = cursor.next(config.sft.batchSize, of: examples.count)
+        let batch = try cursor.next(config.sft.batchSize, of: examples.count)
         let mine = Array(batch[shareRange(count: batch.count, rank: comm.rank, size: comm.size)]).map { examples[$0] }
 
         var counts = [Double(mine.reduce(0) { $0 + $1.target.count }), 0]

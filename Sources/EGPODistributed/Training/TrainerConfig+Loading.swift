@@ -34,8 +34,9 @@ extension TrainerConfig {
             try merge(loaded, into: &tree, path: [], source: file)
         }
         for o in overrides {
-            let path = o.key.split(separator: ".").map(String.init)
-            guard !path.isEmpty else { throw .badOverride("\(o.key)=\(o.value)") }
+            let path = o.key.split(separator: ".", omittingEmptySubsequences: false).map(String.init)
+            guard !o.key.isEmpty else { throw .badOverride("\(o.key)=\(o.value)") }
+            guard !path.contains("") else { throw .emptyKeyPart(key: o.key) }
             try set(path: path, to: parseOverrideValue(o.value), in: &tree, source: "--set \(o.key)")
         }
         // Name where a bad value came from: the command line (--set, or an option that sets the key), else the file if it
@@ -118,22 +119,49 @@ extension TrainerConfig {
 
     static func loadTree(_ file: String) throws(ConfigError) -> Any {
         let data: Data
-        do { data = try InputFile.read(file, limit: 1 << 24) } catch { throw .unreadable(file: file, reason: error.problem) }
+        do { data = try InputFile.read(file, limit: ConfigTextLimits.bytes) } catch { throw .unreadable(file: file, reason: error.problem) }
         guard let text = String(data: data, encoding: .utf8) else {
             throw .unreadable(file: file, reason: "cannot read it as UTF-8 text")
         }
         let object: Any?
         if file.hasSuffix(".json") {
+            try ConfigTextLimits.check(json: text, file: file)
             do { object = try JSONSerialization.jsonObject(with: data) } catch {
                 throw .syntax(file: file, message: "not valid JSON (\((error as NSError).userInfo[NSDebugDescriptionErrorKey] ?? error))")
             }
         } else {
-            do { object = try Yams.load(yaml: text) } catch { throw .syntax(file: file, message: "\(error)") }
+            try ConfigTextLimits.check(yaml: text, file: file)
+            let node: Node?
+            do { node = try Yams.compose(yaml: text) } catch { throw .syntax(file: file, message: "\(error)") }
+            if let node { try refuseDuplicateKeys(node, path: [], file: file) }
+            object = node?.any
         }
         guard let object, object is [String: Any] else {
             throw .syntax(file: file, message: "expected a mapping of sections (run, data, model, rollout, egpo, optimizer, sft, eval) at the top")
         }
         return object
+    }
+
+    /// YAML keeps the last of two equal keys in a mapping without a word; a config that sets a
+    /// key twice is more likely an edit gone wrong, so it is refused naming the key and lines.
+    static func refuseDuplicateKeys(_ node: Node, path: [String], file: String) throws(ConfigError) {
+        switch node {
+        case let .mapping(mapping):
+            var lines: [String: [Int]] = [:], order: [String] = []
+            for (key, value) in mapping {
+                guard let name = key.string, name != "<<" else { continue }
+                if lines[name] == nil { order.append(name) }
+                lines[name, default: []].append(key.mark?.line ?? 0)
+                try refuseDuplicateKeys(value, path: path + [name], file: file)
+            }
+            if let twice = order.first(where: { lines[$0]!.count > 1 }) {
+                throw .duplicateKey(file: file, key: (path + [twice]).joined(separator: "."), lines: lines[twice]!)
+            }
+        case let .sequence(sequence):
+            for item in sequence { try refuseDuplicateKeys(item, path: path, file: file) }
+        default:
+            break
+        }
     }
 
     static func merge(_ value: Any, into tree: inout [String: Any], path: [String], source: String) throws(ConfigError) {
@@ -168,7 +196,9 @@ extension TrainerConfig {
                     for k in given.keys { try assign(&section, [k][...], done + [key], given[k]!) }
                     node[key] = section
                 } else {
-                    node[key] = coerce(value, like: existing)
+                    let coerced = coerce(value, like: existing)
+                    try checkNumber(coerced, key: (done + [key]).joined(separator: "."), source: source)
+                    node[key] = coerced
                 }
                 return
             }
@@ -189,6 +219,66 @@ extension TrainerConfig {
         if existing is NSNumber, let text = value as? String, let number = Double(text) { return number }
         return value
     }
+
+    /// Refuses a number the JSON decoder would reject without naming the key: NaN or infinite
+    /// (YAML's `.nan`, `--set KEY=inf`), for an integer setting a fraction or a value beyond 64
+    /// bits (`99999999999999999999999`, `1e100`), for a Float setting one beyond Float's range.
+    static func checkNumber(_ value: Any, key: String, source: String) throws(ConfigError) {
+        guard let number = value as? NSNumber, !(value is Bool) else { return }
+        let x = number.doubleValue, kind = numberKinds[key]
+        if !x.isFinite {
+            throw .wrongKind(key: key, expected: kind == .integer ? "an integer" : "a finite number", got: "\(x)", source: source)
+        }
+        switch kind {
+        case .integer:
+            if Int(number.stringValue) != nil { return }   // an exact integer, Int.max included
+            if x != x.rounded() { throw .wrongKind(key: key, expected: "an integer", got: "the non-integer number \(number)", source: source) }
+            if !(-0x1p63 ..< 0x1p63).contains(x) {
+                throw .wrongKind(key: key, expected: "an integer from \(Int.min) to \(Int.max)", got: "\(number)", source: source)
+            }
+        case .float:
+            if abs(x) > Double(Float.greatestFiniteMagnitude) {
+                throw .wrongKind(key: key, expected: "a number of magnitude at most \(Float.greatestFiniteMagnitude) (32-bit float)", got: "\(number)", source: source)
+            }
+        case nil:
+            break
+        }
+    }
+
+    /// Numeric settings the decoder reads narrower than a Double.
+    enum NumberKind { case integer, float }
+
+    /// The kind of every numeric setting, by dotted key, found by decoding the defaults with
+    /// that one value changed: an integer refuses its default plus 0.5, a Float refuses 1e300.
+    static let numberKinds: [String: NumberKind] = {
+        guard let defaults = try? TrainerConfig().tree() else { return [:] }
+        func leaves(_ node: [String: Any], _ prefix: [String]) -> [[String]] {
+            node.keys.sorted().flatMap { key -> [[String]] in
+                if let child = node[key] as? [String: Any] { return leaves(child, prefix + [key]) }
+                return node[key] as? NSNumber != nil ? [prefix + [key]] : []
+            }
+        }
+        func decodes(_ path: [String], as value: Double) -> Bool {
+            func put(_ node: inout [String: Any], _ rest: ArraySlice<String>) {
+                guard rest.count > 1 else { node[rest.first!] = value; return }
+                var child = node[rest.first!] as! [String: Any]
+                put(&child, rest.dropFirst())
+                node[rest.first!] = child
+            }
+            var probe = defaults
+            put(&probe, path[...])
+            guard let data = try? JSONSerialization.data(withJSONObject: probe) else { return false }
+            return (try? JSONDecoder().decode(TrainerConfig.self, from: data)) != nil
+        }
+        var kinds: [String: NumberKind] = [:]
+        for path in leaves(defaults, []) {
+            let key = path.joined(separator: ".")
+            let own = (lookup(path, in: defaults) as! NSNumber).doubleValue
+            guard decodes(path, as: own) else { continue }   // a Bool
+            if !decodes(path, as: own + 0.5) { kinds[key] = .integer } else if !decodes(path, as: 1e300) { kinds[key] = .float }
+        }
+        return kinds
+    }()
 
     static func parseOverrideValue(_ text: String) -> Any {
         if let v = try? JSONSerialization.jsonObject(with: Data(text.utf8), options: [.fragmentsAllowed]) { return v }

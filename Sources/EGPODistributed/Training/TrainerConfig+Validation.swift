@@ -110,6 +110,16 @@ public enum ConfigError: Error, Equatable, CustomStringConvertible {
     case outOfRangeFrom(source: String, key: String, value: String, allowed: String)
     case notDivisible(what: String, worldSize: Int, hint: String)
     case model(ModelConfigError)
+    /// YAML that may nest deeper than `limit` levels (`ConfigTextLimits`), found at `line`.
+    case tooDeep(file: String, line: Int, limit: Int)
+    /// YAML with more than `limit` aliases, the one past the limit at `line`.
+    case tooManyAliases(file: String, line: Int, limit: Int)
+    /// A mapping that sets `key` more than once, at `lines`.
+    case duplicateKey(file: String, key: String, lines: [Int])
+    /// JSON with a comma at `line` right before `closer`.
+    case trailingComma(file: String, line: Int, closer: String)
+    /// A `--set` key with an empty part (`sft..steps`).
+    case emptyKeyPart(key: String)
 
     public var description: String {
         switch self {
@@ -125,6 +135,16 @@ public enum ConfigError: Error, Equatable, CustomStringConvertible {
         case let .outOfRangeFrom(source, key, value, allowed): return "\(source): \(key) = \(value) is out of range; allowed: \(allowed)"
         case let .notDivisible(what, worldSize, hint): return "config: \(what) do not split over \(worldSize) ranks: \(hint)"
         case let .model(e): return "config model.architecture: \(e)"
+        case let .tooDeep(file, line, limit):
+            return "config \(file): line \(line) nests deeper than \(limit) levels of mappings and lists (expected a config a few levels deep)"
+        case let .tooManyAliases(file, line, limit):
+            return "config \(file): line \(line): more than \(limit) YAML aliases (*name) (expected at most \(limit); each one is expanded into a copy)"
+        case let .duplicateKey(file, key, lines):
+            return "config \(file): \(key) is set \(lines.count) times (lines \(lines.map(String.init).joined(separator: ", "))); expected each key once"
+        case let .trailingComma(file, line, closer):
+            return "config \(file): line \(line): a comma right before \(closer) (JSON allows no trailing comma; expected another entry after it or no comma)"
+        case let .emptyKeyPart(key):
+            return "--set \(key): the key has an empty part between dots (expected names joined by single dots, e.g. sft.steps)"
         }
     }
 

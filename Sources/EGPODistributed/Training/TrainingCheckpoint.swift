@@ -61,7 +61,7 @@ public struct TrainingState: Sendable {
 /// | object | content |
 /// |---|---|
 /// | attributes `checkpoint_version`, `kind`, `step`, `optimizer_step`, `world_size`, `zero` | integers / text |
-/// | attributes `data_epoch`, `data_position`, `data_shuffle_seed` | the data cursor (the seed's bits as Int64) |
+/// | attributes `data_epoch`, `data_position`, `data_shuffle_seed`, `data_count` | the data cursor (the seed's bits as Int64; `data_count`, the tasks its order permutes, absent in older files) |
 /// | attribute `run_config` | the run's resolved config, JSON |
 /// | attribute `trainable_tensors` | only when some tensors were frozen: the trained tensors' names, one a line |
 /// | `adam_m`, `adam_v` | Adam's moments of the trained parameters (all of them: gathered from ZeRO-1 shards), Float32 |
@@ -173,6 +173,7 @@ public enum TrainingCheckpoint {
             try t.setAttribute("data_epoch", Int64(state.cursor.epoch))
             try t.setAttribute("data_position", Int64(state.cursor.position))
             try t.setAttribute("data_shuffle_seed", Int64(bitPattern: state.cursor.shuffleSeed))
+            if let count = state.cursor.count { try t.setAttribute("data_count", Int64(count)) }
             try t.setAttribute("run_config", state.config.json())
             if !replica.trainable.isWholeModel {
                 try t.setAttribute("trainable_tensors", replica.trainable.layout.entries.map(\.name).joined(separator: "\n"))
@@ -221,7 +222,12 @@ public enum TrainingCheckpoint {
         }
         let config = try TrainerConfig.read(json: try t.stringAttribute("run_config"), source: "\(path) (training/run_config)")
         let cursor = DataCursor(shuffleSeed: UInt64(bitPattern: try t.int64Attribute("data_shuffle_seed")),
-                                epoch: Int(try t.int64Attribute("data_epoch")), position: Int(try t.int64Attribute("data_position")))
+                                epoch: Int(try t.int64Attribute("data_epoch")), position: Int(try t.int64Attribute("data_position")),
+                                count: try t.hasAttribute("data_count") ? Int(try t.int64Attribute("data_count")) : nil)
+        if let count = cursor.count, count < 1 || !(0...count).contains(cursor.position) {
+            throw TrainingError.checkpoint(path: path, problem: "data_position \(cursor.position) with data_count \(count) "
+                                           + "(expected a data_count >= 1 and a data_position from 0 to data_count)")
+        }
         let n = policy.model.parameters.count
         var trainableTensors: [String]?, trained = n
         if try t.hasAttribute("trainable_tensors") {

@@ -1,0 +1,28 @@
+import Foundation
+import Testing
+import TestSupport
+
+/// `launcher score` input it used to accept silently: invalid UTF-8 (scored as U+FFFD) and a
+/// line with both "text" and "tokens" (the tokens ignored). Each is now one line naming the
+/// input and line.
+@Suite struct ScoreInputCommandLineTests {
+    @Test func invalidUTF8AndAmbiguousLinesAreRefused() throws {
+        let dir = try Fixtures.temporaryDirectory("score-input")
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let config = dir.appendingPathComponent("config.json").path, model = dir.appendingPathComponent("m.h5").path
+        try #"{"vocab_size": 280, "hidden_size": 16, "intermediate_size": 32, "num_hidden_layers": 1, "num_attention_heads": 2, "num_key_value_heads": 1, "max_position_embeddings": 64}"#
+            .write(toFile: config, atomically: true, encoding: .utf8)
+        #expect(try LauncherBinary.run(["init", "--config", config, "--out", model]).status == 0)
+
+        let input = dir.appendingPathComponent("in.jsonl")
+        try (Data(#"{"text": "fine"}"#.utf8) + Data([0x0A]) + Data(#"{"text": "caf"#.utf8) + Data([0xE9]) + Data(#""}"#.utf8) + Data([0x0A]))
+            .write(to: input)
+        let bad = try LauncherBinary.run(["score", "--checkpoint", model, "--input", input.path])
+        #expect(!bad.signaled && bad.status == 1 && bad.stdout.isEmpty)
+        #expect(bad.stderr == "Error: \(input.path):2: invalid UTF-8 (byte 0xE9 at offset 30 of the file); expected UTF-8 text\n", "\(bad.stderr)")
+
+        let both = try LauncherBinary.run(["score", "--checkpoint", model, "--input", "-"], stdin: #"{"text": "hi", "tokens": [1, 2]}"# + "\n")
+        #expect(!both.signaled && both.status == 1)
+        #expect(both.stderr == #"Error: -:1: both "text" and "tokens" (expected one of them: {"text": string} or {"tokens": [integers]})"# + "\n", "\(both.stderr)")
+    }
+}
