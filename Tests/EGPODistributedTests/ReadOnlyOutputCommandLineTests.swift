@@ -41,6 +41,7 @@ import Glibc
                           "tokenizer file \(dir)/t.json: not written (7.4 KB): \(reason); what was there before is untouched")
         try expectFailure(["export", "--checkpoint", model, "--out", dir + "/exported"],
                           "\(dir)/exported: not written: \(reason); nothing was left there")
+        try expectFailure(["sft", "--run-dir", dir + "/run", "--steps", "1"], "run folder \(dir)/run: cannot create it: \(reason)")
     }
 
     @Test func aFolderUnderProcIsNotCalledFull() throws {

@@ -29,7 +29,11 @@ public struct RunFolder: Sendable {
         do {
             try FileManager.default.createDirectory(at: folder.checkpoints, withIntermediateDirectories: true)
         } catch {
-            throw .data("run folder \(chosen): cannot create it: \(error.localizedDescription)")
+            // The reason of the deepest folder that exists: read-only, full, or what the system says.
+            var existing = URL(fileURLWithPath: chosen).standardized
+            while !FileManager.default.fileExists(atPath: existing.path), existing.path != "/" { existing.deleteLastPathComponent() }
+            let reason = WriteFailure.reason(folder: existing.path, after: error) ?? error.localizedDescription
+            throw .data("run folder \(chosen): cannot create it: \(reason)")
         }
         return folder
     }
