@@ -1,5 +1,6 @@
 import Foundation
 import FunctionCalling
+import ShardedTensor
 import Testing
 import TestSupport
 @testable import EGPODistributed
@@ -24,7 +25,7 @@ import TestSupport
     @Test func sharesCoverTheBatchInOrder() {
         for count in [0, 1, 7, 64] {
             for size in [1, 2, 3, 8] {
-                let ranges = (0..<size).map { shareRange(count: count, rank: $0, size: size) }
+                let ranges = (0..<size).map { ShardLayout(count: count, worldSize: size).range(rank: $0) }
                 #expect(ranges.first!.lowerBound == 0 && ranges.last!.upperBound == count)
                 for (a, b) in zip(ranges, ranges.dropFirst()) { #expect(a.upperBound == b.lowerBound) }
                 #expect(ranges.map(\.count).max()! - ranges.map(\.count).min()! <= 1)

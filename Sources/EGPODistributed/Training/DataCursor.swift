@@ -81,11 +81,3 @@ public struct DataCursor: Codable, Sendable, Equatable {
                     + "the run continues at the start of epoch \(moved.epoch), over the \(count) tasks")
     }
 }
-
-/// Rank `rank`'s contiguous share of `count` items split as evenly as possible (the first
-/// `count % size` ranks take one more).
-public func shareRange(count: Int, rank: Int, size: Int) -> Range<Int> {
-    let base = count / size, extra = count % size
-    let start = rank * base + min(rank, extra)
-    return start ..< start + base + (rank < extra ? 1 : 0)
-}

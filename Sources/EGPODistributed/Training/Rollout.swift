@@ -5,7 +5,7 @@ import ShardedTensor
 /// batch, with their rewards.
 ///
 /// The global batch is P prompts x G completions, completion c = p * G + g; rank r takes the
-/// contiguous slice `shareRange(P * G, r, W)`, so a group may span ranks. Completion c draws its
+/// contiguous slice `ShardLayout(P * G, W).range(r)`, so a group may span ranks. Completion c draws its
 /// randomness from sequence id `step * P * G + c`, so what is sampled does not depend on the
 /// number of ranks or on batching.
 public struct Rollout {
@@ -21,7 +21,7 @@ public struct Rollout {
                               codec: TaskCodec, reward: EGPOTrainer.RewardFunction, rollout r: TrainerConfig.Rollout, seed: Int,
                               communicator comm: any Communicator, clock: inout PhaseClock) throws -> Rollout {
         let g = r.groupSize, total = batch.count * g
-        let mine = shareRange(count: total, rank: comm.rank, size: comm.size)
+        let mine = ShardLayout(count: total, worldSize: comm.size).range(rank: comm.rank)
         var requests: [SamplingRequest] = [], taskIndices: [Int] = []
         var c = mine.lowerBound
         while c < mine.upperBound {

@@ -73,7 +73,7 @@ public final class SFTTrainer {
         let started = ContinuousClock.now
         var clock = PhaseClock()
         let batch = try cursor.next(config.sft.batchSize, of: examples.count)
-        let mine = Array(batch[shareRange(count: batch.count, rank: comm.rank, size: comm.size)]).map { examples[$0] }
+        let mine = Array(batch[ShardLayout(count: batch.count, worldSize: comm.size).range(rank: comm.rank)]).map { examples[$0] }
 
         var counts = [Double(mine.reduce(0) { $0 + $1.target.count }), 0]
         replica.gradients.zero()

@@ -49,7 +49,7 @@ public struct TrainingState: Sendable {
         (0..<worldSize).map { rank in
             guard kind == .egpo else { return [Int64(config.run.seed), 0] }
             let total = r.prompts * r.groupSize
-            return [Int64(config.run.seed), Int64(step * total + shareRange(count: total, rank: rank, size: worldSize).lowerBound)]
+            return [Int64(config.run.seed), Int64(step * total + ShardLayout(count: total, worldSize: worldSize).range(rank: rank).lowerBound)]
         }
     }
 }
