@@ -9,7 +9,7 @@ DEMO_RANKS ?= 8
 # The shipped SFT checkpoint is made on this many ranks (the bytes depend on the world size).
 SFT_RANKS ?= 2
 
-.PHONY: setup build release test test-single test-multirank test-hf test-multihost demo demo-full sft-checkpoint bench bench-size smollm2 clean
+.PHONY: setup build release test test-single test-multirank test-hf test-multihost demo demo-full sft-checkpoint bench bench-size smollm2 smollm2-folder clean
 
 setup:
 	@./scripts/setup.sh
@@ -70,6 +70,13 @@ bench-size: release
 # SmolLM2-135M-Instruct.h5 beside it (scripts/fetch-smollm2.sh; nothing is fetched again once there).
 smollm2: build
 	./scripts/fetch-smollm2.sh .build/debug/launcher
+
+# The same model as a Hugging Face safetensors folder, made as a user makes one (transformers loads
+# the GGUF, a fresh LlamaForCausalLM takes its weights and is saved with the tokenizer), in
+# $${EGPO_CACHE:-~/.cache/egpo}/smollm2/SmolLM2-135M-Instruct-hf; `launcher import --from` takes it as
+# saved. Needs the reference venv (scripts/python-env.sh installs it).
+smollm2-folder: smollm2
+	"$$(./scripts/python-env.sh)" scripts/smollm2_folder.py
 
 clean:
 	rm -rf .build
