@@ -10,7 +10,7 @@ struct ImportCommand: ParsableCommand {
         abstract: "Convert a Hugging Face folder (LlamaForCausalLM, Qwen2ForCausalLM, Qwen3ForCausalLM) or a Llama GGUF file into a model file.",
         discussion: """
         Reads config.json, model.safetensors or sharded safetensors with model.safetensors.index.json (F32, F16 or BF16, \
-        converted to fp32), and keeps tokenizer.json, tokenizer_config.json, generation_config.json and \
+        converted to fp32), and keeps tokenizer.json, tokenizer_config.json, generation_config.json, chat_template.jinja and \
         special_tokens_map.json as raw text in the model file's hf:<name> attributes for export. A config key that \
         would change the computation and is not supported is refused by name. The model file trains with \
         --set model.checkpoint=FILE.

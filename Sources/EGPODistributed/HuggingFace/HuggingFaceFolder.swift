@@ -14,14 +14,22 @@ public struct HuggingFaceFolder: Sendable {
     /// The model's tokenizer, read from `files["tokenizer.json"]` (nil when the folder has none).
     public var tokenizer: BPETokenizer?
 
-    /// The side files carried through import and export unchanged.
-    public static let sideFiles = ["tokenizer.json", "tokenizer_config.json", "generation_config.json", "special_tokens_map.json"]
+    /// The side files carried through import and export unchanged. transformers 5 saves the
+    /// chat template as chat_template.jinja rather than inside tokenizer_config.json.
+    public static let sideFiles = ["tokenizer.json", "tokenizer_config.json", "generation_config.json", "special_tokens_map.json",
+                                   "chat_template.jinja"]
 
     /// config.json keys that do not change the computation of a forward or backward pass.
+    /// Token ids (`unk_token_id` too: transformers 5 writes it for a model loaded from a GGUF) are
+    /// the tokenizer's business; `_model_name_or_path` is transformers 5's spelling of
+    /// `_name_or_path`; `is_llama_config` is a flag nanotron's exporter writes (SmolLM2's hub
+    /// folders) that transformers never reads; `transformers.js_config` holds transformers.js
+    /// runtime settings (ONNX KV-cache dtypes), not the model's.
     static let metadataKeys: Set<String> = [
-        "architectures", "bos_token_id", "eos_token_id", "pad_token_id", "dtype", "torch_dtype", "initializer_range",
-        "transformers_version", "use_cache", "_name_or_path", "max_window_layers", "sliding_window", "tokenizer_class",
-        "auto_map", "output_attentions", "output_hidden_states", "return_dict", "chunk_size_feed_forward",
+        "architectures", "bos_token_id", "eos_token_id", "pad_token_id", "unk_token_id", "dtype", "torch_dtype", "initializer_range",
+        "transformers_version", "use_cache", "_name_or_path", "_model_name_or_path", "max_window_layers", "sliding_window", "tokenizer_class",
+        "auto_map", "output_attentions", "output_hidden_states", "return_dict", "chunk_size_feed_forward", "is_llama_config",
+        "transformers.js_config",
     ]
     /// Keys `ModelConfig` reads.
     static let modelKeys: Set<String> = [
@@ -55,8 +63,9 @@ public struct HuggingFaceFolder: Sendable {
 
     /// Parses config.json text: the architecture must be one of the three, every key either
     /// read by `ModelConfig`, harmless metadata, or a key whose value is the one that keeps the
-    /// computation unchanged (dropout 0, no sliding window, pretraining_tp 1); anything else is
-    /// refused naming the key.
+    /// computation unchanged (dropout 0, no sliding window, pretraining_tp 1, rope_interleaved
+    /// false, a GGUF quantization_config over dequantised weights); anything else is refused
+    /// naming the key.
     public static func parseConfig(_ text: String, path: String) throws -> ModelConfig {
         guard let object = try? JSONSerialization.jsonObject(with: Data(text.utf8)), let root = object as? [String: Any] else {
             throw HuggingFaceError.badConfig(path: path, message: "not a JSON object")
@@ -75,6 +84,12 @@ public struct HuggingFaceFolder: Sendable {
             case "attention_dropout": harmless = (value as? Double) == 0
             case "pretraining_tp": harmless = (value as? Int) == 1
             case "use_sliding_window": harmless = (value as? Bool) == false
+            // nanotron's rotary layout: false is rotate-half, what transformers and this trainer compute.
+            case "rope_interleaved": harmless = (value as? Bool) == false
+            // Written by a model loaded with `gguf_file=` and saved: the safetensors hold the
+            // dequantised floats and transformers computes with them as stored. Every other
+            // quantisation method changes what the weights mean and is refused.
+            case "quantization_config": harmless = ((value as? [String: Any])?["quant_method"] as? String) == "gguf"
             case "layer_types": harmless = (value as? [String])?.allSatisfy { $0 == "full_attention" } ?? false
             default: harmless = false
             }
@@ -117,6 +132,8 @@ public struct HuggingFaceFolder: Sendable {
         case "pretraining_tp": return "1"
         case "use_sliding_window": return "false"
         case "layer_types": return "all full_attention"
+        case "rope_interleaved": return "false"
+        case "quantization_config": return "absent, or quant_method gguf (weights already dequantised); quantised weights are not supported"
         default: return "this key is unknown to the importer; it may change the computation"
         }
     }

@@ -2,9 +2,11 @@ import Foundation
 import FunctionCalling
 
 extension LoadedModel {
-    /// The model's own Jinja chat template: `chat_template` of its tokenizer_config.json side
-    /// file (an imported GGUF's `tokenizer.chat_template` lands there too), or nil.
+    /// The model's own Jinja chat template: its chat_template.jinja side file (where
+    /// transformers 5 saves it), else `chat_template` of its tokenizer_config.json (older
+    /// folders; an imported GGUF's `tokenizer.chat_template` lands there too), or nil.
     public var chatTemplateJinja: String? {
+        if let jinja = huggingFaceFiles["chat_template.jinja"] { return jinja }
         guard let text = huggingFaceFiles["tokenizer_config.json"],
               let object = try? JSONSerialization.jsonObject(with: Data(text.utf8)) as? [String: Any] else { return nil }
         return object["chat_template"] as? String
