@@ -25,7 +25,7 @@ struct ImportCommand: ParsableCommand {
     @Option(name: .customLong("from"), help: "The Hugging Face model folder, or a .gguf file.") var from: String
     @Option(help: "The model file to write (HDF5), written atomically.") var out: String
     @Option(name: .customLong("add-token"), help: ArgumentHelp(
-        "Add this text to the tokenizer as one token on a spare embedding row (repeatable), e.g. <think> and </think> for Qwen2.5, whose tokenizer lacks them (Llama-3 has no spare rows).",
+        "Add this text to the tokenizer as one token (repeatable), e.g. <think> and </think>, which the Qwen2.5, Llama 3 and SmolLM2 tokenizers lack. It takes a spare embedding row when the model has one (Qwen2.5); otherwise the embedding (and a tied or untied output head) grows by a row initialised to the mean of the others.",
         valueName: "text"))
     var addTokens: [String] = []
 
@@ -38,21 +38,33 @@ struct ImportCommand: ParsableCommand {
 
     func run() throws {
         if HuggingFaceFolder.isGGUF(from) { return try importGGUF() }
-        let (folder, added) = try HuggingFaceFolder.read(from: from)
-            .addingTokens(addTokens, path: URL(fileURLWithPath: from).appendingPathComponent("tokenizer.json").path)
+        let read = try HuggingFaceFolder.read(from: from)
+        let folder = try addingTokens(to: read, tokenizerPath: URL(fileURLWithPath: from).appendingPathComponent("tokenizer.json").path)
         try ModelFile.write(folder, to: out)
-        for a in added {
-            Console.out(a.added ? "import: added \(a.content) as token \(a.id)" : "import: \(a.content) is already token \(a.id); not added")
-        }
         let c = folder.config
         Console.out("imported \(c.architecture.causalLMClassName) from \(from): \(c.parameterCount) parameters, \(c.layerCount) layers, "
                     + "hidden \(c.hiddenSize), heads \(c.headCount)/\(c.kvHeadCount) of \(c.headDim), vocabulary \(c.vocabularySize), "
                     + "side files \(folder.files.keys.sorted().joined(separator: ", ")) -> \(out)")
     }
 
+    /// `folder` with the `--add-token` texts added, each reported, and the growth of the
+    /// vocabulary when there were not enough spare rows.
+    func addingTokens(to folder: HuggingFaceFolder, tokenizerPath: String) throws -> HuggingFaceFolder {
+        let (result, added) = try folder.addingTokens(addTokens, path: tokenizerPath)
+        for a in added {
+            Console.out(a.added ? "import: added \(a.content) as token \(a.id)" : "import: \(a.content) is already token \(a.id); not added")
+        }
+        let (before, after) = (folder.config.vocabularySize, result.config.vocabularySize)
+        if after > before {
+            Console.out("import: no spare embedding rows for \(after - before) of them: the embedding\(result.config.tieWordEmbeddings ? " (tied to the output head)" : " and the output head")"
+                        + " grew from \(before) to \(after) rows, each new row the mean of the old ones")
+        }
+        return result
+    }
+
     func importGGUF() throws {
-        guard addTokens.isEmpty else { throw ValidationError("--add-token is for Hugging Face folders; \(from) is a GGUF file") }
-        let (folder, summary) = try HuggingFaceFolder.read(gguf: from)
+        let (read, summary) = try HuggingFaceFolder.read(gguf: from)
+        let folder = try addingTokens(to: read, tokenizerPath: from)
         try ModelFile.write(folder, to: out)
         let c = folder.config
         let types = summary.tensorTypes.sorted { $0.value > $1.value }.map { "\($0.value) \($0.key)" }.joined(separator: ", ")

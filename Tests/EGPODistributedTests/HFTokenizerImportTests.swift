@@ -63,7 +63,8 @@ import TestSupport
         }
     }
 
-    /// `import --add-token` puts missing markers on spare embedding rows, and export carries them.
+    /// `import --add-token` puts missing markers on spare embedding rows (growing the embedding
+    /// when they run out), and export carries them.
     @Test func addedTokensTakeSpareRowsAndSurviveExport() throws {
         let path = try Self.folder(tokenizer: try Self.fixtureText("llama3"), vocabularySize: 704)
         let base = URL(fileURLWithPath: path).deletingLastPathComponent()
@@ -80,10 +81,13 @@ import TestSupport
         let again = try BPETokenizer(json: String(contentsOfFile: exported + "/tokenizer.json", encoding: .utf8))
         #expect(again.encode("x<think>y</think>") == tokenizer.encode("x<think>y</think>"))
 
-        let full = try Self.folder(tokenizer: try Self.fixtureText("llama3"), vocabularySize: 665)
-        let refused = try LauncherBinary.run(["import", "--from", full, "--out", base.appendingPathComponent("no.h5").path, "--add-token", "<think>"])
-        #expect(refused.status != 0 && refused.stderr.contains("cannot add \"<think>\": the tokenizer's 665 ids already use every embedding row (vocab_size 665)"),
-                "\(refused.stderr)")
-        #expect(!FileManager.default.fileExists(atPath: base.appendingPathComponent("no.h5").path))
+        // One spare row left: <think> takes it, </think> grows the embedding by one.
+        let full = try Self.folder(tokenizer: try Self.fixtureText("llama3"), vocabularySize: 666)
+        let grownPath = base.appendingPathComponent("grown.h5").path
+        let grown = try LauncherBinary.run(["import", "--from", full, "--out", grownPath, "--add-token", "<think>", "--add-token", "</think>"])
+        #expect(grown.status == 0, "\(grown.stderr)")
+        #expect(grown.stdout.contains("import: added </think> as token 666")
+                && grown.stdout.contains("grew from 666 to 667 rows, each new row the mean of the old ones"), "\(grown.stdout)")
+        #expect(try ModelFile.read(from: grownPath).model.config.vocabularySize == 667)
     }
 }
