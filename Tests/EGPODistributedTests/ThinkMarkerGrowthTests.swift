@@ -93,6 +93,20 @@ import TestSupport
         try Self.checkBounds(before: before, after: after, sequences: try Self.sequences(try #require(tied.tokenizer)))
     }
 
+    /// A GGUF import takes --add-token too: the tiny SmolLM2-like GGUF's 278 rows are all used.
+    @Test func aGGUFImportGrowsForTheMarkers() throws {
+        let dir = try Fixtures.temporaryDirectory("think-growth-gguf")
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let out = dir.appendingPathComponent("tiny.h5").path
+        let run = try LauncherBinary.run(["import", "--from", GGUFFixtures.path("tiny-llama.gguf"), "--out", out,
+                                          "--add-token", "<think>", "--add-token", "</think>"])
+        #expect(run.status == 0, "\(run.stderr)")
+        #expect(run.stdout.contains("import: added <think> as token 278") && run.stdout.contains("grew from 278 to 280 rows"), "\(run.stdout)")
+        let loaded = try ModelFile.read(from: out)
+        #expect(loaded.model.config.vocabularySize == 280)
+        #expect(loaded.tokenizer.encode("<think>a</think>").first == 278 && loaded.tokenizer.encode("<think>a</think>").last == 279)
+    }
+
     static let task = FunctionTask(
         id: "simple_python_0", category: .simplePython,
         messages: [Message(role: "user", content: "Area of a triangle, base 10, height 5?")],
