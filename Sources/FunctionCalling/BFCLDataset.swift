@@ -53,8 +53,9 @@ public struct BFCLDataset: Sendable {
                       category: category)
     }
 
-    /// Tasks of several categories, in the order given.
-    public func load(_ categories: [TaskCategory] = TaskCategory.allCases) throws(BFCLDatasetError) -> [FunctionTask] {
+    /// Tasks of several categories, in the order given (by default the Python-syntax ones, which
+    /// the project's own formats, data preparation and training use).
+    public func load(_ categories: [TaskCategory] = TaskCategory.pythonSyntax) throws(BFCLDatasetError) -> [FunctionTask] {
         var all: [FunctionTask] = []
         for c in categories { all += try load(c) }
         return all

@@ -15,10 +15,11 @@ struct BFCLCommand: ParsableCommand {
 struct BFCLCheckCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "check",
-        abstract: "Check model outputs with BFCL's AST rules (Python-syntax categories).",
+        abstract: "Check model outputs with BFCL's AST rules (every single-turn category).",
         discussion: """
             Each input line is {"id": ..., "result": "<raw model output>"}; the category comes from the \
-            id as BFCL derives it (cut at the last '_'). Prints {"id", "result", "valid", "error_type"} \
+            id as BFCL derives it (cut at the last '_'); simple_java and simple_javascript outputs are \
+            decoded as Java and JavaScript calls in the python format, as BFCL decodes them. Prints {"id", "result", "valid", "error_type"} \
             per line on stdout and a per-category summary on stderr.
             """
     )

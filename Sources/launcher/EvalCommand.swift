@@ -16,8 +16,9 @@ struct EvalCommand: ParsableCommand {
             the scores do not depend on the number of ranks. A task whose prompt does not fit under \
             max_position_embeddings is not sampled and counts as failed (prompt_too_long).
 
-            --data takes bfcl:CATEGORY (a Python-syntax BFCL category: \
-            \(TaskCategory.allCases.map(\.rawValue).joined(separator: ", "))), bfcl:all (every category), \
+            --data takes bfcl:CATEGORY (a BFCL single-turn category: \
+            \(TaskCategory.allCases.map(\.rawValue).joined(separator: ", "))), bfcl:all (every \
+            Python-syntax category; with --format bfcl all thirteen), \
             both from the BFCL copy shipped with the project; a folder in BFCL's layout as \
             `launcher data generate` writes it (data/BFCL_v4_<category>.json, possible_answer/...; \
             every category file present is used), or xlam:FILE (xlam-function-calling-60k records, \
