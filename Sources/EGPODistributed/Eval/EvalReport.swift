@@ -64,7 +64,7 @@ public struct EvalReport: Sendable, Equatable, Codable {
 
     /// One line per category in `TaskCategory` order, then the overall line:
     /// `simple_python  n=150  acc 0.533 ± 0.041`, with truncated and prompt-too-long counts when
-    /// there are any.
+    /// there are any; in the `bfcl` formats, BFCL's summary scores after them.
     public var table: String {
         let names = TaskCategory.allCases.map(\.rawValue).filter { categories[$0] != nil }
         let width = (names + ["overall"]).map(\.count).max()!, countWidth = "n=\(overall.n)".count
@@ -77,7 +77,9 @@ public struct EvalReport: Sendable, Equatable, Codable {
             return text
         }
         var lines = names.map { line($0, categories[$0]!) } + [line("overall", overall)]
-        for name in BFCLAggregate.order where aggregates[name] != nil {
+        // BFCL's summary lines only where the scores are BFCL's (its prompting mode and checker);
+        // the project's own format scores irrelevance more strictly, so its aggregates would not be.
+        for name in BFCLAggregate.order where format.hasPrefix("bfcl") && aggregates[name] != nil {
             let a = aggregates[name]!
             lines.append(name.padding(toLength: max(width, 24), withPad: " ", startingAt: 0) + "  "
                          + String(format: "%.3f ± %.3f", a.accuracy, a.stderr) + (a.missing.isEmpty ? "" : "  (missing, counted 0: \(a.missing.joined(separator: ", ")))"))
