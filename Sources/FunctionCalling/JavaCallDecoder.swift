@@ -7,41 +7,20 @@
 public enum JavaCallDecoder {
     /// `default_decode_ast_prompting` for Java.
     public static func decodeBFCLOutput(_ raw: String) throws(DecodeError) -> [FunctionCall] {
-        let wrapped = PythonCallDecoder.bfclWrap(raw)
-        return try decode(String(wrapped.dropFirst().dropLast()))
+        try decode(CallSyntaxParser.bfclSource(raw))
     }
 
     /// The calls of Java source (BFCL's `parse_java_function_call`).
     public static func decode(_ source: String) throws(DecodeError) -> [FunctionCall] {
-        let parser: CallSyntaxParser
-        let tree: CallSyntaxNode
-        do {
-            var p = try CallSyntaxParser(source, language: .java)
-            tree = try p.program()
-            parser = p
-        } catch {
-            throw .languageSyntax("Java \(error)")
-        }
+        let (parser, tree) = try CallSyntaxParser.parse(source, language: .java)
         guard let call = firstInvocation(tree) else {
             // BFCL returns `{}`, which is not a list of calls.
             throw .wrongOutputFormat("no method invocation in the Java text")
         }
         var name = parser.text(call.field("name")!)
         if let object = call.field("object") { name = parser.text(object) + "." + name }
-        var arguments: [FunctionCall.Argument] = []
-        var seen = Set<String>()
-        var positional = 0
-        for child in call.field("arguments")!.children {
-            if child.kind == "assignment_expression" {
-                let key = parser.text(child.children[0])
-                guard seen.insert(key).inserted else { throw .unsupportedValue("argument \(key) given twice") }
-                arguments.append(FunctionCall.Argument(name: key, value: .string(try text(child.children[2], parser, nested: false))))
-            } else if ["identifier", "class_literal"].contains(child.kind) {
-                positional += 1
-                guard positional == 1 else { throw .unsupportedValue("several unnamed arguments") }
-                arguments.append(FunctionCall.Argument(name: unnamedArgument, value: .string(try text(child, parser, nested: false))))
-            }
-        }
+        let value: (CallSyntaxNode) throws(DecodeError) -> String = { node throws(DecodeError) in try text(node, parser, nested: false) }
+        let arguments = try parser.arguments(of: call.field("arguments")!, unnamedKinds: ["identifier", "class_literal"], named: value, unnamed: value)
         return [FunctionCall(name: name, arguments: arguments)]
     }
 
@@ -92,36 +71,16 @@ public enum JavaCallDecoder {
 public enum JavaScriptCallDecoder {
     /// `default_decode_ast_prompting` for JavaScript.
     public static func decodeBFCLOutput(_ raw: String) throws(DecodeError) -> [FunctionCall] {
-        let wrapped = PythonCallDecoder.bfclWrap(raw)
-        return try decode(String(wrapped.dropFirst().dropLast()))
+        try decode(CallSyntaxParser.bfclSource(raw))
     }
 
     public static func decode(_ source: String) throws(DecodeError) -> [FunctionCall] {
-        let parser: CallSyntaxParser
-        let tree: CallSyntaxNode
-        do {
-            var p = try CallSyntaxParser(source, language: .javascript)
-            tree = try p.program()
-            parser = p
-        } catch {
-            throw .languageSyntax("JavaScript \(error)")
-        }
+        let (parser, tree) = try CallSyntaxParser.parse(source, language: .javascript)
         for statement in tree.children {
             for call in statement.children where call.kind == "call_expression" {
-                var arguments: [FunctionCall.Argument] = []
-                var seen = Set<String>()
-                var positional = 0
-                for child in call.field("arguments")!.children {
-                    if child.kind == "assignment_expression" {
-                        let key = parser.text(child.children[0])
-                        guard seen.insert(key).inserted else { throw .unsupportedValue("argument \(key) given twice") }
-                        arguments.append(FunctionCall.Argument(name: key, value: .string(unquoted(parser.text(child.children[2])))))
-                    } else if child.kind == "identifier" || child.kind == "true" {
-                        positional += 1
-                        guard positional == 1 else { throw .unsupportedValue("several unnamed arguments") }
-                        arguments.append(FunctionCall.Argument(name: JavaCallDecoder.unnamedArgument, value: .string(parser.text(child))))
-                    }
-                }
+                let arguments = try parser.arguments(of: call.field("arguments")!, unnamedKinds: ["identifier", "true"],
+                                                     named: { node throws(DecodeError) in unquoted(parser.text(node)) },
+                                                     unnamed: { node throws(DecodeError) in parser.text(node) })
                 return [FunctionCall(name: parser.text(call.field("function")!), arguments: arguments)]
             }
         }
