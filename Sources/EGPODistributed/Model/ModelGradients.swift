@@ -11,6 +11,13 @@ struct LayerGradients {
     let gate: MatrixView?, up: MatrixView?, down: MatrixView?
 }
 
+/// Views of one decoder layer's adapter gradients (LoRA); nil for a layer without an adapter or
+/// one not trained.
+struct LayerLoRAGradients {
+    let q: LoRAPair?, k: LoRAPair?, v: LoRAPair?, o: LoRAPair?
+    let gate: LoRAPair?, up: LoRAPair?, down: LoRAPair?
+}
+
 /// Views of the gradient of every trained model tensor inside a gradient buffer laid out by the
 /// trained set's layout (`TrainableParameters.layout`): a tensor the layout leaves out is frozen,
 /// its view nil, and the backward skips its weight gradient. With the model's own layout every
@@ -20,15 +27,19 @@ struct ModelGradients {
     let layers: [LayerGradients]
     let finalNorm: UnsafeMutablePointer<Float>?
     let head: MatrixView?
+    /// Per layer, the trained adapters' gradients (all nil without LoRA).
+    let lora: [LayerLoRAGradients]
 
     /// - Parameters:
     ///   - storage: the gradient buffer, `layout.totalCount` floats.
-    ///   - layout: the trained tensors; each must be a tensor of `modelLayout`, of the same shape.
-    init(_ storage: FloatBuffer, layout: ParameterLayout, config: ModelConfig, modelLayout: ParameterLayout) {
+    ///   - layout: the trained tensors; each must be a tensor of `modelLayout` or of
+    ///     `adapterLayout`, of the same shape.
+    init(_ storage: FloatBuffer, layout: ParameterLayout, config: ModelConfig, modelLayout: ParameterLayout, adapterLayout: ParameterLayout? = nil) {
         precondition(storage.count == layout.totalCount, "ModelGradients: buffer \(storage.count) vs layout \(layout.totalCount)")
         for e in layout.entries {
-            precondition(modelLayout.entry(named: e.name)?.shape == e.shape,
-                         "ModelGradients: \(e.name) \(e.shape) is not a tensor of the model (\(modelLayout.entry(named: e.name)?.shape.description ?? "absent"))")
+            let known = modelLayout.entry(named: e.name) ?? adapterLayout?.entry(named: e.name)
+            precondition(known?.shape == e.shape,
+                         "ModelGradients: \(e.name) \(e.shape) is not a tensor of the model or its adapters (\(known?.shape.description ?? "absent"))")
         }
         func matrix(_ name: String) -> MatrixView? {
             layout.entry(named: name).map { MatrixView(storage.base + $0.offset, rows: $0.shape[0], cols: $0.shape[1]) }
@@ -49,5 +60,10 @@ struct ModelGradients {
         }
         finalNorm = vector("model.norm.weight")
         head = config.tieWordEmbeddings ? embedding : matrix("lm_head.weight")
+        lora = (0..<config.layerCount).map { l in
+            func pair(_ t: LoRATarget) -> LoRAPair? { LoRAAdapters.pair(in: storage, layout: layout, layer: l, target: t) }
+            return LayerLoRAGradients(q: pair(.q_proj), k: pair(.k_proj), v: pair(.v_proj), o: pair(.o_proj),
+                                      gate: pair(.gate_proj), up: pair(.up_proj), down: pair(.down_proj))
+        }
     }
 }

@@ -13,8 +13,8 @@ import ShardedTensor
 ///   which the forward, the sampler and the checkpoint's model file read. A frozen tensor gets no
 ///   gradient (a frozen linear skips its weight gradient, still passing the input gradient on),
 ///   no moments and no traffic.
-/// - Adapters (LoRA, next): tensors of `layout` with no model tensor behind them
-///   (`modelEntries[i] == nil`); the forward and backward that read them come with them.
+/// - Adapters (`adapters(of:)`, LoRA): the model's adapter tensors, no model tensor behind them
+///   (`modelEntries[i] == nil`); `values` *is* the adapters' buffer, which the forward reads.
 public final class TrainableParameters: @unchecked Sendable {
     /// The trained tensors, packed back to back.
     public let layout: ParameterLayout
@@ -56,6 +56,17 @@ public final class TrainableParameters: @unchecked Sendable {
         }
         self.init(layout: layout, values: values, modelEntries: trained, model: model)
     }
+
+    /// The adapters of `model` (which must have them), trained in place; every model tensor is
+    /// frozen.
+    public static func adapters(of model: Transformer) -> TrainableParameters {
+        guard let adapters = model.adapters else { preconditionFailure("TrainableParameters.adapters: the model has no adapters") }
+        return TrainableParameters(layout: adapters.layout, values: adapters.values,
+                                   modelEntries: Array(repeating: nil, count: adapters.layout.entries.count), model: model)
+    }
+
+    /// True when the trained tensors are the model's adapters.
+    public var isAdapters: Bool { values === model.adapters?.values }
 
     /// True when the trained set is every model tensor and `values` is the model's buffer.
     public var isWholeModel: Bool { values === model.parameters }

@@ -14,6 +14,9 @@ final class LayerActivations {
     var mid = FloatBuffer(count: 0)                                      // (N, C) residual after attention
     var norm2 = FloatBuffer(count: 0), rstd2 = FloatBuffer(count: 0)     // (N, C), (N)
     var gate = FloatBuffer(count: 0), up = FloatBuffer(count: 0), act = FloatBuffer(count: 0)  // (N, I) each
+    // LoRA only: each target's scale * x A^T, (N, rank) blocks (`loraHidden`).
+    var lora = FloatBuffer(count: 0)
+    var loraRows = 0
 
     init(config: ModelConfig) { self.config = config }
 
@@ -27,7 +30,7 @@ final class LayerActivations {
 
     /// Floats held now.
     var allocatedFloats: Int {
-        [norm1, rstd1, q, k, v, qRaw, kRaw, rstdQ, rstdK, attention, logSumExp, mid, norm2, rstd2, gate, up, act].reduce(0) { $0 + $1.count }
+        [norm1, rstd1, q, k, v, qRaw, kRaw, rstdQ, rstdK, attention, logSumExp, mid, norm2, rstd2, gate, up, act, lora].reduce(0) { $0 + $1.count }
     }
 
     func reserve(rows: Int) {
@@ -70,6 +73,7 @@ public final class TrainingWorkspace {
     var dqRaw = FloatBuffer(count: 0), dkRaw = FloatBuffer(count: 0)            // (N, H*D), (N, K*D): Qwen3, before q/k norm
     var dAct = FloatBuffer(count: 0), dGate = FloatBuffer(count: 0), dUp = FloatBuffer(count: 0)  // (N, I)
     var dLogits = FloatBuffer(count: 0)                                         // (N, V)
+    var dLoRA = FloatBuffer(count: 0)                                           // (N, rank): LoRA only
     var scratch = FloatBuffer(count: 0)
 
     /// The batch of the last forward: its rows are the rows of every buffer.
@@ -96,7 +100,7 @@ public final class TrainingWorkspace {
     public var allocatedFloats: Int {
         layers.reduce(0) { $0 + $1.allocatedFloats } + residual.reduce(0) { $0 + $1.count }
             + [finalNorm, rstdFinal, logits, logProbs, entropies, dResidual, dNorm, dAttention, dq, dk, dv, dqRaw, dkRaw,
-               dAct, dGate, dUp, dLogits, scratch].reduce(0) { $0 + $1.count }
+               dAct, dGate, dUp, dLogits, dLoRA, scratch].reduce(0) { $0 + $1.count }
     }
 
     func reserve(rows n: Int, maxLength: Int) {

@@ -20,7 +20,7 @@ extension Transformer {
         precondition(entropyWeights == nil || entropyWeights!.count == n, "backward: \(entropyWeights!.count) entropy weights for \(n) predictions")
         let gradientLayout = gradientLayout ?? layout
         precondition(gradients.count == gradientLayout.totalCount, "backward: gradient buffer \(gradients.count) vs layout \(gradientLayout.totalCount)")
-        let g = ModelGradients(gradients, layout: gradientLayout, config: config, modelLayout: layout)
+        let g = ModelGradients(gradients, layout: gradientLayout, config: config, modelLayout: layout, adapterLayout: adapters?.layout)
         let dRes = ws.dResidual.rows(n, c), dNorm = ws.dNorm.rows(n, c)
 
         // Loss -> logits -> final norm. dRes is the gradient of the residual stream from here on.
@@ -47,20 +47,23 @@ extension Transformer {
         batch.positions.withUnsafeBufferPointer { positions in
             let pos = positions.baseAddress!
             for l in stride(from: config.layerCount - 1, through: 0, by: -1) {
-                let a = ws.layers[l], w = weights.layers[l], gw = g.layers[l]
+                let a = ws.layers[l], w = weights.layers[l], gw = g.layers[l], gl = g.lora[l]
                 let norm2 = a.norm2.rows(n, c), norm1 = a.norm1.rows(n, c)
                 // MLP: out = mid + down(act), act = silu(gate) * up, gate/up = Linear(norm2).
                 let dAct = ws.dAct.rows(n, i), dGate = ws.dGate.rows(n, i), dUp = ws.dUp.rows(n, i)
-                Linear.backward(dRes, x: a.act.rows(n, i), weight: w.down, dx: dAct, accumulateInput: false, dWeight: gw.down, dBias: nil)
+                projectBackward(l, .down_proj, dRes, x: a.act.rows(n, i), weight: w.down, dx: dAct, accumulateInput: false, dWeight: gw.down, dBias: nil,
+                                trained: gl.down, a: a, scratch: ws)
                 SwiGLU.backward(dAct, gate: a.gate.rows(n, i), up: a.up.rows(n, i), dGate: dGate, dUp: dUp)
-                Linear.backward(dGate, x: norm2, weight: w.gate, dx: dNorm, accumulateInput: false, dWeight: gw.gate, dBias: nil)
-                Linear.backward(dUp, x: norm2, weight: w.up, dx: dNorm, accumulateInput: true, dWeight: gw.up, dBias: nil)
+                projectBackward(l, .gate_proj, dGate, x: norm2, weight: w.gate, dx: dNorm, accumulateInput: false, dWeight: gw.gate, dBias: nil,
+                                trained: gl.gate, a: a, scratch: ws)
+                projectBackward(l, .up_proj, dUp, x: norm2, weight: w.up, dx: dNorm, accumulateInput: true, dWeight: gw.up, dBias: nil,
+                                trained: gl.up, a: a, scratch: ws)
                 RMSNorm.backward(dNorm, x: a.mid.rows(n, c), weight: w.postNorm, rstd: a.rstd2.base, dx: dRes, dWeight: gw.postNorm)
                 // Attention: mid = x + o_proj(attention); attention from RoPE'd q, k and v of norm1.
                 let dAttention = ws.dAttention.rows(n, qWidth)
                 let dq = ws.dq.rows(n, qWidth), dk = ws.dk.rows(n, kvWidth), dv = ws.dv.rows(n, kvWidth)
-                Linear.backward(dRes, x: a.attention.rows(n, qWidth), weight: w.o, dx: dAttention, accumulateInput: false,
-                                dWeight: gw.o, dBias: gw.oBias)
+                projectBackward(l, .o_proj, dRes, x: a.attention.rows(n, qWidth), weight: w.o, dx: dAttention, accumulateInput: false,
+                                dWeight: gw.o, dBias: gw.oBias, trained: gl.o, a: a, scratch: ws)
                 CausalAttention.backward(dAttention, q: a.q.rows(n, qWidth), k: a.k.rows(n, kvWidth), v: a.v.rows(n, kvWidth),
                                          logSumExp: a.logSumExp.base, segments: batch.segments, shape: attentionShape,
                                          dq: dq, dk: dk, dv: dv, scratch: ws.scratch.bufferPointer)
@@ -77,9 +80,12 @@ extension Transformer {
                     RMSNorm.backward(ws.dk.rows(n * kh, d), x: a.kRaw.rows(n * kh, d), weight: kNorm, rstd: a.rstdK.base,
                                      dx: ws.dkRaw.rows(n * kh, d), dWeight: gw.kNorm)
                 }
-                Linear.backward(dqProj, x: norm1, weight: w.q, dx: dNorm, accumulateInput: false, dWeight: gw.q, dBias: gw.qBias)
-                Linear.backward(dkProj, x: norm1, weight: w.k, dx: dNorm, accumulateInput: true, dWeight: gw.k, dBias: gw.kBias)
-                Linear.backward(dv, x: norm1, weight: w.v, dx: dNorm, accumulateInput: true, dWeight: gw.v, dBias: gw.vBias)
+                projectBackward(l, .q_proj, dqProj, x: norm1, weight: w.q, dx: dNorm, accumulateInput: false, dWeight: gw.q, dBias: gw.qBias,
+                                trained: gl.q, a: a, scratch: ws)
+                projectBackward(l, .k_proj, dkProj, x: norm1, weight: w.k, dx: dNorm, accumulateInput: true, dWeight: gw.k, dBias: gw.kBias,
+                                trained: gl.k, a: a, scratch: ws)
+                projectBackward(l, .v_proj, dv, x: norm1, weight: w.v, dx: dNorm, accumulateInput: true, dWeight: gw.v, dBias: gw.vBias,
+                                trained: gl.v, a: a, scratch: ws)
                 RMSNorm.backward(dNorm, x: ws.residual[l].rows(n, c), weight: w.inputNorm, rstd: a.rstd1.base, dx: dRes, dWeight: gw.inputNorm)
             }
         }

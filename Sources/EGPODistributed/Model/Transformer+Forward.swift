@@ -65,17 +65,17 @@ extension Transformer {
         if let qNorm = w.qNorm, let kNorm = w.kNorm {
             // Qwen3Attention: q_norm(q_proj(x).view(..., H, D)): each head's D values are one
             // RMSNorm row, so the packed (N, H*D) matrix is normalised as (N*H, D).
-            Linear.forward(norm1, weight: w.q, bias: w.qBias, into: a.qRaw.rows(n, qWidth))
-            Linear.forward(norm1, weight: w.k, bias: w.kBias, into: a.kRaw.rows(n, kvWidth))
+            project(l, .q_proj, norm1, weight: w.q, bias: w.qBias, into: a.qRaw.rows(n, qWidth), a: a)
+            project(l, .k_proj, norm1, weight: w.k, bias: w.kBias, into: a.kRaw.rows(n, kvWidth), a: a)
             RMSNorm.forward(a.qRaw.rows(n * config.headCount, d), weight: qNorm, eps: Float(config.rmsNormEps),
                             into: a.q.rows(n * config.headCount, d), rstd: a.rstdQ.base)
             RMSNorm.forward(a.kRaw.rows(n * config.kvHeadCount, d), weight: kNorm, eps: Float(config.rmsNormEps),
                             into: a.k.rows(n * config.kvHeadCount, d), rstd: a.rstdK.base)
         } else {
-            Linear.forward(norm1, weight: w.q, bias: w.qBias, into: a.q.rows(n, qWidth))
-            Linear.forward(norm1, weight: w.k, bias: w.kBias, into: a.k.rows(n, kvWidth))
+            project(l, .q_proj, norm1, weight: w.q, bias: w.qBias, into: a.q.rows(n, qWidth), a: a)
+            project(l, .k_proj, norm1, weight: w.k, bias: w.kBias, into: a.k.rows(n, kvWidth), a: a)
         }
-        Linear.forward(norm1, weight: w.v, bias: w.vBias, into: a.v.rows(n, kvWidth))
+        project(l, .v_proj, norm1, weight: w.v, bias: w.vBias, into: a.v.rows(n, kvWidth), a: a)
         Rope.forward(a.q.rows(n, qWidth), heads: config.headCount, positions: positions, table: rotary)
         Rope.forward(a.k.rows(n, kvWidth), heads: config.kvHeadCount, positions: positions, table: rotary)
     }
@@ -86,13 +86,13 @@ extension Transformer {
         let w = weights.layers[l], c = config.hiddenSize, i = config.intermediateSize
         let mid = a.mid.rows(n, c), norm2 = a.norm2.rows(n, c)
         copy(x, into: mid)
-        Linear.forward(a.attention.rows(n, qWidth), weight: w.o, bias: w.oBias, into: mid, accumulate: true)
+        project(l, .o_proj, a.attention.rows(n, qWidth), weight: w.o, bias: w.oBias, into: mid, accumulate: true, a: a)
         RMSNorm.forward(mid, weight: w.postNorm, eps: Float(config.rmsNormEps), into: norm2, rstd: a.rstd2.base)
-        Linear.forward(norm2, weight: w.gate, bias: nil, into: a.gate.rows(n, i))
-        Linear.forward(norm2, weight: w.up, bias: nil, into: a.up.rows(n, i))
+        project(l, .gate_proj, norm2, weight: w.gate, bias: nil, into: a.gate.rows(n, i), a: a)
+        project(l, .up_proj, norm2, weight: w.up, bias: nil, into: a.up.rows(n, i), a: a)
         SwiGLU.forward(gate: a.gate.rows(n, i), up: a.up.rows(n, i), into: a.act.rows(n, i))
         copy(mid, into: out)
-        Linear.forward(a.act.rows(n, i), weight: w.down, bias: nil, into: out, accumulate: true)
+        project(l, .down_proj, a.act.rows(n, i), weight: w.down, bias: nil, into: out, accumulate: true, a: a)
     }
 
     /// Final RMSNorm and LM head: `logits = RMSNorm(x) W_head^T`.

@@ -14,12 +14,17 @@ public final class Transformer: @unchecked Sendable {
     /// The flat parameter buffer (`layout.totalCount` floats).
     public let parameters: FloatBuffer
     let weights: ModelTensors
+    /// Low-rank adapters added to the targeted linear layers (nil: the plain model). The same
+    /// parameters without them are `base`.
+    public let adapters: LoRAAdapters?
     let rotary: RotaryTable
     let attentionShape: AttentionShape
 
-    /// Wraps `parameters` (shared) after checking the config and the buffer size.
-    public init(config: ModelConfig, parameters: FloatBuffer) throws(ModelConfigError) {
+    /// Wraps `parameters` (shared) after checking the config and the buffer size; `adapters`
+    /// (shared too) must be built for `config`.
+    public init(config: ModelConfig, parameters: FloatBuffer, adapters: LoRAAdapters? = nil) throws(ModelConfigError) {
         try config.validate()
+        precondition(adapters == nil || adapters!.modelConfig == config, "Transformer: adapters built for another model config")
         let layout = config.parameterLayout
         guard parameters.count == layout.totalCount else {
             throw .parameterCount(expected: layout.totalCount, actual: parameters.count)
@@ -27,6 +32,7 @@ public final class Transformer: @unchecked Sendable {
         self.config = config
         self.layout = layout
         self.parameters = parameters
+        self.adapters = adapters
         weights = ModelTensors(parameters, config: config, layout: layout)
         rotary = RotaryTable(inverseFrequencies: RopeScaling.scaled(RopeScaling.defaultInverseFrequencies(headDim: config.headDim, theta: config.ropeTheta),
                                                                     by: config.ropeScaling),
@@ -67,6 +73,16 @@ public final class Transformer: @unchecked Sendable {
         }
         return buffer
     }
+
+    /// The same parameters with `adapters` added (shared, not copied).
+    public func with(adapters: LoRAAdapters?) -> Transformer {
+        // The config validated when self was made.
+        try! Transformer(config: config, parameters: parameters, adapters: adapters)
+    }
+
+    /// The same parameters without adapters (self when there are none): the frozen base that a
+    /// LoRA run's reference policy is, at no memory cost.
+    public var base: Transformer { adapters == nil ? self : with(adapters: nil) }
 
     /// A zeroed gradient buffer with the parameters' layout.
     public func makeGradientBuffer() -> FloatBuffer { FloatBuffer(count: layout.totalCount) }

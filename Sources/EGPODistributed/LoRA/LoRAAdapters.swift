@@ -1,0 +1,111 @@
+import ShardedTensor
+
+/// One targeted layer's adapter matrices: `a` (rank, in) and `b` (out, rank), as PEFT stores
+/// `lora_A.weight` and `lora_B.weight`.
+struct LoRAPair {
+    let a: MatrixView
+    let b: MatrixView
+}
+
+/// The adapters of every targeted linear layer of one model, in one flat buffer laid out by
+/// `layout` (names `model.layers.L.self_attn.q_proj.lora_A.weight`, ... in layer order, then the
+/// order of `config.targets`; A before B). The buffer is what the optimizer trains
+/// (`TrainableParameters.adapters`), so an update is seen by the next forward.
+public final class LoRAAdapters: @unchecked Sendable {
+    public let config: LoRAConfig
+    /// The model the adapters belong to.
+    public let modelConfig: ModelConfig
+    public let layout: ParameterLayout
+    public let values: FloatBuffer
+    /// pairs[layer][target index] (nil: the target is not adapted).
+    let pairs: [[LoRAPair?]]
+
+    /// Wraps `values` (shared, not copied) after checking its size against the layout.
+    public init(config: LoRAConfig, model: ModelConfig, values: FloatBuffer) {
+        let layout = Self.layout(config: config, model: model)
+        precondition(values.count == layout.totalCount, "LoRAAdapters: \(values.count) values for a layout of \(layout.totalCount)")
+        self.config = config
+        modelConfig = model
+        self.layout = layout
+        self.values = values
+        pairs = (0..<model.layerCount).map { l in
+            LoRATarget.allCases.map { t in
+                guard config.targets.contains(t) else { return nil }
+                return Self.pair(in: values, layout: layout, layer: l, target: t)
+            }
+        }
+    }
+
+    /// Fresh adapters as PEFT initialises them: `A` uniform on ±1/sqrt(in) (kaiming_uniform_ with
+    /// a = sqrt(5)), `B` zero, so the adapted model starts as the base model exactly. Element i of
+    /// tensor `name` is Philox(seed, FNV-1a(name), i), so every rank draws the same values.
+    public static func initial(config: LoRAConfig, model: ModelConfig, seed: UInt64) -> LoRAAdapters {
+        let layout = Self.layout(config: config, model: model)
+        let values = FloatBuffer(count: layout.totalCount)
+        for e in layout.entries where e.name.hasSuffix("lora_A.weight") {
+            let bound = 1 / Double(e.shape[1]).squareRoot(), stream = fnv1a64(e.name), p = values.base + e.offset
+            for i in 0..<e.count {
+                p[i] = Float((2 * Philox.uniform(seed: seed, stream: stream, index: UInt64(i)) - 1) * bound)
+            }
+        }
+        return LoRAAdapters(config: config, model: model, values: values)
+    }
+
+    /// The adapter tensors' names and shapes for `config` on a model of `model`.
+    public static func layout(config: LoRAConfig, model: ModelConfig) -> ParameterLayout {
+        var t: [(name: String, shape: [Int])] = []
+        for l in 0..<model.layerCount {
+            for target in LoRATarget.allCases where config.targets.contains(target) {
+                let (out, inputs) = target.shape(model)
+                t.append((name(layer: l, target: target, matrix: "A"), [config.rank, inputs]))
+                t.append((name(layer: l, target: target, matrix: "B"), [out, config.rank]))
+            }
+        }
+        return ParameterLayout(t)
+    }
+
+    /// `model.layers.L.<module>.lora_<matrix>.weight`.
+    public static func name(layer: Int, target: LoRATarget, matrix: String) -> String {
+        "model.layers.\(layer).\(target.module).lora_\(matrix).weight"
+    }
+
+    /// Views of one layer's pair inside `storage` (parameters or gradients) laid out by `layout`;
+    /// nil when the layout has no such pair.
+    static func pair(in storage: FloatBuffer, layout: ParameterLayout, layer: Int, target: LoRATarget) -> LoRAPair? {
+        guard let a = layout.entry(named: name(layer: layer, target: target, matrix: "A")),
+              let b = layout.entry(named: name(layer: layer, target: target, matrix: "B")) else { return nil }
+        return LoRAPair(a: MatrixView(storage.base + a.offset, rows: a.shape[0], cols: a.shape[1]),
+                        b: MatrixView(storage.base + b.offset, rows: b.shape[0], cols: b.shape[1]))
+    }
+
+    /// The pair of `target` in layer `l`, if adapted.
+    @inline(__always) func pair(_ l: Int, _ target: LoRATarget) -> LoRAPair? { pairs[l][target.index] }
+
+    /// `W += scale * B A` for every adapted layer of `parameters` (a buffer in the model's layout):
+    /// the merged model computes what base + adapters compute (up to rounding).
+    public func merge(into parameters: FloatBuffer, layout modelLayout: ParameterLayout) {
+        for l in 0..<modelConfig.layerCount {
+            for target in LoRATarget.allCases {
+                guard let p = pair(l, target) else { continue }
+                let e = modelLayout["model.layers.\(l).\(target.module).weight"]
+                let w = MatrixView(parameters.base + e.offset, rows: e.shape[0], cols: e.shape[1])
+                Matmul.gemm(p.b, p.a, into: w, alpha: config.scale, beta: 1)
+            }
+        }
+    }
+}
+
+extension LoRATarget {
+    /// Position in `allCases`.
+    var index: Int {
+        switch self {
+        case .q_proj: 0
+        case .k_proj: 1
+        case .v_proj: 2
+        case .o_proj: 3
+        case .gate_proj: 4
+        case .up_proj: 5
+        case .down_proj: 6
+        }
+    }
+}

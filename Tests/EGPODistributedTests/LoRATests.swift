@@ -1,0 +1,176 @@
+@testable import EGPODistributed
+import Foundation
+import ShardedTensor
+import Testing
+import TestSupport
+
+/// LoRA adapters on the targeted linear layers (`LoRAAdapters`, `Transformer+LoRA`):
+/// - naive twin: base + adapters computes what the Double reference model computes on the merged
+///   weights `W + (alpha / r) B A`;
+/// - finite differences: the adapters' gradient against central differences of that reference;
+/// - fresh adapters (B = 0) leave every output bit as the base model's;
+/// - the frozen base: a trained step changes the adapters only, and `base` is the model before.
+@Suite struct LoRATests {
+    /// Every architecture variant, with some targets only on one of them.
+    static let cases: [(String, ModelConfig, [LoRATarget])] = [
+        ("llama all targets", tinyConfig(), LoRATarget.allCases),
+        ("qwen2 bias, attention only", tinyConfig(architecture: .qwen2), [.q_proj, .k_proj, .v_proj, .o_proj]),
+        ("qwen3 head_dim 4, mlp only", tinyConfig(bias: true, architecture: .qwen3, headDim: 4), [.gate_proj, .up_proj, .down_proj]),
+        ("llama tied, all targets", tinyConfig(tied: true), LoRATarget.allCases),
+    ]
+
+    /// Adapters with random B too (fresh ones have B = 0, which would hide A's gradient).
+    static func adapters(_ config: ModelConfig, targets: [LoRATarget], seed: UInt64) -> (LoRAAdapters, [Double]) {
+        let lora = LoRAConfig(rank: 3, alpha: 5, targets: targets)
+        let values = testValues(LoRAAdapters.layout(config: lora, model: config).totalCount, seed: seed, scale: 0.3)
+        return (LoRAAdapters(config: lora, model: config, values: FloatBuffer(values.map { Float($0) })), values)
+    }
+
+    /// The model parameters with W += scale * B A for every adapter, in Double.
+    static func merged(_ p: [Double], adapters: [Double], lora: LoRAConfig, config: ModelConfig) -> [Double] {
+        var out = p
+        let layout = config.parameterLayout, al = LoRAAdapters.layout(config: lora, model: config)
+        for l in 0..<config.layerCount {
+            for t in lora.targets {
+                let w = layout["model.layers.\(l).\(t.module).weight"]
+                let a = al[LoRAAdapters.name(layer: l, target: t, matrix: "A")], b = al[LoRAAdapters.name(layer: l, target: t, matrix: "B")]
+                let (rows, cols) = (w.shape[0], w.shape[1])
+                for i in 0..<rows {
+                    for j in 0..<cols {
+                        var s = 0.0
+                        for k in 0..<lora.rank { s += adapters[b.offset + i * lora.rank + k] * adapters[a.offset + k * cols + j] }
+                        out[w.offset + i * cols + j] += Double(lora.scale) * s
+                    }
+                }
+            }
+        }
+        return out
+    }
+
+    static let requests = [SamplingRequest(prompt: [1, 2, 3], completionCount: 2, firstSequenceId: 0),
+                           SamplingRequest(prompt: [4, 5], firstSequenceId: 2)]
+
+    @Test(arguments: 0..<4)
+    func adaptedScoresAreTheMergedReferenceModels(_ index: Int) throws {
+        let (label, config, targets) = Self.cases[index]
+        let p = testParameters(config, seed: 31)
+        let (adapters, av) = Self.adapters(config, targets: targets, seed: 32)
+        let model = try Transformer(config: config, parameters: FloatBuffer(p.map { Float($0) }), adapters: adapters)
+        let got = model.forward(TokenBatch(testSequences), temperature: 0.9, workspace: TrainingWorkspace(config: config))
+        let want = ReferenceModel(config).scores(Self.merged(p, adapters: av, lora: adapters.config, config: config),
+                                                 sequences: testSequences.map { $0.map(Int.init) }, temperature: 0.9)
+        let c = closeness(got.logProbs, want.logProbs, atol: 2e-5, rtol: 1e-5, label: "\(label) log-probs")
+        #expect(c.ok, "\(c)")
+        let e = closeness(got.entropies, want.entropies, atol: 2e-5, rtol: 1e-5, label: "\(label) entropies")
+        #expect(e.ok, "\(e)")
+    }
+
+    /// d(sum a_i logp_i + b_i H_i)/d(adapters) against central differences of the Double
+    /// reference on the merged weights; every adapter tensor gets a gradient, and the backward
+    /// into a buffer laid out by the adapters computes no base-weight gradient at all.
+    @Test(arguments: 0..<4)
+    func adapterGradientsMatchFiniteDifferences(_ index: Int) throws {
+        let (label, config, targets) = Self.cases[index]
+        let p = testParameters(config, seed: 41)
+        let (adapters, av) = Self.adapters(config, targets: targets, seed: 42)
+        let model = try Transformer(config: config, parameters: FloatBuffer(p.map { Float($0) }), adapters: adapters)
+        let trainable = TrainableParameters.adapters(of: model)
+        #expect(trainable.isAdapters && !trainable.isWholeModel && trainable.layout == adapters.layout)
+        let ws = TrainingWorkspace(config: config), batch = TokenBatch(testSequences)
+        model.forward(batch, temperature: 0.8, workspace: ws)
+        let a = testValues(batch.predictionCount, seed: 43), b = testValues(batch.predictionCount, seed: 44, scale: 0.5)
+        let grads = trainable.makeGradientBuffer()
+        model.backward(batch, logProbWeights: a.map { Float($0) }, entropyWeights: b.map { Float($0) }, gradients: grads,
+                       layout: trainable.layout, workspace: ws)
+        let reference = ReferenceModel(config), seqs = testSequences.map { $0.map(Int.init) }
+        let fd = FiniteDifferences.gradient(at: av, h: 1e-5) { x in
+            let r = reference.scores(Self.merged(p, adapters: x, lora: adapters.config, config: config), sequences: seqs, temperature: 0.8)
+            var loss = 0.0
+            for i in 0..<a.count { loss += a[i] * r.logProbs[i] + b[i] * r.entropies[i] }
+            return loss
+        }
+        let c = closeness(grads.toArray(), fd, atol: 5e-5, rtol: 1e-3, label: "\(label) adapter gradient")
+        #expect(c.ok, "\(c)")
+        for e in adapters.layout.entries {
+            #expect(grads.tensor(e).contains { $0 != 0 }, "\(label): \(e.name) received no gradient")
+        }
+    }
+
+    /// Fresh adapters (PEFT's init: B = 0) add exact zeros: log-probs, entropies and sampled
+    /// tokens are the base model's bit for bit, and A is uniform within ±1/sqrt(in).
+    @Test func freshAdaptersLeaveTheBaseModelsBits() throws {
+        let config = tinyConfig(bias: true)
+        let base = try Transformer(config: config, seed: 5)
+        let lora = LoRAConfig(rank: 4, alpha: 8)
+        let adapters = LoRAAdapters.initial(config: lora, model: config, seed: 9)
+        for e in adapters.layout.entries {
+            let v = adapters.values.tensor(e)
+            if e.name.hasSuffix("lora_B.weight") { #expect(v.allSatisfy { $0 == 0 }) }
+            else { #expect(v.allSatisfy { abs($0) <= 1 / Float(e.shape[1]).squareRoot() } && Set(v).count > e.count / 2) }
+        }
+        #expect(LoRAAdapters.initial(config: lora, model: config, seed: 9).values.toArray() == adapters.values.toArray())
+        let adapted = base.with(adapters: adapters)
+        let batch = TokenBatch(testSequences)
+        let want = base.forward(batch, workspace: TrainingWorkspace(config: config))
+        let got = adapted.forward(batch, workspace: TrainingWorkspace(config: config))
+        #expect(got == want)
+        let options = SamplingOptions(temperature: 1, maxNewTokens: 6, seed: 3)
+        #expect(try Sampler(model: adapted).sample(Self.requests, options: options).map(\.tokens)
+                == Sampler(model: base).sample(Self.requests, options: options).map(\.tokens))
+    }
+
+    /// Sampling reads the adapters too: greedy decoding of the adapted model equals greedy
+    /// decoding of the merged model (the same function, up to rounding: checked on the logits
+    /// of what was sampled).
+    @Test func theSamplerDecodesTheAdaptedModel() throws {
+        let config = tinyConfig()
+        let p = testParameters(config, seed: 51)
+        let (adapters, _) = Self.adapters(config, targets: LoRATarget.allCases, seed: 52)
+        let model = try Transformer(config: config, parameters: FloatBuffer(p.map { Float($0) }), adapters: adapters)
+        let mergedBuffer = FloatBuffer(p.map { Float($0) })
+        adapters.merge(into: mergedBuffer, layout: config.parameterLayout)
+        let merged = try Transformer(config: config, parameters: mergedBuffer)
+        let options = SamplingOptions(temperature: 1, maxNewTokens: 8, seed: 3)
+        let a = try Sampler(model: model).sample(Self.requests, options: options)
+        let b = try Sampler(model: merged).sample(Self.requests, options: options)
+        #expect(a.map(\.tokens) == b.map(\.tokens))
+        let base = try Sampler(model: model.base).sample(Self.requests, options: options)
+        #expect(base.map(\.tokens) != a.map(\.tokens), "the adapters should change what is sampled")
+    }
+
+    /// A LoRA step through the replica: the base weights keep every bit, the adapters move, the
+    /// optimizer holds moments for the adapters only, and `base` scores as the model did before.
+    @Test func aStepTrainsTheAdaptersAndLeavesTheBase() throws {
+        let config = tinyConfig()
+        let base = try Transformer(config: config, seed: 7)
+        let before = base.parameters.toArray()
+        let (adapters, _) = Self.adapters(config, targets: LoRATarget.allCases, seed: 8)
+        let model = base.with(adapters: adapters)
+        let adaptersBefore = adapters.values.toArray()
+        let trainable = TrainableParameters.adapters(of: model)
+        var o = TrainerConfig.Optimizer()
+        o.weightDecay = 0.1
+        let optimizer = o, batch = TokenBatch(testSequences)
+        let scoresBefore = base.forward(batch, workspace: TrainingWorkspace(config: config))
+        let (applied, stateBytes) = try LocalCommunicator.run(size: 1) { comm in
+            let replica = try PolicyReplica(policy: LoadedModel(model: model, tokenizer: ByteTokenizer()), optimizer: optimizer,
+                                            totalSteps: 4, communicator: comm, trainable: trainable)
+            replica.model.forward(batch, workspace: replica.workspace)
+            replica.backward(batch, logProbWeights: [Float](repeating: -0.1, count: batch.predictionCount))
+            var clock = PhaseClock()
+            return (try replica.synchronizeAndStep(clock: &clock).applied, replica.optimizerMemory.replicated)
+        }[0]
+        #expect(applied)
+        #expect(model.parameters.toArray() == before)
+        #expect(adapters.values.toArray() != adaptersBefore)
+        #expect(stateBytes == 2 * adapters.layout.totalCount * 4)
+        #expect(model.base.forward(batch, workspace: TrainingWorkspace(config: config)) == scoresBefore)
+    }
+
+    @Test func badValuesAreNamed() {
+        #expect(LoRAConfig(rank: 0).problems(key: "model.lora") == ["model.lora.rank must be at least 1, got 0"])
+        #expect(LoRAConfig(dropout: 0.1).problems(key: "model.lora") == ["model.lora.dropout must be 0 (adapter dropout is not implemented), got 0.1"])
+        #expect(LoRAConfig(targets: [.q_proj, .q_proj]).problems(key: "k").count == 1)
+        #expect(LoRAConfig(alpha: .nan).problems(key: "k") == ["k.alpha must be a positive number, got nan"])
+    }
+}
