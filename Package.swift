@@ -19,6 +19,8 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
         // YAML run configs (JSON is read by Foundation).
         .package(url: "https://github.com/jpsim/Yams", from: "5.0.1"),
+        // SHA-256 of the base model a LoRA checkpoint belongs to.
+        .package(url: "https://github.com/apple/swift-crypto", "3.0.0" ..< "5.0.0"),
     ],
     targets: [
         .systemLibrary(name: "CMPI", pkgConfig: "ompi-c", providers: [.apt(["libopenmpi-dev", "openmpi-bin"])]),
@@ -33,7 +35,8 @@ let package = Package(
         // The task world: BFCL data, decoders, the AST checker, synthetic tasks. No training.
         .target(name: "FunctionCalling", dependencies: ["FileChecks"], resources: [.copy("Resources/bfcl")]),
         // The policy and the algorithm.
-        .target(name: "EGPODistributed", dependencies: ["ShardedTensor", "HDF5", "FileChecks", "FunctionCalling", "Yams"],
+        .target(name: "EGPODistributed", dependencies: ["ShardedTensor", "HDF5", "FileChecks", "FunctionCalling", "Yams",
+                                                     .product(name: "Crypto", package: "swift-crypto")],
                 resources: [.copy("Resources")]),
         .executableTarget(
             name: "launcher",

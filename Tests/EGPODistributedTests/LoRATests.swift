@@ -167,10 +167,21 @@ import TestSupport
         #expect(model.base.forward(batch, workspace: TrainingWorkspace(config: config)) == scoresBefore)
     }
 
+    /// Bad values in a run config name their key, value and what is allowed.
     @Test func badValuesAreNamed() {
-        #expect(LoRAConfig(rank: 0).problems(key: "model.lora") == ["model.lora.rank must be at least 1, got 0"])
-        #expect(LoRAConfig(dropout: 0.1).problems(key: "model.lora") == ["model.lora.dropout must be 0 (adapter dropout is not implemented), got 0.1"])
-        #expect(LoRAConfig(targets: [.q_proj, .q_proj]).problems(key: "k").count == 1)
-        #expect(LoRAConfig(alpha: .nan).problems(key: "k") == ["k.alpha must be a positive number, got nan"])
+        func problem(_ edit: (inout LoRAConfig) -> Void) -> String {
+            var c = TrainerConfig()
+            c.model.lora.rank = 8
+            edit(&c.model.lora)
+            do { try c.validate(worldSize: 1, purpose: .reinforcement) } catch { return "\(error)" }
+            return "accepted"
+        }
+        #expect(problem { _ in } == "accepted")
+        #expect(problem { $0.rank = -1 }.contains("model.lora.rank"))
+        #expect(problem { $0.dropout = 0.1 }.contains("model.lora.dropout"))
+        #expect(problem { $0.targets = [.q_proj, .q_proj] }.contains("model.lora.targets"))
+        #expect(problem { $0.targets = [] }.contains("model.lora.targets"))
+        #expect(problem { $0.alpha = .nan }.contains("model.lora.alpha"))
+        #expect(TrainerConfig().model.lora.isEnabled == false)
     }
 }

@@ -3,7 +3,7 @@
 /// frozen. The config keys and their meaning are PEFT's (`r`, `lora_alpha`, `lora_dropout`,
 /// `target_modules`), so an exported adapter loads in `peft` unchanged.
 public struct LoRAConfig: Codable, Sendable, Equatable {
-    /// r: the adapters' inner size.
+    /// r: the adapters' inner size (0: no adapters, every weight trained).
     public var rank = 16
     /// lora_alpha: the update is scaled by alpha / rank.
     public var alpha: Float = 32
@@ -23,16 +23,8 @@ public struct LoRAConfig: Codable, Sendable, Equatable {
     /// alpha / rank, the factor on the adapters' output.
     public var scale: Float { alpha / Float(rank) }
 
-    /// Problems with these values, each naming its key (empty: valid).
-    public func problems(key: String) -> [String] {
-        var out: [String] = []
-        if rank < 1 { out.append("\(key).rank must be at least 1, got \(rank)") }
-        if !(alpha.isFinite && alpha > 0) { out.append("\(key).alpha must be a positive number, got \(alpha)") }
-        if dropout != 0 { out.append("\(key).dropout must be 0 (adapter dropout is not implemented), got \(dropout)") }
-        if targets.isEmpty { out.append("\(key).targets must name at least one of \(LoRATarget.allCases.map(\.rawValue).joined(separator: ", "))") }
-        if Set(targets).count != targets.count { out.append("\(key).targets names a layer twice: \(targets.map(\.rawValue))") }
-        return out
-    }
+    /// Adapters are on (rank >= 1); rank 0 is full fine-tuning, the run config's default.
+    public var isEnabled: Bool { rank > 0 }
 }
 
 /// A linear layer of a decoder layer that can carry an adapter, by its Hugging Face module name.

@@ -10,11 +10,32 @@ public struct LoadedModel: Sendable {
     /// An imported model's Hugging Face side files (`hf:` attributes), which training
     /// checkpoints carry on so that `launcher export` of any of them is self-contained.
     public var huggingFaceFiles: [String: String]
+    /// With LoRA adapters (`model.adapters`): the base model file they belong to (nil for a
+    /// whole model, or adapters not yet tied to a file).
+    public var base: BaseModelReference?
 
-    public init(model: Transformer, tokenizer: any Tokenizer, huggingFaceFiles: [String: String] = [:]) {
+    public init(model: Transformer, tokenizer: any Tokenizer, huggingFaceFiles: [String: String] = [:], base: BaseModelReference? = nil) {
         self.model = model
         self.tokenizer = tokenizer
         self.huggingFaceFiles = huggingFaceFiles
+        self.base = base
+    }
+
+    /// The same model with `adapters` (nil: none) on its weights, tied to `base`.
+    public func with(adapters: LoRAAdapters?, base: BaseModelReference?) -> LoadedModel {
+        LoadedModel(model: model.with(adapters: adapters), tokenizer: tokenizer, huggingFaceFiles: huggingFaceFiles, base: base)
+    }
+
+    /// A whole model that computes what this one computes: the weights with the adapters merged
+    /// in (`W + (alpha / rank) B A`, a new buffer), or self when there are none.
+    public func merged() -> LoadedModel {
+        guard let adapters = model.adapters else { return self }
+        let parameters = FloatBuffer(count: model.parameters.count)
+        parameters.copy(from: model.parameters)
+        adapters.merge(into: parameters, layout: model.layout)
+        // The config validated when the model was made.
+        return LoadedModel(model: try! Transformer(config: model.config, parameters: parameters), tokenizer: tokenizer,
+                           huggingFaceFiles: huggingFaceFiles)
     }
 }
 
@@ -62,6 +83,7 @@ public enum ModelFile {
     /// state, RNG states) are left alone.
     public static func read(from group: HDF5Group) throws -> LoadedModel {
         let path = group.file.path
+        if try AdapterFile.holdsAdapters(group) { return try AdapterFile.read(from: group) }
         if try group.hasAttribute("format_version") {
             let version = try group.int64Attribute("format_version")
             guard version <= formatVersion else { throw ModelFileError.unsupportedFormat(path: path, found: version, supported: formatVersion) }

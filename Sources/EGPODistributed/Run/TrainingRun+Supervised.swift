@@ -18,10 +18,17 @@ extension TrainingRun {
     static func supervised(_ run: RunContext) throws -> LoadedModel {
         let config = run.config, comm = run.comm, resumed = run.resumed
         let tasks = try TaskSource.load(spec: config.data.train, count: config.data.trainTasks, seed: config.data.trainSeed, split: .train, log: run.say)
-        let policy = try resumed?.policy ?? (config.model.checkpoint.isEmpty
-            ? PolicyFactory.fromScratch(architecture: config.model.architecture, vocabulary: config.model.tokenizerVocabulary,
-                                        tasks: tasks, seed: config.run.seed)
-            : ModelFile.read(from: config.model.checkpoint))
+        var policy: LoadedModel
+        if let resumed {
+            policy = resumed.policy
+        } else {
+            let source = config.model.checkpoint.isEmpty ? nil : config.model.checkpoint
+            if source == nil { try refuseLoRAOnAFreshModel(config) }
+            policy = try source.map { try ModelFile.read(from: $0) }
+                ?? PolicyFactory.fromScratch(architecture: config.model.architecture, vocabulary: config.model.tokenizerVocabulary,
+                                             tasks: tasks, seed: config.run.seed)
+            policy = try applyingLoRA(policy, from: source, config: config, run: run)
+        }
         try ModelFile.requireFiniteWeights(policy.model, path: resumed?.path ?? (config.model.checkpoint.isEmpty ? "the new model" : config.model.checkpoint))
         let codec = try TaskCodec(policy: policy, model: config.model)
         let prepared = SFTTrainer.examples(tasks, codec: codec, limit: policy.model.config.maxPositionEmbeddings)
@@ -30,7 +37,8 @@ extension TrainingRun {
         try run.checkMemory(MemoryEstimate(model: policy.model.config, config: config, worldSize: comm.size, rank: comm.rank, promptLength: longest,
                                            purpose: .supervised))
 
-        let replica = try PolicyReplica(policy: policy, optimizer: config.sft.optimizer, totalSteps: config.sft.steps, communicator: comm)
+        let replica = try PolicyReplica(policy: policy, optimizer: config.sft.optimizer, totalSteps: config.sft.steps, communicator: comm,
+                                        trainable: trained(policy))
         let trainer = try SFTTrainer(config: config, replica: replica, prepared: prepared)
         if let resumed {
             TrainingCheckpoint.restore(resumed, into: replica)

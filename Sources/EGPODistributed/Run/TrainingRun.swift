@@ -42,6 +42,7 @@ public enum TrainingRun {
         }
         if run.request.fromScratch {
             try run.config.validate(worldSize: run.comm.size, purpose: .supervised)
+            try refuseLoRAOnAFreshModel(run.config)
             var config = run.config
             config.model.checkpoint = ""
             config.run.runDir = URL(fileURLWithPath: run.config.run.runDir).appendingPathComponent("sft").path
@@ -57,7 +58,7 @@ public enum TrainingRun {
         let policy = try ModelFile.read(from: path)
         try ModelFile.requireFiniteWeights(policy.model, path: path)
         run.say("train: starting from \(path)")
-        return policy
+        return try applyingLoRA(policy, from: path, config: run.config, run: run)
     }
 
     /// The EGPO phase: evaluation before, the step loop, evaluation after, the summary.
@@ -79,8 +80,8 @@ public enum TrainingRun {
 
         // The replica, the trainer, and a resumed run's state.
         let replica = try PolicyReplica(policy: policy, optimizer: config.optimizer, totalSteps: config.run.steps,
-                                        updatesPerStep: config.egpo.mu, communicator: comm)
-        if let resumed, config.egpo.beta > 0, resumed.reference == nil {
+                                        updatesPerStep: config.egpo.mu, communicator: comm, trainable: trained(policy))
+        if let resumed, config.egpo.beta > 0, resumed.reference == nil, !replica.trainable.isAdapters {
             throw TrainingError.resume("\(resumed.path) holds no reference policy (it ran with beta 0); egpo.beta \(config.egpo.beta) needs one")
         }
         let trainer = try EGPOTrainer(config: config, replica: replica, tasks: tasks, codec: codec, referenceParameters: resumed?.reference,

@@ -53,7 +53,10 @@ public final class EGPOTrainer {
         droppedTooLong = allTasks.count - kept.count
         tasks = kept
         self.prompts = prompts
-        if config.egpo.beta > 0 {
+        if config.egpo.beta > 0, replica.trainable.isAdapters {
+            // LoRA: the reference is the frozen base with the adapters off, no second copy.
+            reference = replica.model.base
+        } else if config.egpo.beta > 0 {
             let copy = FloatBuffer(count: replica.model.parameters.count)
             if let referenceParameters {
                 guard referenceParameters.count == copy.count else {

@@ -41,6 +41,8 @@ public final class PolicyReplica {
     public var injectNonFiniteGradient = false
     /// The starting model's Hugging Face side files, written into every training checkpoint.
     public var huggingFaceFiles: [String: String] = [:]
+    /// LoRA: the base model file the adapters belong to, which checkpoints name.
+    public var base: BaseModelReference?
 
     /// - Parameters:
     ///   - optimizer: built on `trainable.layout`, for this rank's `shard(count:communicator:)`
@@ -85,6 +87,7 @@ public final class PolicyReplica {
                                         shard: zero ? Self.shard(count: count, communicator: communicator) : nil),
                       update: zero ? .zero1(o.gradientPath) : .replicated, trainable: trainable)
         huggingFaceFiles = policy.huggingFaceFiles
+        base = policy.base
     }
 
     /// Bytes of optimizer state per rank, and what it would be without ZeRO-1.

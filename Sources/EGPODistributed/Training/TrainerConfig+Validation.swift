@@ -30,6 +30,15 @@ extension TrainerConfig {
         try need(model.tokenizerVocabulary <= model.architecture.vocabularySize, "model.tokenizerVocabulary", model.tokenizerVocabulary,
                  "at most model.architecture.vocab_size = \(model.architecture.vocabularySize)")
 
+        let lora = model.lora
+        try need((0...4096).contains(lora.rank), "model.lora.rank", lora.rank, "0 (no adapters: every weight trained) to 4096")
+        if lora.isEnabled {
+            try need(lora.alpha.isFinite && lora.alpha > 0, "model.lora.alpha", lora.alpha, "a positive number (the update is scaled by alpha / rank)")
+            try need(lora.dropout == 0, "model.lora.dropout", lora.dropout, "0 (adapter dropout is not implemented)")
+            try need(!lora.targets.isEmpty && Set(lora.targets).count == lora.targets.count, "model.lora.targets", lora.targets.map(\.rawValue),
+                     "one or more of \(LoRATarget.allCases.map(\.rawValue).joined(separator: ", ")), each once")
+        }
+
         try need((1...100_000).contains(rollout.prompts), "rollout.prompts", rollout.prompts, "1 to 100000")
         try need((1...1024).contains(rollout.groupSize), "rollout.groupSize", rollout.groupSize, "1 to 1024")
         try need(rollout.temperature > 0 && rollout.temperature <= 10, "rollout.temperature", rollout.temperature, "(0, 10]")

@@ -87,6 +87,11 @@ public struct TrainerConfig: Codable, Sendable, Equatable {
         /// prompt is rendered, so a run resumed on another day would see other prompts; set e.g.
         /// "26 Jul 2024" to keep them fixed).
         public var chatTemplateDate = ""
+        /// LoRA adapters on the starting model (`rank` 0, the default: full fine-tuning). With a
+        /// rank, the model's weights are frozen and only the adapters are trained, stored in
+        /// checkpoints (which name the base model file and its sha256) and exported; the
+        /// reference policy is the base without them.
+        public var lora = LoRAConfig(rank: 0)
     }
 
     /// How completions are drawn.

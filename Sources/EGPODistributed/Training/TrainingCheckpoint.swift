@@ -55,7 +55,8 @@ public struct TrainingState: Sendable {
 }
 
 /// A training checkpoint: a model file (parameters, `config`, `tokenizer`, each tensor with
-/// HDF5's Fletcher-32 checksum, so `launcher score`, `eval` and h5py read it as a model) plus a
+/// HDF5's Fletcher-32 checksum, so `launcher score`, `eval` and h5py read it as a model), or for
+/// a LoRA run only the adapters and the base model's path and sha256 (`AdapterFile`), plus a
 /// `training` group:
 ///
 /// | object | content |
@@ -65,7 +66,7 @@ public struct TrainingState: Sendable {
 /// | attribute `run_config` | the run's resolved config, JSON |
 /// | attribute `trainable_tensors` | only when some tensors were frozen: the trained tensors' names, one a line |
 /// | `adam_m`, `adam_v` | Adam's moments of the trained parameters (all of them: gathered from ZeRO-1 shards), Float32 |
-/// | `reference` | EGPO with beta > 0: the frozen reference policy's flat parameters |
+/// | `reference` | EGPO with beta > 0: the frozen reference policy's flat parameters (not with LoRA, whose reference is the base) |
 /// | `rng_state` | Int64 (world_size, 2): each rank's seed and next sequence id |
 /// | `metrics_jsonl`, `evaluations_json` | UInt8 text: the metrics so far, the evaluations so far |
 ///
@@ -154,14 +155,20 @@ public enum TrainingCheckpoint {
     }
 
     private static func write(to url: URL, replica: PolicyReplica, state: TrainingState, reference: Transformer?) throws {
-        let model = replica.model
-        // Trained tensors that are not model tensors (adapters) would need their values saved too.
-        precondition(replica.trainable.modelEntries.allSatisfy { $0 != nil }, "TrainingCheckpoint: trained tensors outside the model are not saved yet")
+        let model = replica.model, adapters = replica.trainable.isAdapters ? model.adapters : nil
+        precondition(adapters != nil || replica.trainable.modelEntries.allSatisfy { $0 != nil },
+                     "TrainingCheckpoint: trained tensors outside the model that are not its adapters")
+        precondition(adapters == nil || replica.base != nil, "TrainingCheckpoint: adapters without the base model file they belong to")
         try HDF5File.writeAtomically(to: url.path, beforeRename: { _ in killForTestIfAsked(step: state.step) }) { file in
             let root = try file.root
-            try ModelFile.write(model, tokenizer: replica.tokenizer, into: root)
-            for (name, text) in replica.huggingFaceFiles.sorted(by: { $0.key < $1.key }) {
-                try root.setAttribute(ModelFile.huggingFaceAttribute(name), text)
+            if let adapters, let base = replica.base {
+                // LoRA: the adapters and the base's path and sha256; the base itself stays where it is.
+                try AdapterFile.write(adapters, base: base, into: root)
+            } else {
+                try ModelFile.write(model, tokenizer: replica.tokenizer, into: root)
+                for (name, text) in replica.huggingFaceFiles.sorted(by: { $0.key < $1.key }) {
+                    try root.setAttribute(ModelFile.huggingFaceAttribute(name), text)
+                }
             }
             let t = try root.createGroup("training")
             try t.setAttribute("checkpoint_version", version)
@@ -180,7 +187,7 @@ public enum TrainingCheckpoint {
             }
             try writeMoment("adam_m", replica.optimizer.firstMoment, replica, into: t)
             try writeMoment("adam_v", replica.optimizer.secondMoment, replica, into: t)
-            if let reference {
+            if let reference, adapters == nil {
                 try t.writeDataset("reference", shape: [reference.parameters.count],
                                    from: UnsafeBufferPointer(reference.parameters.bufferPointer), checksum: true)
             }
@@ -234,8 +241,8 @@ public enum TrainingCheckpoint {
             let names = try t.stringAttribute("trainable_tensors").split(separator: "\n").map(String.init)
             trained = 0
             for name in names {
-                guard let e = policy.model.layout.entry(named: name) else {
-                    throw TrainingError.checkpoint(path: path, problem: "training/trainable_tensors names \(name), which is not a tensor of its model")
+                guard let e = policy.model.layout.entry(named: name) ?? policy.model.adapters?.layout.entry(named: name) else {
+                    throw TrainingError.checkpoint(path: path, problem: "training/trainable_tensors names \(name), which is not a tensor of its model or its adapters")
                 }
                 trained += e.count
             }
