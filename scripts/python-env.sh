@@ -2,7 +2,8 @@
 # Creates ./.venv in the repository (if missing) with what the Python reference scripts need:
 # CPU-only torch, transformers, tokenizers, h5py, numpy, trl==1.16.0 (whose GRPO loss code
 # the EGPO loss goldens are checked against), and gguf (llama.cpp's gguf-py: the GGUF writer,
-# quantisers and dequantisers the GGUF goldens come from; transformers also needs it to load a GGUF). Idempotent and quiet: when the venv already
+# quantisers and dequantisers the GGUF goldens come from; transformers also needs it to load a GGUF),
+# and peft (the LoRA adapter golden). Idempotent and quiet: when the venv already
 # imports all of them (trl at that version) it exits at once. Prints the venv's python path on
 # success.
 #
@@ -15,7 +16,7 @@ venv="${VENV:-$root/.venv}"
 python="${PYTHON:-python3}"
 torchVersion="${TORCH_VERSION:-2.13.0+cpu}"
 trlVersion="${TRL_VERSION:-1.16.0}"
-modules="import torch, transformers, tokenizers, h5py, numpy, trl, gguf; assert trl.__version__ == '$trlVersion', trl.__version__"
+modules="import torch, transformers, tokenizers, h5py, numpy, trl, gguf, peft; assert trl.__version__ == '$trlVersion', trl.__version__"
 
 if [ -x "$venv/bin/python" ] && "$venv/bin/python" -c "$modules" >/dev/null 2>&1; then
     echo "$venv/bin/python"
@@ -39,6 +40,6 @@ if ! "$venv/bin/python" -c "import torch" >/dev/null 2>&1; then
         exit 1
     fi
 fi
-"${pip[@]}" transformers tokenizers h5py numpy "trl==$trlVersion" gguf || { echo "python-env: pip install transformers tokenizers h5py numpy trl==$trlVersion gguf failed" >&2; exit 1; }
-"$venv/bin/python" -c "$modules" || { echo "python-env: $venv still cannot import torch/transformers/tokenizers/h5py/numpy/gguf/trl==$trlVersion" >&2; exit 1; }
+"${pip[@]}" transformers tokenizers h5py numpy "trl==$trlVersion" gguf peft || { echo "python-env: pip install transformers tokenizers h5py numpy trl==$trlVersion gguf peft failed" >&2; exit 1; }
+"$venv/bin/python" -c "$modules" || { echo "python-env: $venv still cannot import torch/transformers/tokenizers/h5py/numpy/gguf/peft/trl==$trlVersion" >&2; exit 1; }
 echo "$venv/bin/python"

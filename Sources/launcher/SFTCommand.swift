@@ -22,7 +22,10 @@ struct SFTCommand: ParsableCommand {
         try onEveryRank { comm in
             let result = try TrainingRun.sft(request, comm: comm, events: RunConsole.print)
             if let folder = result.folder {
-                Console.out("sft: wrote \(folder.finalCheckpoint.path) (\(result.policy.model.config.parameterCount) parameters)")
+                let model = result.policy.model
+                let what = model.adapters.map { "LoRA adapters, \($0.layout.totalCount) parameters, on the base \(result.policy.base?.path ?? "?")" }
+                    ?? "\(model.config.parameterCount) parameters"
+                Console.out("sft: wrote \(folder.finalCheckpoint.path) (\(what))")
             }
         }
     }

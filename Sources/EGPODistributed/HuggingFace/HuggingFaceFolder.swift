@@ -245,15 +245,7 @@ public struct HuggingFaceFolder: Sendable {
     /// the side files. The folder is built under a temporary name beside `folder` and renamed into
     /// place, so a failure leaves no half-written folder; an existing `folder` is refused.
     public func write(to folder: String, dtype: SafeTensors.DType) throws {
-        let fm = FileManager.default
-        let target = URL(fileURLWithPath: folder)
-        if fm.fileExists(atPath: target.path) {
-            throw HuggingFaceError.unreadable(path: target.path, message: "already exists; export writes a new folder")
-        }
-        let temporary = target.deletingLastPathComponent().appendingPathComponent(".\(target.lastPathComponent).tmp-\(getpid())")
-        try? fm.removeItem(at: temporary)
-        do {
-            try fm.createDirectory(at: temporary, withIntermediateDirectories: true)
+        try Self.writeNewFolder(folder) { temporary in
             let layout = config.parameterLayout
             let tensors = layout.entries.map { e in
                 (name: e.name, shape: e.shape, values: UnsafeBufferPointer(start: parameters.base + e.offset, count: e.count))
@@ -264,6 +256,23 @@ public struct HuggingFaceFolder: Sendable {
             for (name, text) in files.sorted(by: { $0.key < $1.key }) {
                 try text.write(to: temporary.appendingPathComponent(name), atomically: false, encoding: .utf8)
             }
+        }
+    }
+
+    /// Creates `folder`, which must not exist, by filling a temporary sibling with `fill` and
+    /// renaming it: a failure leaves nothing behind and names why (a full disk, a read-only file
+    /// system).
+    static func writeNewFolder(_ folder: String, fill: (URL) throws -> Void) throws {
+        let fm = FileManager.default
+        let target = URL(fileURLWithPath: folder)
+        if fm.fileExists(atPath: target.path) {
+            throw HuggingFaceError.unreadable(path: target.path, message: "already exists; export writes a new folder")
+        }
+        let temporary = target.deletingLastPathComponent().appendingPathComponent(".\(target.lastPathComponent).tmp-\(getpid())")
+        try? fm.removeItem(at: temporary)
+        do {
+            try fm.createDirectory(at: temporary, withIntermediateDirectories: true)
+            try fill(temporary)
             try fm.moveItem(at: temporary, to: target)
         } catch {
             try? fm.removeItem(at: temporary)

@@ -28,7 +28,7 @@ public struct LoRAConfig: Codable, Sendable, Equatable {
 }
 
 /// A linear layer of a decoder layer that can carry an adapter, by its Hugging Face module name.
-public enum LoRATarget: String, Codable, CaseIterable, Sendable, Hashable {
+public enum LoRATarget: String, ConfigChoice, Hashable {
     case q_proj, k_proj, v_proj, o_proj, gate_proj, up_proj, down_proj
 
     /// The module's path inside a decoder layer (`self_attn.q_proj`, `mlp.down_proj`).

@@ -282,6 +282,12 @@ extension TrainerConfig {
 
     static func parseOverrideValue(_ text: String) -> Any {
         if let v = try? JSONSerialization.jsonObject(with: Data(text.utf8), options: [.fragmentsAllowed]) { return v }
+        // A list of plain words as YAML's flow style writes it: `[q_proj, v_proj]`.
+        let trimmed = text.trimmingCharacters(in: .whitespaces)
+        if trimmed.hasPrefix("["), trimmed.hasSuffix("]") {
+            let inner = trimmed.dropFirst().dropLast().trimmingCharacters(in: .whitespaces)
+            return inner.isEmpty ? [String]() : inner.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }
+        }
         return text
     }
 
