@@ -40,8 +40,10 @@ if [ -z "$python" ] && ! python=$(scripts/python-env.sh); then
     echo "skipped transformers: no Python environment with torch, transformers and gguf (scripts/python-env.sh said why)"
     exit 0
 fi
+# transformers' progress bars go to a file; shown only if the script fails.
 OMP_NUM_THREADS=$threads "$python" scripts/bench_eval_torch.py --gguf "$gguf" --prompts "$out/prompts.jsonl" --threads "$threads" \
-    | tee "$out/transformers.json" || { echo "bench_eval_torch.py failed"; exit 1; }
+    2>"$out/transformers.err" | tee "$out/transformers.json"
+[ "${PIPESTATUS[0]}" = 0 ] || { tail -20 "$out/transformers.err"; echo "bench_eval_torch.py failed"; exit 1; }
 uptime
 
 "$python" - "$out/ours.json" "$out/transformers.json" <<'PY'

@@ -52,6 +52,9 @@ struct BenchEvalCommand: ParsableCommand {
     @Flag(help: "Run every prompt whole instead of running the tokens all prompts share once per sampler call (to measure what sharing saves).")
     var noSharedPrefix = false
 
+    @Option(help: ArgumentHelp("Most rows for which a linear layer multiplies its weights in unpacked blocks (Matmul.streamingRowLimit; 1 turns it off).", valueName: "n"))
+    var streamingRowLimit = Matmul.streamingRowLimit
+
     @Flag(help: "Print one JSON object instead of a table.")
     var json = false
 
@@ -63,6 +66,7 @@ struct BenchEvalCommand: ParsableCommand {
 
     func run() throws {
         Matmul.threads = threads
+        Matmul.streamingRowLimit = streamingRowLimit
         let loaded = try ModelFile.read(from: checkpoint)
         let own = loaded.chatTemplateJinja.flatMap { ChatTemplate.recognize(jinja: $0)?.0 }
         let name = chatTemplate ?? own?.rawValue ?? ChatTemplate.compact.rawValue
