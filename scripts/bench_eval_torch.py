@@ -6,7 +6,7 @@ Loads the GGUF with `AutoModelForCausalLM.from_pretrained(dir, gguf_file=name, d
 intra-op threads, and for each exported prompt runs greedy `generate` on exactly its token ids
 with the same stop token and the same maximum of new tokens, one prompt at a time (batch 1: no
 padding, so each prompt is computed exactly as alone). Prints one JSON object: tasks, prompt and
-completion tokens, seconds (the sum of the `generate` calls), completion tokens/s, and how many
+completion tokens, seconds (the sum of the `generate` calls), completion tokens/s, the process's CPU seconds over the same calls, and how many
 completions equal ours token for token (with the first differing task, if any).
 """
 import argparse
@@ -36,14 +36,15 @@ def main():
         model.generate(torch.tensor([tasks[0]["prompt"][:32]]), max_new_tokens=2, do_sample=False,
                        eos_token_id=tasks[0]["stop"], pad_token_id=tasks[0]["stop"])
 
-    seconds, completion_tokens, same, first_difference = 0.0, 0, 0, None
+    seconds, cpu_seconds, completion_tokens, same, first_difference = 0.0, 0.0, 0, 0, None
     with torch.inference_mode():
         for t in tasks:
             ids = torch.tensor([t["prompt"]])
-            start = time.perf_counter()
+            start, cpu_start = time.perf_counter(), time.process_time()
             out = model.generate(ids, attention_mask=torch.ones_like(ids), max_new_tokens=t["max_new_tokens"], do_sample=False,
                                  eos_token_id=t["stop"], pad_token_id=t["stop"], top_p=None, top_k=None, temperature=None)
             seconds += time.perf_counter() - start
+            cpu_seconds += time.process_time() - cpu_start
             new = out[0, ids.shape[1]:].tolist()
             completion_tokens += len(new)
             if new == t["completion"]:
@@ -55,7 +56,7 @@ def main():
     print(json.dumps({
         "tasks": len(tasks), "threads": args.threads, "torch": torch.__version__,
         "prompt_tokens": sum(len(t["prompt"]) for t in tasks), "completion_tokens": completion_tokens,
-        "seconds": seconds, "tokens_per_second": completion_tokens / seconds,
+        "seconds": seconds, "cpu_seconds": cpu_seconds, "tokens_per_second": completion_tokens / seconds,
         "same_completions": same, "first_difference": first_difference,
     }))
 

@@ -92,7 +92,7 @@ struct BenchEvalCommand: ParsableCommand {
         func pass() throws -> (seconds: Double, timings: Timings, completions: [Completion]) {
             let sampler = Sampler(model: model)
             var total = Timings(), completions: [Completion] = []
-            let clock = ContinuousClock(), started = clock.now
+            let clock = ContinuousClock(), started = clock.now, cpuStarted = Self.processCPUSeconds()
             for first in stride(from: 0, to: prompts.count, by: batch) {
                 let range = first ..< min(prompts.count, first + batch)
                 let requests = range.map { SamplingRequest(prompt: prompts[$0], completionCount: 1, firstSequenceId: UInt64($0)) }
@@ -101,6 +101,7 @@ struct BenchEvalCommand: ParsableCommand {
                 total.decodeSeconds += sampler.lastTimings.decodeSeconds
                 total.decodeSteps += sampler.lastTimings.decodeSteps
             }
+            total.cpuSeconds = Self.processCPUSeconds() - cpuStarted
             return ((clock.now - started).seconds, total, completions)
         }
         var runs: [(seconds: Double, timings: Timings, completions: [Completion])] = []
@@ -132,6 +133,7 @@ struct BenchEvalCommand: ParsableCommand {
             ("max_new_tokens", .integer(maxTokens)), ("repeats", .integer(repeats)),
             ("prompt_tokens", .integer(promptTokens)), ("shared_prefix_tokens", .integer(shared)), ("completion_tokens", .integer(completionTokens)),
             ("seconds", .float(median.seconds)), ("seconds_all", .list(runs.map { .float($0.seconds) })),
+            ("cpu_seconds", .float(median.timings.cpuSeconds)),
             ("prefill_seconds", .float(median.timings.prefillSeconds)), ("decode_seconds", .float(median.timings.decodeSeconds)),
             ("decode_steps", .integer(median.timings.decodeSteps)), ("decode_tokens", .integer(decodeTokens)),
             ("tokens_per_second", .float(Double(completionTokens) / median.seconds)),
@@ -143,8 +145,8 @@ struct BenchEvalCommand: ParsableCommand {
         ]
         if json { Console.out(JSON.serialize(.object(fields))); return }
         Console.out("bench eval: \(tasks.count) tasks of \(data), batch \(batch), <= \(maxTokens) new tokens, \(threads) thread(s), median of \(repeats)")
-        Console.out(String(format: "  %d prompt tokens (%d shared by all), %d completion tokens in %.2f s: %.1f completion tokens/s",
-                           promptTokens, shared, completionTokens, median.seconds, Double(completionTokens) / median.seconds))
+        Console.out(String(format: "  %d prompt tokens (%d shared by all), %d completion tokens in %.2f s (%.2f CPU s): %.1f completion tokens/s",
+                           promptTokens, shared, completionTokens, median.seconds, median.timings.cpuSeconds, Double(completionTokens) / median.seconds))
         Console.out(String(format: "  prefill %.2f s (%.0f prompt tokens/s), decode %.2f s (%d steps, %.1f steps/s, %.1f tokens/s)",
                            median.timings.prefillSeconds, Double(promptTokens) / median.timings.prefillSeconds,
                            median.timings.decodeSeconds, median.timings.decodeSteps, stepsPerSecond, Double(decodeTokens) / median.timings.decodeSeconds))
@@ -155,6 +157,15 @@ struct BenchEvalCommand: ParsableCommand {
     /// The sampler's timings summed over a pass's calls.
     struct Timings {
         var prefillSeconds = 0.0, decodeSeconds = 0.0, decodeSteps = 0
+        /// CPU time of the process over the pass: on a shared machine, less sensitive than wall
+        /// time to what the neighbours run.
+        var cpuSeconds = 0.0
+    }
+
+    static func processCPUSeconds() -> Double {
+        var t = timespec()
+        clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &t)
+        return Double(t.tv_sec) + Double(t.tv_nsec) * 1e-9
     }
 
     /// Bytes per second one thread reads from memory: the best of 5 sums over 256 MB (far past
