@@ -1,6 +1,6 @@
-/// BFCL's single-turn AST checker for the Python-syntax categories (BFCL_CHECKER.md §1, §3–§7, §9),
-/// rule for rule: the same routes, the same order of rules, the same leniencies and the same
-/// error types. Java and JavaScript typing (§8) are out of scope.
+/// BFCL's single-turn AST checker (BFCL_CHECKER.md §1, §3–§9), rule for rule: the same routes,
+/// the same order of rules, the same leniencies and the same error types; Java and JavaScript
+/// values are converted from their source text by BFCL's rules (§8.2) before the same checks.
 public struct ASTChecker: Sendable {
     /// BFCL's `underscore_to_dot` model flag: expect `math_factorial` instead of `math.factorial`.
     /// Off for prompting models, which is how this project's policy answers.
@@ -10,8 +10,8 @@ public struct ASTChecker: Sendable {
         self.underscoreToDot = underscoreToDot
     }
 
-    /// BFCL's whole per-entry pipeline on a raw model output in Python-call syntax: decode
-    /// (§2.1–2.2), then route by the task's category.
+    /// BFCL's whole per-entry pipeline on a raw model output: decode (§2.1–2.3, and §8.1 for
+    /// the Java and JavaScript categories in the Python return format), then route by the task's category.
     public func check(rawOutput: String, task: FunctionTask, returnFormat: BFCLReturnFormat = .python) -> CheckResult {
         switch task.category.route {
         case .irrelevance, .relevance:
@@ -22,7 +22,7 @@ public struct ASTChecker: Sendable {
             let calls: [FunctionCall]
             do {
                 switch returnFormat {
-                case .python: calls = try PythonCallDecoder.decodeBFCLOutput(rawOutput)
+                case .python: calls = try BFCLDecoder.decode(rawOutput, language: task.category.language)
                 case .json: calls = try BFCLJSONDecoder.decodeBFCLOutput(rawOutput)
                 }
             } catch {
@@ -44,7 +44,7 @@ public struct ASTChecker: Sendable {
         let expected = task.groundTruth ?? []
         switch route {
         case .parallel:
-            return checkParallel(calls: calls, functions: task.functions, expected: expected)
+            return checkParallel(calls: calls, functions: task.functions, expected: expected, language: task.category.language)
         case .multiple:
             guard calls.count == expected.count else {
                 return .fail(.multipleWrongCount, "Wrong number of functions.")
@@ -53,13 +53,13 @@ public struct ASTChecker: Sendable {
             guard let function = task.function(named: first.functionName) else {
                 return .fail(.wrongFunctionName, "No offered function is named \(first.functionName).")
             }
-            return checkCall(calls[0], function: function, expected: first)
+            return checkCall(calls[0], function: function, expected: first, language: task.category.language)
         default:
             guard calls.count == 1 else { return .fail(.simpleWrongCount, "Wrong number of functions.") }
             guard let function = task.functions.first, let first = expected.first else {
                 return .fail(.wrongFunctionName, "The task offers no function or has no answer.")
             }
-            return checkCall(calls[0], function: function, expected: first)
+            return checkCall(calls[0], function: function, expected: first, language: task.category.language)
         }
     }
 
@@ -72,7 +72,7 @@ public struct ASTChecker: Sendable {
 
     /// §7: as many calls as expected; each expected call, in answer order, consumes the first
     /// not-yet-matched call (in the model's order) that passes §3. Greedy, no backtracking.
-    func checkParallel(calls: [FunctionCall], functions: [FunctionSchema], expected: [ExpectedCall]) -> CheckResult {
+    func checkParallel(calls: [FunctionCall], functions: [FunctionSchema], expected: [ExpectedCall], language: CallLanguage = .python) -> CheckResult {
         guard calls.count == expected.count else {
             return .fail(.parallelWrongCount, "Wrong number of functions.")
         }
@@ -84,7 +84,7 @@ public struct ASTChecker: Sendable {
             var errors: [String] = []
             var found = false
             for k in calls.indices where !matched[k] {
-                let r = checkCall(calls[k], function: function, expected: want)
+                let r = checkCall(calls[k], function: function, expected: want, language: language)
                 if r.valid {
                     matched[k] = true
                     found = true
@@ -102,7 +102,7 @@ public struct ASTChecker: Sendable {
     }
 
     /// §3: one call against one function doc and one expected call.
-    public func checkCall(_ call: FunctionCall, function: FunctionSchema, expected: ExpectedCall) -> CheckResult {
+    public func checkCall(_ call: FunctionCall, function: FunctionSchema, expected: ExpectedCall, language: CallLanguage = .python) -> CheckResult {
         let expectedName = underscoreToDot ? function.name.replacingDots() : function.name
         guard call.name == expectedName else {
             return .fail(.wrongFunctionName, "Function name \(expectedName.debugDescription) not found in model output.")
@@ -116,7 +116,9 @@ public struct ASTChecker: Sendable {
             else {
                 return .fail(.unexpectedParameter, "Unexpected parameter: \(argument.name.debugDescription).")
             }
-            let r = checkArgument(name: argument.name, value: argument.value, schema: schema, alternatives: alternatives)
+            let r = language == .python
+                ? checkArgument(name: argument.name, value: argument.value, schema: schema, alternatives: alternatives)
+                : checkArgument(name: argument.name, value: argument.value, schema: schema, alternatives: alternatives, language: language)
             if !r.valid { return r }
         }
         for p in expected.parameters where call.argument(p.name) == nil && !p.mayBeOmitted {
@@ -138,6 +140,13 @@ public struct ASTChecker: Sendable {
         var value = original
         if declared == "tuple", case .tuple(let items) = value { value = .list(items) }
         if declared == "float", case .integer(let i) = value { value = .float(Double(i)) }
+        return checkConverted(name: name, value: value, declared: declared, expectedType: expectedType, nestedType: nestedType,
+                              alternatives: alternatives)
+    }
+
+    /// §4–§5 on a value already converted to the Python object BFCL compares.
+    func checkConverted(name: String, value: Value, declared: String, expectedType: PythonType, nestedType: PythonType?,
+                        alternatives: [Value]) -> CheckResult {
 
         let typeCheck = TypeCheck.run(value: value, alternatives: alternatives, expected: expectedType, nested: nestedType)
         if let failure = typeCheck.failure {

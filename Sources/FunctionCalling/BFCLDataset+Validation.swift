@@ -6,12 +6,23 @@ extension BFCLDataset {
     public static let schemaTypes = ["any", "array", "boolean", "dict", "float", "integer", "string", "tuple"]
 
     /// Throws `EntryError` naming the function, the parameter path and the bad type or name.
-    static func validate(functions: [FunctionSchema], truth: [ExpectedCall]?) throws(BFCLFormat.EntryError) {
+    /// Java and JavaScript docs use their language's types (§8.2), checked at the top level and
+    /// in array `items`, the only places BFCL's checker looks them up.
+    static func validate(functions: [FunctionSchema], truth: [ExpectedCall]?, language: CallLanguage = .python) throws(BFCLFormat.EntryError) {
         for f in functions {
             guard f.parametersType == "dict" else {
                 throw BFCLFormat.EntryError("\(f.name): parameters.type \"\(f.parametersType)\" is not \"dict\"")
             }
-            for p in f.parameters { try validate(p.schema, context: "\(f.name).\(p.name)") }
+            for p in f.parameters {
+                if language == .python {
+                    try validate(p.schema, context: "\(f.name).\(p.name)")
+                } else {
+                    for (schema, context) in [(p.schema, "\(f.name).\(p.name)")] + (p.schema.items.map { [($0, "\(f.name).\(p.name).items")] } ?? [])
+                    where ASTChecker.languageType(schema.type, language) == nil {
+                        throw BFCLFormat.EntryError("\(context): unknown \(language) schema type \"\(schema.type)\"")
+                    }
+                }
+            }
         }
         let offered = Set(functions.map(\.name))
         for call in truth ?? [] where !offered.contains(call.functionName) {

@@ -53,11 +53,23 @@ public struct BFCLDataset: Sendable {
                       category: category)
     }
 
-    /// Tasks of several categories, in the order given.
-    public func load(_ categories: [TaskCategory] = TaskCategory.allCases) throws(BFCLDatasetError) -> [FunctionTask] {
+    /// Tasks of several categories, in the order given (by default the Python-syntax ones, which
+    /// the project's own formats, data preparation and training use).
+    public func load(_ categories: [TaskCategory] = TaskCategory.pythonSyntax) throws(BFCLDatasetError) -> [FunctionTask] {
         var all: [FunctionTask] = []
         for c in categories { all += try load(c) }
         return all
+    }
+
+    /// Each task's `function` list exactly as the prompt file holds it (key order, unknown keys and
+    /// all), by id: what BFCL serialises into its system prompt.
+    public func functionDocuments(_ category: TaskCategory) throws(BFCLDatasetError) -> [(id: String, docs: [Value])] {
+        var out: [(id: String, docs: [Value])] = []
+        try Self.forEachLine(promptFile(category)) { (line, value) throws(BFCLDatasetError) in
+            guard case .string(let id)? = value["id"] else { throw .malformedLine(file: promptFile(category).path, line: line, problem: "no string \"id\"") }
+            if case .list(let docs)? = value["function"] { out.append((id, docs)) } else { out.append((id, [])) }
+        }
+        return out
     }
 
     /// Loads a prompt file and, when given, its possible-answer file (for synthetic data too).
@@ -96,7 +108,7 @@ public struct BFCLDataset: Sendable {
             }
             guard seen.insert(id).inserted else { throw .duplicateID(file: file, line: line, id: id) }
             guard let taskCategory = category ?? TaskCategory(taskID: id) else {
-                throw .malformedLine(file: file, line: line, problem: "id \(id) names no Python-syntax category")
+                throw .malformedLine(file: file, line: line, problem: "id \(id) names no BFCL single-turn category")
             }
             guard let question = value["question"] else {
                 throw .malformedLine(file: file, line: line, problem: "no \"question\"")
@@ -115,7 +127,7 @@ public struct BFCLDataset: Sendable {
                     }
                     truth = a.calls
                 }
-                try validate(functions: functions, truth: truth)
+                try validate(functions: functions, truth: truth, language: taskCategory.language)
                 tasks.append(FunctionTask(id: id, category: taskCategory, messages: messages, functions: functions, groundTruth: truth))
             } catch let e as BFCLFormat.EntryError {
                 throw .malformedLine(file: file, line: line, problem: e.problem)

@@ -55,7 +55,7 @@ public struct BFCLResultsCheck {
     /// The task with this id, loading its category on first use.
     public mutating func task(id: String, file: String, line: Int) throws(InputError) -> FunctionTask {
         guard let category = TaskCategory(taskID: id) else {
-            throw .badLine(file: file, line: line, problem: "id \(id.debugDescription) is not of a Python-syntax BFCL category (got category \(TaskCategory.name(fromID: id).debugDescription))")
+            throw .badLine(file: file, line: line, problem: "id \(id.debugDescription) is not of a BFCL single-turn category (got category \(TaskCategory.name(fromID: id).debugDescription))")
         }
         if !loaded.contains(category) {
             do {

@@ -12,6 +12,8 @@ public enum CheckErrorType: String, Sendable, Hashable, CaseIterable, CustomStri
     case parallelCannotFindMatch = "parallel_function_checker_no_order:cannot_find_match"
     case typeSimple = "type_error:simple"
     case typeNested = "type_error:nested"
+    case typeJava = "type_error:java"
+    case typeJS = "type_error:js"
     case valueString = "value_error:string"
     case valueListOrTuple = "value_error:list/tuple"
     case valueDictKey = "value_error:dict_key"

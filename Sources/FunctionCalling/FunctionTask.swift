@@ -98,9 +98,14 @@ public struct FunctionCall: Sendable, Equatable, Hashable {
     }
 }
 
-/// BFCL's Python-syntax single-turn categories (v4 names). Java and JavaScript are out of scope.
+/// BFCL's single-turn categories (v4 names), in the leaderboard's order. Java and JavaScript
+/// tasks are answered in their own call syntax and checked with their own typing (BFCL_CHECKER.md
+/// §8); training, FunctionWorld and the project's own answer formats use the Python-syntax ones
+/// (`pythonSyntax`).
 public enum TaskCategory: String, Sendable, CaseIterable, Hashable, Codable, CustomStringConvertible {
     case simplePython = "simple_python"
+    case simpleJava = "simple_java"
+    case simpleJavascript = "simple_javascript"
     case multiple
     case parallel
     case parallelMultiple = "parallel_multiple"
@@ -121,7 +126,18 @@ public enum TaskCategory: String, Sendable, CaseIterable, Hashable, Codable, Cus
         return String(id[..<cut])
     }
 
-    /// The category of a task id, or nil when it is not one of the Python-syntax categories.
+    /// Every category whose tasks are answered in Python-call syntax (all but Java and JavaScript).
+    public static let pythonSyntax: [TaskCategory] = allCases.filter { $0.language == .python }
+
+    /// The language the category's functions are written in, which decides how BFCL decodes an
+    /// answer and types its values: BFCL tests `javascript` in the name first, then `java`.
+    public var language: CallLanguage {
+        if rawValue.contains("javascript") { return .javascript }
+        if rawValue.contains("java") { return .java }
+        return .python
+    }
+
+    /// The category of a task id, or nil when it is not one of BFCL's single-turn categories.
     public init?(taskID id: String) {
         self.init(rawValue: Self.name(fromID: id))
     }
@@ -134,6 +150,11 @@ public enum TaskCategory: String, Sendable, CaseIterable, Hashable, Codable, Cus
 
     /// The checker route, chosen by BFCL's substring tests on the name, in BFCL's order.
     public var route: CheckerRoute { CheckerRoute(categoryName: rawValue) }
+}
+
+/// The language of a category's functions and answers (BFCL's `Language`).
+public enum CallLanguage: String, Sendable, Hashable {
+    case python, java, javascript
 }
 
 /// Which of BFCL's AST-check procedures applies to a category.

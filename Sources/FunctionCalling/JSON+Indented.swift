@@ -35,3 +35,23 @@ extension JSON {
         }
     }
 }
+
+extension JSON {
+    /// `json` (as `serialize` writes it) with every character outside printable ASCII written as a
+    /// `\uXXXX` escape (lowercase hex, UTF-16 surrogate pairs beyond the BMP): what Python's
+    /// `json.dumps` writes with its default `ensure_ascii=True`. Characters outside ' '...'~' can
+    /// only stand inside strings there, and `serialize` has already escaped the ASCII controls.
+    public static func asciiEscaped(_ json: String) -> String {
+        guard json.unicodeScalars.contains(where: { $0.value > 0x7E }) else { return json }
+        var out = String.UnicodeScalarView()
+        func escape(_ unit: UInt16) {
+            let hex = String(unit, radix: 16)
+            for s in ("\\u" + String(repeating: "0", count: 4 - hex.count) + hex).unicodeScalars { out.append(s) }
+        }
+        for u in json.unicodeScalars {
+            if u.value <= 0x7E { out.append(u); continue }
+            for unit in String(u).utf16 { escape(unit) }
+        }
+        return String(out)
+    }
+}

@@ -2,6 +2,8 @@
 public enum DecodeError: Error, Sendable, Equatable, CustomStringConvertible {
     /// The text is not a Python expression.
     case syntax(PythonSyntaxError)
+    /// The Java or JavaScript text does not parse (where tree-sitter would give an `ERROR` node).
+    case languageSyntax(String)
     /// The expression is not one call or a list/tuple/set display of calls.
     case notACallList(String)
     /// An argument value BFCL's decoder cannot turn into a value (a set, an f-string, a lambda, `-x`, ...).
@@ -16,6 +18,7 @@ public enum DecodeError: Error, Sendable, Equatable, CustomStringConvertible {
     public var description: String {
         switch self {
         case .syntax(let e): "\(e)"
+        case .languageSyntax(let s): s
         case .notACallList(let s): "not a list of calls: \(s)"
         case .unsupportedValue(let s): "unsupported argument value: \(s)"
         case .evaluation(let s): "cannot evaluate: \(s)"

@@ -40,6 +40,15 @@ public enum LauncherBinary {
         return candidate
     }
 
+    /// A 1-layer model of hidden size 16 with the byte tokenizer and 64 positions, made by
+    /// `launcher init` in `folder`: its config.json, the model file, and how `init` ran.
+    public static func tinyModel(in folder: URL) throws -> (config: String, model: String, made: Run) {
+        let config = folder.appendingPathComponent("config.json").path, model = folder.appendingPathComponent("m.h5").path
+        try #"{"vocab_size": 280, "hidden_size": 16, "intermediate_size": 32, "num_hidden_layers": 1, "num_attention_heads": 2, "num_key_value_heads": 1, "max_position_embeddings": 64}"#
+            .write(toFile: config, atomically: true, encoding: .utf8)
+        return (config, model, try run(["init", "--config", config, "--out", model]))
+    }
+
     /// Runs the launcher with `arguments`, feeding `stdin`, and waits for it. With
     /// `closedStdin` the child starts with file descriptor 0 closed, as `launcher ... 0<&-`.
     /// - Parameter environment: variables set for the child on top of this process's.

@@ -1,4 +1,5 @@
 import ArgumentParser
+import EGPODistributed
 import Foundation
 import FunctionCalling
 
@@ -7,7 +8,7 @@ struct BFCLCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "bfcl",
         abstract: "Berkeley Function Calling Leaderboard tools.",
-        subcommands: [BFCLCheckCommand.self]
+        subcommands: [BFCLCheckCommand.self, BFCLScoreCommand.self]
     )
 }
 
@@ -15,10 +16,11 @@ struct BFCLCommand: ParsableCommand {
 struct BFCLCheckCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "check",
-        abstract: "Check model outputs with BFCL's AST rules (Python-syntax categories).",
+        abstract: "Check model outputs with BFCL's AST rules (every single-turn category).",
         discussion: """
             Each input line is {"id": ..., "result": "<raw model output>"}; the category comes from the \
-            id as BFCL derives it (cut at the last '_'). Prints {"id", "result", "valid", "error_type"} \
+            id as BFCL derives it (cut at the last '_'); simple_java and simple_javascript outputs are \
+            decoded as Java and JavaScript calls in the python format, as BFCL decodes them. Prints {"id", "result", "valid", "error_type"} \
             per line on stdout and a per-category summary on stderr.
             """
     )
@@ -56,5 +58,69 @@ struct BFCLCheckCommand: ParsableCommand {
         }
         FileHandle.standardOutput.write(Data(out.utf8))
         Console.err(BFCLResultsCheck.summary(outcomes))
+    }
+}
+
+/// `launcher bfcl score`: the outcomes of `launcher eval --format bfcl` runs, checked again and
+/// reported together, so that categories evaluated in separate runs get BFCL's summary scores.
+struct BFCLScoreCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "score",
+        abstract: "Check the completions of --format bfcl evaluations again and report them together.",
+        discussion: """
+            Reads outcomes.jsonl files written by `launcher eval --format bfcl` (several runs, e.g. one \
+            per category), checks every completion again with BFCL's decoder and checker (tasks from \
+            --data-dir or the shipped copy), and writes into --out what eval writes: the result files, \
+            scores.json with BFCL's summary scores over all categories, and outcomes.jsonl. A task id \
+            that occurs twice is refused.
+            """
+    )
+
+    @Option(name: .long, parsing: .upToNextOption, help: "outcomes.jsonl files of --format bfcl evaluations.")
+    var outcomes: [String]
+
+    @Option(name: .long, help: "Folder for the result files, scores.json and outcomes.jsonl.")
+    var out: String
+
+    @Option(name: .long, help: "A folder with data/ and possible_answer/ like BFCL's (default: the copy shipped with the project).")
+    var dataDir: String?
+
+    @Option(name: .long, help: "The return format the completions were asked in: bfcl or bfcl-json.")
+    var format: String = "bfcl"
+
+    func validate() throws {
+        guard ["bfcl", "bfcl-json"].contains(format) else { throw ValidationError("--format \(format.debugDescription) is not one of bfcl, bfcl-json") }
+        guard !outcomes.isEmpty else { throw ValidationError("--outcomes names no file") }
+    }
+
+    func run() throws {
+        let directory = dataDir.map { URL(fileURLWithPath: $0) } ?? BFCLDataset.bundledDirectory
+        var tasks: [String: FunctionTask] = [:]
+        for t in try BFCLDataset(directory: directory).load(TaskCategory.allCases) { tasks[t.id] = t }
+        let returnFormat: BFCLPrompting.ReturnFormat = format == "bfcl-json" ? .json : .python
+        var scored: [EvalOutcome] = []
+        var seen = Set<String>()
+        for file in outcomes {
+            let data = try InputFile.read(file)
+            for (i, line) in data.split(separator: UInt8(ascii: "\n")).enumerated() where !line.isEmpty {
+                let old: EvalOutcome
+                do { old = try JSONDecoder().decode(EvalOutcome.self, from: Data(line)) } catch {
+                    throw LauncherError("\(file):\(i + 1): not an eval outcome: \(error)")
+                }
+                guard let task = tasks[old.id] else { throw LauncherError("\(file):\(i + 1): no task with id \(old.id.debugDescription)") }
+                guard seen.insert(old.id).inserted else { throw LauncherError("\(file):\(i + 1): task \(old.id) occurs twice") }
+                if old.finish == .promptTooLong { scored.append(old); continue }
+                var outcome = BFCLPromptingCodec.scored(task: task, completion: old.completion, completionTokens: old.completionTokens,
+                                                        stopped: old.finish == .stopped, format: returnFormat)
+                outcome.finish = old.finish
+                scored.append(outcome)
+            }
+        }
+        let order = Dictionary(uniqueKeysWithValues: TaskCategory.allCases.enumerated().map { ($1, $0) })
+        scored = scored.enumerated().sorted { (order[$0.element.category]!, $0.offset) < (order[$1.element.category]!, $1.offset) }.map(\.element)
+        let report = EvalReport(outcomes: scored, format: format)
+        let written = try EvalOutputFolder(path: out).write(scored, report: report)
+        Console.out(report.table)
+        Console.out("bfcl score: \(scored.count) outcomes from \(outcomes.count) file(s); wrote \(written.count) files under \(out)")
     }
 }

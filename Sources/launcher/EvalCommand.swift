@@ -16,8 +16,9 @@ struct EvalCommand: ParsableCommand {
             the scores do not depend on the number of ranks. A task whose prompt does not fit under \
             max_position_embeddings is not sampled and counts as failed (prompt_too_long).
 
-            --data takes bfcl:CATEGORY (a Python-syntax BFCL category: \
-            \(TaskCategory.allCases.map(\.rawValue).joined(separator: ", "))), bfcl:all (every category), \
+            --data takes bfcl:CATEGORY (a BFCL single-turn category: \
+            \(TaskCategory.allCases.map(\.rawValue).joined(separator: ", "))), bfcl:all (every \
+            Python-syntax category; with --format bfcl all thirteen), \
             both from the BFCL copy shipped with the project; a folder in BFCL's layout as \
             `launcher data generate` writes it (data/BFCL_v4_<category>.json, possible_answer/...; \
             every category file present is used), or xlam:FILE (xlam-function-calling-60k records, \
@@ -27,6 +28,26 @@ struct EvalCommand: ParsableCommand {
             `launcher bfcl check`), scores.json (n, correct, accuracy, binomial standard error, \
             truncated and prompt_too_long counts, per category and overall) and outcomes.jsonl \
             (every task's completion and verdict), and prints one line per category and an overall line.
+
+            --format bfcl scores a model the way the Berkeley Function Calling Leaderboard scores a \
+            model without native function calling (its "prompting" mode), for models not trained into \
+            this project's format: BFCL's own system prompt (its text, with the task's functions as \
+            indented JSON and BFCL's language notes) as the first system message, or in front of the \
+            task's own; the task's messages after it; all through the model's chat template (give \
+            --chat-template; a template's default system message is not written, since the \
+            conversation starts with a system message). Decoding is greedy unless --temperature is \
+            given; the answer (without special tokens) is BFCL's result and is checked as BFCL's \
+            checker does: strip backticks, newlines and spaces, add missing brackets, decode the \
+            Python call list (Java and JavaScript calls for simple_java and simple_javascript), \
+            then the AST check; an irrelevance answer that does not decode is a correct abstention. \
+            bfcl:all then includes simple_java and simple_javascript. --format bfcl-json asks for and \
+            decodes BFCL's JSON return format instead. scores.json adds BFCL's summary scores: \
+            simple (mean of python, java, javascript), non_live (mean of simple, multiple, parallel, \
+            parallel_multiple), live (the four live AST categories weighted by task count), \
+            irrelevance_detection (mean of irrelevance and live_irrelevance), relevance_detection.
+
+            --sample n evaluates n tasks per category drawn with --sample-seed (every task of a \
+            category with fewer), in file order; --limit takes the first n instead.
             """
     )
 
@@ -60,12 +81,26 @@ struct EvalCommand: ParsableCommand {
     @Option(help: ArgumentHelp("Llama's \"Today Date\" line (default: the template's own; model.chatTemplateDate).", valueName: "date"))
     var chatTemplateDate: String?
 
+    @Option(help: ArgumentHelp("How to prompt and score: own (the project's think/answer format and reward), bfcl (BFCL's prompting mode and checker, Python-call answers) or bfcl-json (BFCL's JSON return format).", valueName: "name"))
+    var format: String = "own"
+
+    @Option(help: ArgumentHelp("Evaluate n tasks per category drawn at random (with --sample-seed), kept in file order.", valueName: "n"))
+    var sample: Int?
+
+    @Option(help: "Seed of --sample's draw.")
+    var sampleSeed: UInt64 = 0
+
     func validate() throws {
         try OptionRange.check(maxTokens, "--max-tokens", max: OptionRange.maxTokens)
         if let temperature, !(temperature > 0 && temperature.isFinite) {
             throw ValidationError("--temperature \(temperature) must be positive (leave it out for greedy decoding)")
         }
         if let limit { try OptionRange.check(limit, "--limit") }
+        if let sample { try OptionRange.check(sample, "--sample") }
+        if sample != nil && limit != nil { throw ValidationError("--sample and --limit both choose tasks; give one") }
+        guard ["own", "bfcl", "bfcl-json"].contains(format) else {
+            throw ValidationError("--format \(format.debugDescription) is not one of own, bfcl, bfcl-json")
+        }
         try OptionRange.check(batch, "--batch", max: 4096)
     }
 
@@ -84,18 +119,23 @@ struct EvalCommand: ParsableCommand {
         if let recorded, comm.rank == 0, recorded.chatTemplate != .compact {
             Console.out("eval: chat template \(recorded.chatTemplate.rawValue), from the checkpoint's run config")
         }
-        let spec = try EvalDataSpec(parsing: data)
+        let bfcl = format != "own"
+        let spec = try EvalDataSpec(parsing: data, javaAndJavaScript: bfcl)
         let folder = try EvalOutputFolder(path: out, checkpoint: checkpoint)
         let loaded = try ModelFile.read(from: checkpoint)
-        let codec = try TaskCodec(tokenizer: loaded.tokenizer, template: template,
-                                  templateOptions: loaded.templateOptions(for: template, ChatTemplate.Options(dateString: date)))
-        let tasks = try spec.loadTasks(limit: limit) { if comm.rank == 0 { Console.out($0) } }
+        let templateOptions = loaded.templateOptions(for: template, ChatTemplate.Options(dateString: date))
+        var tasks = try spec.loadTasks(limit: limit) { if comm.rank == 0 { Console.out($0) } }
+        if let sample { tasks = EvalDataSpec.sample(tasks, perCategory: sample, seed: sampleSeed) }
+        let codec: any EvalCodec = bfcl
+            ? try BFCLPromptingCodec(tokenizer: loaded.tokenizer, template: template, templateOptions: templateOptions,
+                                     format: format == "bfcl-json" ? .json : .python, documents: try spec.functionDocuments())
+            : try TaskCodec(tokenizer: loaded.tokenizer, template: template, templateOptions: templateOptions)
         let options = EvalOptions(temperature: temperature, seed: seed, maxNewTokens: maxTokens, batchSize: batch)
         let clock = ContinuousClock(), started = clock.now
         let outcomes = try Evaluator(model: loaded.model, codec: codec, options: options).evaluate(tasks, on: comm)
         let elapsed = clock.now - started
         guard comm.rank == 0 else { return }
-        let report = EvalReport(outcomes: outcomes)
+        let report = EvalReport(outcomes: outcomes, format: bfcl ? format : "own")
         let written = try folder.write(outcomes, report: report)
         Console.out(report.table)
         let seconds = elapsed.seconds

@@ -172,7 +172,8 @@ func tinyPolicy(limit: Int) throws -> (model: Transformer, codec: TaskCodec) {
         let one = try EvalDataSpec(parsing: "bfcl:live_simple")
         #expect(one.categories == [.liveSimple] && one.directory == BFCLDataset.bundledDirectory)
         #expect(try one.loadTasks(limit: 3).map(\.id) == ["live_simple_0-0-0", "live_simple_1-1-0", "live_simple_2-2-0"])
-        #expect(try EvalDataSpec(parsing: "bfcl:all").categories == TaskCategory.allCases)
+        #expect(try EvalDataSpec(parsing: "bfcl:all").categories == TaskCategory.pythonSyntax)
+        #expect(try EvalDataSpec(parsing: "bfcl:all", javaAndJavaScript: true).categories == TaskCategory.allCases)
         #expect(throws: EvalError.invalidSpec(.unknownCategory(spec: "bfcl:simple", name: "simple"))) { try EvalDataSpec(parsing: "bfcl:simple") }
         #expect(throws: EvalError.generatedSpec(spec: "functionworld")) { try EvalDataSpec(parsing: "functionworld") }
         #expect(throws: EvalError.missingFolder(spec: "/no/such/folder")) { try EvalDataSpec(parsing: "/no/such/folder") }

@@ -15,13 +15,9 @@ import Glibc
     let model: String
     init() throws {
         folder = try Fixtures.temporaryDirectory("read-only-out")
-        config = folder.appendingPathComponent("config.json").path
-        model = folder.appendingPathComponent("m.h5").path
-        try """
-        {"vocab_size": 280, "hidden_size": 16, "intermediate_size": 32, "num_hidden_layers": 1,
-         "num_attention_heads": 2, "num_key_value_heads": 1, "max_position_embeddings": 64}
-        """.write(toFile: config, atomically: true, encoding: .utf8)
-        let made = try LauncherBinary.run(["init", "--config", config, "--out", model])
+        let (config, model, made) = try LauncherBinary.tinyModel(in: folder)
+        self.config = config
+        self.model = model
         #expect(made.status == 0, "\(made.stderr)")
     }
 

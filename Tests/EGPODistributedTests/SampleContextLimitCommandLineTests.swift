@@ -9,10 +9,8 @@ import TestSupport
     @Test func aCompletionCutByTheContextIsNamed() throws {
         let dir = try Fixtures.temporaryDirectory("sample-limit")
         defer { try? FileManager.default.removeItem(at: dir) }
-        let config = dir.appendingPathComponent("config.json").path, model = dir.appendingPathComponent("m.h5").path
-        try #"{"vocab_size": 280, "hidden_size": 16, "intermediate_size": 32, "num_hidden_layers": 1, "num_attention_heads": 2, "num_key_value_heads": 1, "max_position_embeddings": 64}"#
-            .write(toFile: config, atomically: true, encoding: .utf8)
-        #expect(try LauncherBinary.run(["init", "--config", config, "--out", model]).status == 0)
+        let (_, model, made) = try LauncherBinary.tinyModel(in: dir)
+        #expect(made.status == 0)
 
         // The byte tokenizer: 11 prompt tokens leave 53 under 64 positions.
         let cut = try LauncherBinary.run(["sample", "--checkpoint", model, "--prompt", "hello there", "--max-tokens", "100", "--json"])

@@ -9,10 +9,8 @@ import TestSupport
     @Test func invalidUTF8AndAmbiguousLinesAreRefused() throws {
         let dir = try Fixtures.temporaryDirectory("score-input")
         defer { try? FileManager.default.removeItem(at: dir) }
-        let config = dir.appendingPathComponent("config.json").path, model = dir.appendingPathComponent("m.h5").path
-        try #"{"vocab_size": 280, "hidden_size": 16, "intermediate_size": 32, "num_hidden_layers": 1, "num_attention_heads": 2, "num_key_value_heads": 1, "max_position_embeddings": 64}"#
-            .write(toFile: config, atomically: true, encoding: .utf8)
-        #expect(try LauncherBinary.run(["init", "--config", config, "--out", model]).status == 0)
+        let (_, model, made) = try LauncherBinary.tinyModel(in: dir)
+        #expect(made.status == 0)
 
         let input = dir.appendingPathComponent("in.jsonl")
         try (Data(#"{"text": "fine"}"#.utf8) + Data([0x0A]) + Data(#"{"text": "caf"#.utf8) + Data([0xE9]) + Data(#""}"#.utf8) + Data([0x0A]))

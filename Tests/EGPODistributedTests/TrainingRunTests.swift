@@ -92,16 +92,22 @@ import TestSupport
     /// run continues from it.
     @Test func aSignalStopsEveryRankAfterTheSameStep() throws {
         let dir = try Fixtures.temporaryDirectory("run-signal")
-        defer { try? FileManager.default.removeItem(at: dir); StopRequest.simulate(0) }
-        StopRequest.simulate(SIGTERM)
+        defer { try? FileManager.default.removeItem(at: dir) }
+        // Rank 1 alone has the signal (each rank is a thread that knows its rank); rank 0 stops
+        // with it, after the same step.
+        var signalled = try Self.request(dir, ["sft.steps=3"])
+        signalled.pendingSignal = { (Thread.current.threadDictionary["rank"] as? Int) == 1 ? SIGTERM : nil }
+        let request = signalled
         do {
-            _ = try Self.sft(Self.request(dir, ["sft.steps=3"]), ranks: 2)
+            _ = try LocalCommunicator.run(size: 2) { comm in
+                Thread.current.threadDictionary["rank"] = comm.rank
+                return try TrainingRun.sft(request, comm: comm, events: Events().sink).folder?.root.path
+            }
             Issue.record("the run did not stop")
         } catch let stopped as StoppedBySignal {
             #expect(stopped.step == 1 && stopped.reason == "SIGTERM")
             #expect(stopped.description.contains("--resume latest --run-dir \(dir.path)"))
         }
-        StopRequest.simulate(0)
         #expect(FileManager.default.fileExists(atPath: RunFolder(root: dir).checkpoint(step: 1).path))
         let events = Events()
         _ = try Self.sft(Self.request(dir, ["sft.steps=3"], resume: "latest"), ranks: 1, events: events)

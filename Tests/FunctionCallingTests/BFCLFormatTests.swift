@@ -38,7 +38,7 @@ import TestSupport
     #expect(TaskCategory(taskID: "live_simple_3-2-1") == .liveSimple)
     #expect(TaskCategory(taskID: "simple_python_0") == .simplePython)
     #expect(TaskCategory(taskID: "parallel_multiple_12") == .parallelMultiple)
-    #expect(TaskCategory(taskID: "simple_java_3") == nil)
+    #expect(TaskCategory(taskID: "simple_java_3") == .simpleJava && TaskCategory(taskID: "multi_turn_base_3") == nil)
     #expect(TaskCategory.liveParallelMultiple.route == .parallel)
     #expect(TaskCategory.liveRelevance.route == .relevance)
     #expect(TaskCategory.liveIrrelevance.route == .irrelevance)

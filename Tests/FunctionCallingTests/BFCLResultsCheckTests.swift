@@ -24,7 +24,7 @@ import Testing
     let cases: [(String, String)] = [
         (#"{"id": "simple_python_0", "result": "[f()]"}"# + "\n" + #"{"id": "simple_python_0"}"#, "r.jsonl:2: no string \"result\" (the raw model output)"),
         (#"{"result": "x"}"#, "r.jsonl:1: no string \"id\""),
-        (#"{"id": "simple_java_0", "result": "x"}"#, "r.jsonl:1: id \"simple_java_0\" is not of a Python-syntax BFCL category (got category \"simple_java\")"),
+        (#"{"id": "multi_turn_base_0", "result": "x"}"#, "r.jsonl:1: id \"multi_turn_base_0\" is not of a BFCL single-turn category (got category \"multi_turn_base\")"),
         (#"{"id": "simple_python_99999", "result": "x"}"#, "r.jsonl:1: no task with id \"simple_python_99999\" in BFCL_v4_simple_python.json"),
         ("{\"id\": \"simple_python_0\", \"result\": \"x\"", "r.jsonl:1: invalid JSON at byte 39: unterminated object"),
     ]

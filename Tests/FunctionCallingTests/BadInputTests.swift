@@ -89,7 +89,7 @@ import Glibc
 
     @Test func unknownCategoryIsALineError() throws {
         let text = Self.good.replacingOccurrences(of: "simple_python_0", with: "mystery_3")
-        #expect(throws: BFCLDatasetError.malformedLine(file: dir.appendingPathComponent("p.json").path, line: 1, problem: "id mystery_3 names no Python-syntax category")) {
+        #expect(throws: BFCLDatasetError.malformedLine(file: dir.appendingPathComponent("p.json").path, line: 1, problem: "id mystery_3 names no BFCL single-turn category")) {
             try BFCLDataset.load(promptFile: try write(text, "p.json"), answerFile: nil, category: nil)
         }
     }

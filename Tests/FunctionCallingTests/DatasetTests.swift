@@ -6,7 +6,7 @@ import TestSupport
 /// The shipped copy loads for every category with BFCL_FORMAT.md's counts and every answered task
 /// joined to its answer.
 @Test func bundledDatasetLoadsEveryCategory() throws {
-    let expected: [TaskCategory: Int] = [.simplePython: 400, .multiple: 200, .parallel: 200, .parallelMultiple: 200,
+    let expected: [TaskCategory: Int] = [.simplePython: 400, .simpleJava: 100, .simpleJavascript: 50, .multiple: 200, .parallel: 200, .parallelMultiple: 200,
                                          .irrelevance: 240, .liveSimple: 258, .liveMultiple: 1053, .liveParallel: 16,
                                          .liveParallelMultiple: 24, .liveIrrelevance: 884, .liveRelevance: 16]
     let dataset = BFCLDataset.bundled

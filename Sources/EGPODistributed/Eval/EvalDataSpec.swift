@@ -20,8 +20,11 @@ public struct EvalDataSpec: Sendable, Equatable {
         self.categories = categories
     }
 
-    /// Reads a `--data` value.
-    public init(parsing text: String) throws(EvalError) {
+    /// Reads a `--data` value. `bfcl:all` and a folder take the Python-syntax categories, and
+    /// also simple_java and simple_javascript with `javaAndJavaScript` (BFCL's prompting format
+    /// asks for answers in those languages; the project's own format answers in Python calls).
+    public init(parsing text: String, javaAndJavaScript: Bool = false) throws(EvalError) {
+        let known = javaAndJavaScript ? TaskCategory.allCases : TaskCategory.pythonSyntax
         let spec: DataSpec
         do { spec = try DataSpec(parsing: text) } catch { throw .invalidSpec(error) }
         switch spec {
@@ -33,7 +36,7 @@ public struct EvalDataSpec: Sendable, Equatable {
             xlamFile = file
         case .bfcl(let category):
             directory = BFCLDataset.bundledDirectory
-            categories = category.map { [$0] } ?? TaskCategory.allCases
+            categories = category.map { [$0] } ?? known
         case .folder(let path):
             var isDirectory: ObjCBool = false
             guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory), isDirectory.boolValue else {
@@ -41,13 +44,27 @@ public struct EvalDataSpec: Sendable, Equatable {
             }
             directory = URL(fileURLWithPath: path)
             let dataset = BFCLDataset(directory: directory)
-            categories = TaskCategory.allCases.filter { FileManager.default.fileExists(atPath: dataset.promptFile($0).path) }
+            categories = known.filter { FileManager.default.fileExists(atPath: dataset.promptFile($0).path) }
             guard !categories.isEmpty else { throw .noBFCLFiles(spec: text) }
         }
     }
 
     /// The dataset the tasks come from (also what BFCL's checker needs to check the result files).
     public var dataset: BFCLDataset { BFCLDataset(directory: directory) }
+
+    /// Each task's function docs exactly as its prompt file holds them, by id (none for xLAM).
+    public func functionDocuments() throws(EvalError) -> [String: [Value]] {
+        guard xlamFile == nil else { return [:] }
+        var out: [String: [Value]] = [:]
+        for category in categories {
+            do {
+                for (id, docs) in try dataset.functionDocuments(category) { out[id] = docs }
+            } catch {
+                throw .tasks("\(error)")
+            }
+        }
+        return out
+    }
 
     /// The tasks of every category in order, in file order within each.
     /// - Parameters:
@@ -71,5 +88,24 @@ public struct EvalDataSpec: Sendable, Equatable {
             tasks += limit.map { Array(all.prefix($0)) } ?? all
         }
         return tasks
+    }
+}
+
+extension EvalDataSpec {
+    /// `perCategory` tasks of each category drawn without replacement (a partial Fisher-Yates
+    /// shuffle of the indices with SplitMix64 seeded by `seed` and the category's position), then
+    /// put back in file order; a category with fewer tasks is kept whole. The draw depends only on
+    /// the seed and the category's task count, so a rerun evaluates the same tasks.
+    public static func sample(_ tasks: [FunctionTask], perCategory: Int, seed: UInt64) -> [FunctionTask] {
+        var out: [FunctionTask] = []
+        for (k, category) in TaskCategory.allCases.enumerated() {
+            let all = tasks.filter { $0.category == category }
+            guard all.count > perCategory else { out += all; continue }
+            var rng = SplitMix64(seed: seed).derived(UInt64(k + 1))
+            var indices = Array(all.indices)
+            for i in 0..<perCategory { indices.swapAt(i, i + rng.below(indices.count - i)) }
+            out += indices.prefix(perCategory).sorted().map { all[$0] }
+        }
+        return out
     }
 }

@@ -3,7 +3,7 @@ import FunctionCalling
 /// What can go wrong around an evaluation: the data spec, the output folder, the gather.
 public enum EvalError: Error, Sendable, Equatable, CustomStringConvertible {
     /// A spec of the wrong form: empty, `xlam:` naming no file, `bfcl:NAME` where NAME is not a
-    /// Python-syntax BFCL category.
+    /// BFCL single-turn category.
     case invalidSpec(DataSpecError)
     /// `functionworld`: generated tasks need a count and seed, which only a run config gives.
     case generatedSpec(spec: String)

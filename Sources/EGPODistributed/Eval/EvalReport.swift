@@ -25,6 +25,15 @@ public struct EvalReport: Sendable, Equatable, Codable {
             case promptTooLong = "prompt_too_long"
         }
 
+        public init(n: Int, correct: Int, promptTooLong: Int = 0, truncated: Int = 0) {
+            self.n = n
+            self.correct = correct
+            self.promptTooLong = promptTooLong
+            self.truncated = truncated
+            accuracy = n == 0 ? 0 : Double(correct) / Double(n)
+            stderr = n == 0 ? 0 : (accuracy * (1 - accuracy) / Double(n)).squareRoot()
+        }
+
         public init(_ outcomes: some Collection<EvalOutcome>) {
             n = outcomes.count
             correct = outcomes.count { $0.passed }
@@ -39,16 +48,23 @@ public struct EvalReport: Sendable, Equatable, Codable {
     public var overall: Score
     /// Each category present, keyed by its BFCL name (`simple_python`).
     public var categories: [String: Score]
+    /// BFCL's summary scores of the categories present (`BFCLAggregates`).
+    public var aggregates: [String: BFCLAggregate]
+    /// How completions were scored: `own` (the project's answer format and reward) or `bfcl`
+    /// (BFCL's prompting mode and checker).
+    public var format: String
 
     /// The report of a set of outcomes.
-    public init(outcomes: [EvalOutcome]) {
+    public init(outcomes: [EvalOutcome], format: String = "own") {
         overall = Score(outcomes)
         categories = Dictionary(grouping: outcomes, by: \.category.rawValue).mapValues { Score($0) }
+        aggregates = BFCLAggregate.all(categories)
+        self.format = format
     }
 
     /// One line per category in `TaskCategory` order, then the overall line:
     /// `simple_python  n=150  acc 0.533 ± 0.041`, with truncated and prompt-too-long counts when
-    /// there are any.
+    /// there are any; in the `bfcl` formats, BFCL's summary scores after them.
     public var table: String {
         let names = TaskCategory.allCases.map(\.rawValue).filter { categories[$0] != nil }
         let width = (names + ["overall"]).map(\.count).max()!, countWidth = "n=\(overall.n)".count
@@ -60,7 +76,15 @@ public struct EvalReport: Sendable, Equatable, Codable {
             if s.promptTooLong > 0 { text += "  prompt_too_long \(s.promptTooLong)" }
             return text
         }
-        return (names.map { line($0, categories[$0]!) } + [line("overall", overall)]).joined(separator: "\n")
+        var lines = names.map { line($0, categories[$0]!) } + [line("overall", overall)]
+        // BFCL's summary lines only where the scores are BFCL's (its prompting mode and checker);
+        // the project's own format scores irrelevance more strictly, so its aggregates would not be.
+        for name in BFCLAggregate.order where format.hasPrefix("bfcl") && aggregates[name] != nil {
+            let a = aggregates[name]!
+            lines.append(name.padding(toLength: max(width, 24), withPad: " ", startingAt: 0) + "  "
+                         + String(format: "%.3f ± %.3f", a.accuracy, a.stderr) + (a.missing.isEmpty ? "" : "  (missing, counted 0: \(a.missing.joined(separator: ", ")))"))
+        }
+        return lines.joined(separator: "\n")
     }
 
     /// `scores.json`: pretty-printed with sorted keys.

@@ -6,7 +6,7 @@ import ShardedTensor
 ///
 /// The ranks split the tasks into contiguous shards by index (`ShardLayout`: as even as possible,
 /// the remainder on the first ranks, a rank may get none). Each rank samples its shard in batches
-/// with its own sampler and scores every completion with the reward; then the outcomes are
+/// with its own sampler and scores every completion with the codec (the reward, or BFCL's checker); then the outcomes are
 /// gathered so every rank holds all of them, in task order. Task i samples with sequence id i,
 /// so outcomes do not depend on the number of ranks or the batch size.
 ///
@@ -14,10 +14,10 @@ import ShardedTensor
 /// sampled: it fails with `prompt_too_long` (see `EvalOutcome.promptTooLong`).
 public struct Evaluator: Sendable {
     public let model: Transformer
-    public let codec: TaskCodec
+    public let codec: any EvalCodec
     public var options: EvalOptions
 
-    public init(model: Transformer, codec: TaskCodec, options: EvalOptions = EvalOptions()) {
+    public init(model: Transformer, codec: any EvalCodec, options: EvalOptions = EvalOptions()) {
         self.model = model
         self.codec = codec
         self.options = options
@@ -50,10 +50,8 @@ public struct Evaluator: Sendable {
             let requests = pending.map { SamplingRequest(prompt: $0.prompt, completionCount: 1, firstSequenceId: UInt64($0.index)) }
             let completions = try sampler.sample(requests, options: sampling, sharedPrefix: shared)
             for (p, completion) in zip(pending, completions) {
-                outcomes[p.index - range.lowerBound] = EvalOutcome.scored(
-                    task: tasks[p.index], completion: codec.completionText(completion.tokens),
-                    completionTokens: completion.tokens.count, stopped: completion.stopped, format: codec.format,
-                    template: codec.template)
+                outcomes[p.index - range.lowerBound] = codec.outcome(task: tasks[p.index], tokens: completion.tokens,
+                                                                     stopped: completion.stopped)
             }
             pending.removeAll(keepingCapacity: true)
         }

@@ -93,9 +93,8 @@ public final class RunContext {
         var folder: RunFolder?, log: MetricsLog?
         _ = try agreedOnRoot(comm) {
             let f = try RunFolder.create(config.run.runDir)
-            if lock == nil || lock.map({ URL(fileURLWithPath: $0.path).deletingLastPathComponent().standardized != f.root.standardized }) == true {
-                lock = try RunLock(folder: f.root, command: kind.command)
-            }
+            // `--resume latest` locked its folder already; any other run locks the one it writes.
+            if lock?.folder.standardized != f.root.standardized { lock = try RunLock(folder: f.root, command: kind.command) }
             if let reason = lock?.unprotected { say("warning: \(reason)") }
             if resumed == nil {
                 let earlier = f.earlierRun()
@@ -164,7 +163,7 @@ public final class RunContext {
     }
 
     /// The loop's stop check: any rank's SIGTERM, SIGINT or SIGUSR1 stops every rank after the same step.
-    func stopRequested() throws -> Int32? { try StopRequest.agreed(comm) }
+    func stopRequested() throws -> Int32? { try StopRequest.agreed(comm, pending: request.pendingSignal()) }
 
     /// What to throw after the loop stopped on a signal.
     func stopped(_ outcome: TrainingLoop.Outcome) -> StoppedBySignal? {

@@ -17,6 +17,8 @@ public final class RunLock {
     /// The lock file inside the run folder.
     public static let fileName = ".lock"
 
+    /// The run folder held, and its lock file.
+    public let folder: URL
     public let path: String
     /// Why the folder could not be locked although the run goes ahead (the file system has no
     /// locks), or nil when it is locked.
@@ -25,6 +27,7 @@ public final class RunLock {
 
     /// Takes the lock on `folder` (which must exist) or throws `.locked` naming the holder.
     public init(folder: URL, command: String, now: Date = Date()) throws(TrainingError) {
+        self.folder = folder
         path = folder.appendingPathComponent(Self.fileName).path
         descriptor = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0o644)
         guard descriptor >= 0 else {

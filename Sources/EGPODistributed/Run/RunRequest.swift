@@ -24,8 +24,12 @@ public struct RunRequest: Sendable {
     /// S1, S2, ... (1-based).
     public var nonFiniteGradients: String?
     /// Whether the run installs its SIGTERM, SIGINT and SIGUSR1 handlers (`StopRequest`); a test
-    /// that runs in-process simulates the signal instead and leaves the test runner's alone.
+    /// that runs in-process gives `pendingSignal` instead and leaves the test runner's alone.
     public var handlesSignals = true
+    /// The signal this rank has received, asked between steps (every rank's answers are agreed
+    /// by an all-reduce): the process's (`StopRequest.pending`), or a test's own, which stays
+    /// within its run where the process-wide one would reach every run in the process.
+    public var pendingSignal: @Sendable () -> Int32? = { StopRequest.pending }
 
     public struct InjectedFault: Sendable, Equatable {
         public var rank: Int, step: Int

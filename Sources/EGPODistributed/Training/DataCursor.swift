@@ -80,4 +80,16 @@ public struct DataCursor: Codable, Sendable, Equatable {
                     + "length limit changed), so its place (epoch \(epoch), position \(position)) does not carry over: "
                     + "the run continues at the start of epoch \(moved.epoch), over the \(count) tasks")
     }
+
+    /// `resuming(over:)` for a trainer restoring the checkpoint at `path`: the change, if any,
+    /// goes to `log`, and a place outside the data is the checkpoint's error.
+    public func resuming(over count: Int, checkpoint path: String, log: (String) -> Void) throws(TrainingError) -> DataCursor {
+        do {
+            let (resumed, change) = try resuming(over: count)
+            if let change { log("resume: " + change) }
+            return resumed
+        } catch {
+            throw .checkpoint(path: path, problem: error.description)
+        }
+    }
 }

@@ -64,7 +64,7 @@ public enum DataSpecError: Error, Sendable, Equatable, CustomStringConvertible {
     case empty
     /// `xlam:` with nothing after it.
     case noFile(spec: String)
-    /// `bfcl:NAME` where NAME is not `all` or a Python-syntax BFCL category.
+    /// `bfcl:NAME` where NAME is not `all` or a BFCL single-turn category.
     case unknownCategory(spec: String, name: String)
 
     /// What was expected instead, for "must be ..., got ..." messages.

@@ -90,13 +90,7 @@ public final class EGPOTrainer {
     /// Continues from the place in the data of the checkpoint at `path`; over other data than it
     /// was drawn over, at the start of the next epoch, which `log` is told (`DataCursor.resuming`).
     public func restore(cursor: DataCursor, checkpoint path: String, log: (String) -> Void) throws(TrainingError) {
-        do {
-            let (resumed, change) = try cursor.resuming(over: tasks.count)
-            if let change { log("resume: " + change) }
-            self.cursor = resumed
-        } catch {
-            throw .checkpoint(path: path, problem: error.description)
-        }
+        self.cursor = try cursor.resuming(over: tasks.count, checkpoint: path, log: log)
     }
 
     /// `range` cut into runs of consecutive completions of one task: each run's prompt is run

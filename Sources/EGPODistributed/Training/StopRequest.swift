@@ -19,9 +19,10 @@ public enum StopRequest {
     /// The signal received so far on this process, if any.
     public static var pending: Int32? { received == 0 ? nil : received }
 
-    /// Whether any rank got a signal: every rank calls it after each step (one small all-reduce).
-    public static func agreed(_ comm: any Communicator) throws -> Int32? {
-        let any = try comm.allReduce(Double(received), op: .max)
+    /// Whether any rank got a signal: every rank calls it after each step (one small all-reduce)
+    /// with what it has `pending` (by default this process's signals).
+    public static func agreed(_ comm: any Communicator, pending: Int32? = StopRequest.pending) throws -> Int32? {
+        let any = try comm.allReduce(Double(pending ?? 0), op: .max)
         return any == 0 ? nil : Int32(any)
     }
 
@@ -34,7 +35,4 @@ public enum StopRequest {
         default: "signal \(signal)"
         }
     }
-
-    /// Test hook: behave as if `signal` had arrived.
-    public static func simulate(_ signal: Int32) { received = signal }
 }

@@ -69,9 +69,13 @@ public struct TaskCodec: Sendable {
 /// Why a tokenizer cannot serve the prompt format.
 public enum TaskCodecError: Error, Equatable, CustomStringConvertible {
     case missingSpecialToken(String, template: String)
+    /// BFCL's prompting format asks for a model's own chat template, not the project's compact one.
+    case compactTemplateInBFCLFormat
 
     public var description: String {
         switch self {
+        case .compactTemplateInBFCLFormat:
+            "the bfcl format renders BFCL's prompt in a model's own chat template; the compact template is this project's own format (give --chat-template)"
         case .missingSpecialToken(let name, "compact"):
             "the tokenizer has no special token \(name); the prompt format needs it as one token (train the tokenizer with the default special tokens)"
         case .missingSpecialToken(let name, let template):

@@ -29,7 +29,8 @@ public enum TaskSource {
         case .xlam(let file):
             return try loadXLAM(file, log: log)
         case .bfcl(let category):
-            return try loadFolder(BFCLDataset.bundledDirectory.path, categories: category.map { [$0] } ?? TaskCategory.allCases)
+            // bfcl:all trains on the Python-syntax categories: the answer forms are Python calls.
+            return try loadFolder(BFCLDataset.bundledDirectory.path, categories: category.map { [$0] } ?? TaskCategory.pythonSyntax)
         case .folder(let path):
             return try loadFolder(path)
         }
@@ -54,7 +55,7 @@ public enum TaskSource {
     }
 
     /// Every category file under `folder/data` (of `categories`), in `TaskCategory` order, with references joined by id.
-    public static func loadFolder(_ folder: String, categories: [TaskCategory] = TaskCategory.allCases) throws(TrainingError) -> [TrainingTask] {
+    public static func loadFolder(_ folder: String, categories: [TaskCategory] = TaskCategory.pythonSyntax) throws(TrainingError) -> [TrainingTask] {
         var isDirectory: ObjCBool = false
         guard FileManager.default.fileExists(atPath: folder, isDirectory: &isDirectory), isDirectory.boolValue else {
             throw .data("task source \(folder): not a folder; expected \(DataSpec.forms)")
