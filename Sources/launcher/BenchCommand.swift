@@ -4,7 +4,7 @@ import ArgumentParser
 struct BenchCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "bench",
-        abstract: "Benchmarks: communication, the model, and one EGPO step.",
-        subcommands: [BenchCommCommand.self, BenchModelCommand.self, BenchStepCommand.self]
+        abstract: "Benchmarks: communication, the model, one EGPO step, and evaluation sampling.",
+        subcommands: [BenchCommCommand.self, BenchModelCommand.self, BenchStepCommand.self, BenchEvalCommand.self]
     )
 }

@@ -33,6 +33,28 @@ import TestSupport
         #expect(c.ok, "\(c)")
     }
 
+    /// A linear layer on a few rows (decoding) multiplies the weights in unpacked blocks: the
+    /// block edges (a last, shorter block), accumulation, alpha and strided views all give the
+    /// naive product. Rows 2, 5 and 16 (the limit) take the blocked path; 17 takes plain sgemm.
+    @Test(arguments: [2, 5, 16, 17])
+    func fewRowProductsInWeightBlocksMatchNaive(rows m: Int) {
+        let k = 40, n = 1301                      // k >= 32; n not a multiple of any block
+        #expect(m > Matmul.streamingRowLimit || n > Matmul.streamingBlock(rows: m, k: k), "rows \(m) should take the blocked path")
+        let a = randomValues(m * (k + 3), seed: 14), w = randomValues(n * k, seed: 15), c0 = randomValues(m * (n + 2), seed: 16)
+        let fa = floats(a), fw = floats(w), fc = floats(c0)
+        // x is columns 1..<k+1 of an (m, k+3) matrix; c is columns 0..<n of an (m, n+2) matrix.
+        let xv = fa.matrix(rows: m, cols: k + 3).columns(1 ..< k + 1)
+        Matmul.gemm(xv, fw.matrix(rows: n, cols: k), transposeB: true,
+                    into: fc.matrix(rows: m, cols: n + 2).columns(0 ..< n), alpha: 0.5, beta: 1)
+        let width = k + 3
+        let x: [Double] = (0..<m).flatMap { (r: Int) -> ArraySlice<Double> in a[r * width + 1 ..< r * width + 1 + k] }
+        let product = NaiveKernels.matmul(x, w, m: m, k: k, n: n, transposeB: true)
+        var expected = c0
+        for r in 0..<m { for j in 0..<n { expected[r * (n + 2) + j] += 0.5 * product[r * n + j] } }
+        let c = closeness(fc.toArray(), expected, atol: 1e-5, rtol: 1e-5, label: "blocked few-row gemm, \(m) rows")
+        #expect(c.ok, "\(c)")
+    }
+
     @Test func gemmOnStridedColumnViews() {
         // One "head" (columns 2..<5) of a (6, 8) matrix times a (3, 4) matrix.
         let x = randomValues(6 * 8, seed: 4), w = randomValues(3 * 4, seed: 5)

@@ -9,8 +9,11 @@ public struct EvalOptions: Sendable, Equatable {
     public var maxNewTokens: Int
     /// Prompts per sampler call (bounds the KV cache; results do not depend on it).
     public var batchSize: Int
+    /// Run the prompt tokens all tasks share once per sampler call instead of once per task
+    /// (`Sampler.sample`'s `sharedPrefix`); false runs every prompt whole, as training samples.
+    public var sharesPromptPrefix: Bool
 
-    public init(temperature: Float? = nil, seed: UInt64 = 0, maxNewTokens: Int = 256, batchSize: Int = 16) {
+    public init(temperature: Float? = nil, seed: UInt64 = 0, maxNewTokens: Int = 256, batchSize: Int = 16, sharesPromptPrefix: Bool = true) {
         precondition(temperature.map { $0 > 0 && $0.isFinite } ?? true, "EvalOptions: temperature \(temperature!) must be positive")
         precondition(maxNewTokens >= 1, "EvalOptions: maxNewTokens \(maxNewTokens) must be at least 1")
         precondition(batchSize >= 1, "EvalOptions: batchSize \(batchSize) must be at least 1")
@@ -18,6 +21,7 @@ public struct EvalOptions: Sendable, Equatable {
         self.seed = seed
         self.maxNewTokens = maxNewTokens
         self.batchSize = batchSize
+        self.sharesPromptPrefix = sharesPromptPrefix
     }
 
     /// The sampler's options, stopping at `endOfSequence`.

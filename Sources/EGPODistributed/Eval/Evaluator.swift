@@ -32,17 +32,23 @@ public struct Evaluator: Sendable {
     }
 
     /// Samples and scores `tasks[range]` in this process; task i uses sequence id i.
+    ///
+    /// The prompt tokens every task shares (the system prompt and template preamble) run once
+    /// per sampler call (`Sampler.sample`'s `sharedPrefix`). Their length is taken over all of
+    /// `tasks`, not just `range`, so every rank and every batch size uses the same split.
     public func evaluate(_ tasks: [FunctionTask], range: Range<Int>) throws(SamplerError) -> [EvalOutcome] {
         let limit = model.config.maxPositionEmbeddings
         let sampler = Sampler(model: model)
         let sampling = options.samplingOptions(endOfSequence: codec.endOfSequence)
         var outcomes: [EvalOutcome?] = Array(repeating: nil, count: range.count)
         var pending: [(index: Int, prompt: [Int32])] = []
+        let prompts = tasks.map { codec.promptTokens($0) }
+        let shared = options.sharesPromptPrefix ? Sampler.sharedPrefixLength(of: prompts.filter { $0.count + 1 <= limit }) : 0
 
         func flush() throws(SamplerError) {
             guard !pending.isEmpty else { return }
             let requests = pending.map { SamplingRequest(prompt: $0.prompt, completionCount: 1, firstSequenceId: UInt64($0.index)) }
-            let completions = try sampler.sample(requests, options: sampling)
+            let completions = try sampler.sample(requests, options: sampling, sharedPrefix: shared)
             for (p, completion) in zip(pending, completions) {
                 outcomes[p.index - range.lowerBound] = codec.outcome(task: tasks[p.index], tokens: completion.tokens,
                                                                      stopped: completion.stopped)
@@ -51,7 +57,7 @@ public struct Evaluator: Sendable {
         }
 
         for i in range {
-            let prompt = codec.promptTokens(tasks[i])
+            let prompt = prompts[i]
             guard prompt.count + 1 <= limit else {
                 outcomes[i - range.lowerBound] = .promptTooLong(task: tasks[i])
                 continue

@@ -53,15 +53,25 @@ public final class Sampler {
     }
 
     /// Draws `completionCount` completions for every request.
+    /// - Parameter sharedPrefix: the number of leading prompt tokens every request has in common
+    ///   (a system prompt and chat-template preamble; `sharedPrefixLength(of:)` finds it), each
+    ///   shorter than its prompt. The prefill runs those tokens once per chunk of packed prompts,
+    ///   and every prompt's own tokens attend to their keys and values, instead of running them
+    ///   once per prompt. 0 (the default) runs every prompt whole. Keys and values are the same
+    ///   either way; each prompt's own rows sum their attention in two parts (prefix, own), so
+    ///   logits may differ by rounding. Callers that want results independent of batching pass
+    ///   the same value for every call (the Evaluator takes it over all its tasks).
     /// - Returns: completions grouped by request, in order (request 0's G, then request 1's, ...).
     /// - Throws: `SamplerError.promptTooLong` for the first request whose prompt leaves no room
     ///   under max_position_embeddings, before any work; `.nonFiniteLogits` when the model
     ///   produces a NaN or infinite logit (a damaged or diverged model).
-    public func sample(_ requests: [SamplingRequest], options: SamplingOptions) throws(SamplerError) -> [Completion] {
+    public func sample(_ requests: [SamplingRequest], options: SamplingOptions, sharedPrefix: Int = 0) throws(SamplerError) -> [Completion] {
         let config = model.config, v = config.vocabularySize
         if let index = requests.firstIndex(where: { $0.prompt.count >= config.maxPositionEmbeddings }) {
             throw .promptTooLong(index: index, length: requests[index].prompt.count, limit: config.maxPositionEmbeddings)
         }
+        precondition(sharedPrefix == 0 || requests.allSatisfy { $0.prompt.count > sharedPrefix && $0.prompt[..<sharedPrefix] == requests[0].prompt[..<sharedPrefix] },
+                     "Sampler.sample: the prompts do not all begin with the same \(sharedPrefix) tokens and go on past them")
         let maxPrompt = requests.map { $0.prompt.count }.max() ?? 0
         // Completion c belongs to request promptOf[c]; new tokens stop at the position limit.
         var completions: [Completion] = [], promptOf: [Int] = [], limit: [Int] = []
@@ -79,7 +89,7 @@ public final class Sampler {
         reserve(rows: max(min(prefillChunkRows, requests.reduce(0) { $0 + $1.prompt.count }), maxPrompt, completions.count),
                 prompts: requests.count, completions: completions.count, maxKeys: maxPrompt + maxNew)
         let clock = ContinuousClock(), started = clock.now
-        prefill(requests)
+        prefill(requests, sharedPrefix: sharedPrefix)
         let prefilled = clock.now
 
         // Draw token i of completion c from its logits row; returns true when c is finished.
@@ -142,25 +152,42 @@ public final class Sampler {
         acts.reserve(rows: rows)
     }
 
+    /// The longest run of leading tokens all `prompts` share, kept shorter than each of them (a
+    /// prompt's last token must run in its own rows, for its logits): `sample`'s `sharedPrefix`.
+    /// 0 for fewer than two prompts.
+    public static func sharedPrefixLength(of prompts: [[Int32]]) -> Int {
+        guard prompts.count >= 2, let shortest = prompts.map(\.count).min(), shortest >= 2 else { return 0 }
+        let first = prompts[0]
+        var n = 0
+        while n < shortest - 1 && prompts.allSatisfy({ $0[n] == first[n] }) { n += 1 }
+        return n
+    }
+
     /// Runs the prompts in packed chunks with the training forward's layers, storing each layer's
     /// keys and values in the prompt slots and each prompt's last-token logits in `promptLogits`.
-    private func prefill(_ requests: [SamplingRequest]) {
+    /// With a shared prefix of `shared` tokens, a chunk is the prefix's rows (one causal segment)
+    /// followed by each prompt's remaining rows (segments that see the prefix rows first, at
+    /// positions from `shared` on), and every slot gets the prefix's keys and values copied in.
+    private func prefill(_ requests: [SamplingRequest], sharedPrefix shared: Int) {
         let config = model.config, c = config.hiddenSize, v = config.vocabularySize
         var first = 0
         while first < requests.count {
-            var end = first, rows = 0
-            while end < requests.count && (end == first || rows + requests[end].prompt.count <= prefillChunkRows) {
-                rows += requests[end].prompt.count
+            var end = first, rows = shared
+            while end < requests.count && (end == first || rows + requests[end].prompt.count - shared <= prefillChunkRows) {
+                rows += requests[end].prompt.count - shared
                 end += 1
             }
-            var tokens: [Int32] = [], positions: [Int32] = [], segments: [AttentionSegment] = []
+            var tokens = Array(requests[first].prompt[..<shared]), positions = (0..<shared).map { Int32($0) }
+            var prompts: [AttentionSegment] = []             // each prompt's own rows, seeing the prefix rows
             for r in first..<end {
-                segments.append(AttentionSegment(start: tokens.count, length: requests[r].prompt.count))
-                tokens += requests[r].prompt
-                positions += (0..<requests[r].prompt.count).map { Int32($0) }
+                let p = requests[r].prompt.count
+                prompts.append(AttentionSegment(start: tokens.count, length: p - shared, prefixStart: 0, prefixLength: shared))
+                tokens += requests[r].prompt[shared...]
+                positions += (shared..<p).map { Int32($0) }
             }
+            let segments = (shared > 0 ? [AttentionSegment(start: 0, length: shared)] : []) + prompts
             acts.reserve(rows: rows)
-            let longest = segments.map(\.length).max() ?? 1
+            let longest = segments.map(\.span).max() ?? 1
             let need = CausalAttention.scratchCount(maxLength: longest)
             if need > prefillScratch.count { prefillScratch = FloatBuffer(count: need) }
             if rows > rowCapacity { reserve(rows: rows, prompts: requests.count, completions: 0, maxKeys: 0) }
@@ -169,27 +196,30 @@ public final class Sampler {
             positions.withUnsafeBufferPointer { pos in
                 for l in 0..<config.layerCount {
                     model.attentionInputs(l, x: input.rows(rows, c), positions: pos.baseAddress!, a: acts, rows: rows)
-                    for (i, seg) in segments.enumerated() {
-                        let slot = first + i
-                        model.copy(acts.k.rows(rows, model.kvWidth).rows(seg.start ..< seg.start + seg.length),
-                                   into: cache.prefix(l, slot: slot, length: seg.length, values: false))
-                        model.copy(acts.v.rows(rows, model.kvWidth).rows(seg.start ..< seg.start + seg.length),
-                                   into: cache.prefix(l, slot: slot, length: seg.length, values: true))
+                    let k = acts.k.rows(rows, model.kvWidth), vv = acts.v.rows(rows, model.kvWidth)
+                    for (i, seg) in prompts.enumerated() {
+                        let slot = first + i, p = seg.span
+                        let keys = cache.prefix(l, slot: slot, length: p, values: false), values = cache.prefix(l, slot: slot, length: p, values: true)
+                        if shared > 0 {
+                            model.copy(k.rows(seg.prefixRows), into: keys.rows(0 ..< shared))
+                            model.copy(vv.rows(seg.prefixRows), into: values.rows(0 ..< shared))
+                        }
+                        model.copy(k.rows(seg.rows), into: keys.rows(shared ..< p))
+                        model.copy(vv.rows(seg.rows), into: values.rows(shared ..< p))
                     }
                     if l < config.layerCount - 1 {
-                        CausalAttention.forward(q: acts.q.rows(rows, model.qWidth), k: acts.k.rows(rows, model.kvWidth),
-                                                v: acts.v.rows(rows, model.kvWidth), into: acts.attention.rows(rows, model.qWidth),
+                        CausalAttention.forward(q: acts.q.rows(rows, model.qWidth), k: k, v: vv, into: acts.attention.rows(rows, model.qWidth),
                                                 logSumExp: acts.logSumExp.base, segments: segments, shape: model.attentionShape,
                                                 scratch: prefillScratch.bufferPointer)
                         model.attentionOutputAndMLP(l, x: input.rows(rows, c), a: acts, rows: rows, into: output.rows(rows, c))
                         swap(&input, &output)
                     } else {
-                        lastLayerOfLastRows(l, segments: segments, firstSlot: first, input: input, output: output, rows: rows)
+                        lastLayerOfLastRows(l, prompts: prompts, firstSlot: first, input: input, output: output, rows: rows)
                     }
                 }
             }
             // The last layer left each prompt's final hidden state in output's first rows.
-            let m = segments.count
+            let m = prompts.count
             model.languageModelHead(output.rows(m, c), normed: normed.rows(m, c), rstd: rstd.base,
                                     into: MatrixView(promptLogits.base + first * v, rows: m, cols: v))
             first = end
@@ -200,16 +230,17 @@ public final class Sampler {
     /// are already cached, but only each prompt's last row feeds the next-token logits, so
     /// attention (as one cached query over its prompt), o_proj and the MLP run on those rows
     /// alone: about a fifth of the prefill's work for a 4-layer model.
-    private func lastLayerOfLastRows(_ l: Int, segments: [AttentionSegment], firstSlot: Int, input: FloatBuffer, output: FloatBuffer, rows: Int) {
-        let c = model.config.hiddenSize, m = segments.count
+    /// - Parameter prompts: each prompt's own rows in the chunk (after the shared prefix, if any).
+    private func lastLayerOfLastRows(_ l: Int, prompts: [AttentionSegment], firstSlot: Int, input: FloatBuffer, output: FloatBuffer, rows: Int) {
+        let c = model.config.hiddenSize, m = prompts.count
         let gathered = output.rows(m, c), q = acts.q.rows(rows, model.qWidth), att = acts.attention.rows(m, model.qWidth)
-        for (i, seg) in segments.enumerated() { gathered.row(i).update(from: input.base + (seg.start + seg.length - 1) * c, count: c) }
+        for (i, seg) in prompts.enumerated() { gathered.row(i).update(from: input.base + (seg.start + seg.length - 1) * c, count: c) }
         let slice = scratchSlice
         Parallel.forEach(m, maxWorkers: scratch.count / slice) { i, worker in
-            let seg = segments[i], p = seg.length
+            let seg = prompts[i], p = seg.span
             let keys = cache.prefix(l, slot: firstSlot + i, length: p, values: false)
             let values = cache.prefix(l, slot: firstSlot + i, length: p, values: true)
-            CachedAttention.forward(q: q.row(seg.start + p - 1), prefixKeys: keys.rows(0 ..< p - 1), prefixValues: values.rows(0 ..< p - 1),
+            CachedAttention.forward(q: q.row(seg.start + seg.length - 1), prefixKeys: keys.rows(0 ..< p - 1), prefixValues: values.rows(0 ..< p - 1),
                                     ownKeys: keys.rows(p - 1 ..< p), ownValues: values.rows(p - 1 ..< p), shape: model.attentionShape,
                                     into: att.row(i), scratch: scratch.base + worker * slice)
         }

@@ -31,9 +31,38 @@ public enum Matmul {
                         b.base, Int32(b.rowStride), a.base, incA, beta, c.base, 1)
             return
         }
+        if !transposeA && transposeB && m <= streamingRowLimit && k >= 32, case let block = streamingBlock(rows: m, k: k), block > 0, n > block,
+           openblas_get_num_threads() == 1 {
+            // A linear layer on a few rows (a decoding step): sgemm would first copy ("pack")
+            // all of b, the weights, then multiply, reading the weights twice and never
+            // overlapping the memory traffic with arithmetic. In blocks of `block` weight rows
+            // each product is one OpenBLAS multiplies in place (its small-matrix kernels), which
+            // stream the weights once while computing. Each output is still one dot product
+            // over k, so the result is gemm's up to rounding. The small kernels run on one
+            // thread, so with more BLAS threads sgemm (which splits the work) stays.
+            for j in stride(from: 0, to: n, by: block) {
+                cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, Int32(m), Int32(min(block, n - j)), Int32(k), alpha,
+                            a.base, Int32(a.rowStride), b.row(j), Int32(b.rowStride), beta, c.base + j, Int32(c.rowStride))
+            }
+            return
+        }
         cblas_sgemm(CblasRowMajor, transposeA ? CblasTrans : CblasNoTrans, transposeB ? CblasTrans : CblasNoTrans,
                     Int32(m), Int32(n), Int32(k), alpha, a.base, Int32(a.rowStride), b.base, Int32(b.rowStride),
                     beta, c.base, Int32(c.rowStride))
+    }
+
+    /// Most rows of `a` for which `gemm(a, b, transposeB: true)` multiplies b in blocks (see
+    /// `streamingBlock`) when OpenBLAS runs on one thread; 1 or less turns the blocking off.
+    /// 16 is the evaluation's default batch, where it was measured; at many more rows the
+    /// blocks get narrow and sgemm's packing is shared by more rows (not measured).
+    nonisolated(unsafe) public static var streamingRowLimit = 16
+
+    /// Weight rows per block for `rows` rows of a and inner size `k`: OpenBLAS (0.3.16 and later,
+    /// x86-64 with AVX-512) multiplies a product of that shape without packing when
+    /// outputs * rows <= 1200 and outputs * rows * k <= 100^3 (kernel/x86_64/
+    /// sgemm_small_kernel_permit_skylakex.c). A multiple of 4, its kernels' tile; 0 when none fits.
+    public static func streamingBlock(rows: Int, k: Int) -> Int {
+        min(1200 / rows, 1_000_000 / (rows * k)) / 4 * 4
     }
 
     /// Threads for one rank: OpenBLAS's threads and the kernels' own workers (`Parallel`).
