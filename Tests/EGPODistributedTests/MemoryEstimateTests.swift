@@ -48,6 +48,35 @@ import TestSupport
         }
     }
 
+    /// The same with LoRA (rank 4 on every linear): gradients and moments are the adapters',
+    /// the adapters' activations are counted, and there is no reference copy (beta > 0).
+    @Test func theEstimateCoversARealLoRAStep() throws {
+        var config = D.config()
+        config.model.lora = LoRAConfig(rank: 4, alpha: 8)
+        let lora = config.model.lora, tasks = D.tasks, c = config
+        let (estimate, workspace, optimizerBytes, adapterCount) = try LocalCommunicator.run(size: 1) { comm in
+            let base = try Transformer(config: D.architecture, seed: 11)
+            let adapters = LoRAAdapters.initial(config: lora, model: D.architecture, seed: 1)
+            let policy = LoadedModel(model: base.with(adapters: adapters), tokenizer: ByteTokenizer())
+            let replica = try PolicyReplica(policy: policy, optimizer: c.optimizer, totalSteps: 2, communicator: comm,
+                                            trainable: .adapters(of: policy.model))
+            let trainer = try EGPOTrainer(config: c, replica: replica, tasks: tasks, codec: try TaskCodec(tokenizer: ByteTokenizer()))
+            trainer.reward = D.parityReward
+            _ = try trainer.step(0)
+            #expect(trainer.reference === nil || trainer.reference!.parameters === base.parameters)
+            let longest = trainer.prompts.map(\.count).max() ?? 0
+            return (MemoryEstimate(model: D.architecture, config: c, worldSize: 1, promptLength: longest, purpose: .reinforcement),
+                    replica.workspace.allocatedFloats, replica.optimizer.stateBytes,
+                    adapters.layout.totalCount)
+        }[0]
+        func part(_ prefix: String) -> Double? { estimate.parts.first { $0.name.hasPrefix(prefix) }?.bytes }
+        #expect(part("AdamW moments") == Double(optimizerBytes) && optimizerBytes == 8 * adapterCount)
+        #expect(part("gradients") == Double(4 * adapterCount) && part("LoRA adapters") == Double(4 * adapterCount))
+        #expect(part("reference policy") == nil)
+        let activations = part("training activations")!
+        #expect(activations >= Double(workspace * 4) && activations <= 4 * Double(workspace * 4), "\(activations) vs \(workspace * 4)")
+    }
+
     @Test func zeroOneShardsTheMomentsInTheEstimate() {
         var config = D.config()
         config.optimizer.zero = .stage1

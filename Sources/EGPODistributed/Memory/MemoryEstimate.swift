@@ -37,19 +37,25 @@ public struct MemoryEstimate: Sendable, Equatable {
         func add(_ name: String, floats: Double) { parts.append(Part(name: name, bytes: floats * float)) }
         parts.append(Part(name: "runtime (code, MPI, BLAS)", bytes: Self.runtimeBytes))
         add("parameters", floats: p)
-        add("gradients", floats: p)
+        // With LoRA only the adapters are trained: gradients and moments are theirs, and the
+        // reference policy is the base itself. Each layer keeps scale * x A^T per target.
+        let lora = config.model.lora
+        let trained = lora.isEnabled ? Double(LoRAAdapters.layout(config: lora, model: model).totalCount) : p
+        let loraFloatsPerRow = lora.isEnabled ? model.layerCount * LoRATarget.allCases.count * lora.rank + lora.rank : 0
+        if lora.isEnabled { add("LoRA adapters (rank \(lora.rank))", floats: trained) }
+        add("gradients", floats: trained)
         let optimizer = purpose == .supervised ? config.sft.optimizer : config.optimizer
         let sharded = optimizer.zero == .stage1 && worldSize > 1
-        add(sharded ? "AdamW moments (ZeRO-1: 1/\(worldSize))" : "AdamW moments", floats: 2 * (sharded ? (p / Double(worldSize)).rounded(.up) : p))
+        add(sharded ? "AdamW moments (ZeRO-1: 1/\(worldSize))" : "AdamW moments", floats: 2 * (sharded ? (trained / Double(worldSize)).rounded(.up) : trained))
         // Under ZeRO-1 a checkpoint streams the moments to rank 0 in gather rounds.
         if sharded {
-            let chunk = Double(min(TrainingCheckpoint.gatherChunk, Int((p / Double(worldSize)).rounded(.up))))
+            let chunk = Double(min(TrainingCheckpoint.gatherChunk, Int((trained / Double(worldSize)).rounded(.up))))
             add("checkpoint gather buffers", floats: chunk * (rank == 0 ? Double(worldSize + 1) : 1))
         }
         switch purpose {
         case .supervised:
             let rows = config.rollout.microBatch * promptLength
-            add("training activations (\(rows) rows)", floats: Double(rows * TrainingWorkspace.floatsPerRow(model)
+            add("training activations (\(rows) rows)", floats: Double(rows * (TrainingWorkspace.floatsPerRow(model) + loraFloatsPerRow)
                 + CausalAttention.scratchCount(maxLength: promptLength)))
         case .reinforcement:
             let r = config.rollout
@@ -58,10 +64,10 @@ public struct MemoryEstimate: Sendable, Equatable {
             // at most ceil(microBatch / groupSize) + 1 groups.
             let groups = min(r.microBatch, (r.microBatch + r.groupSize - 1) / r.groupSize + 1)
             let rows = groups * promptLength + r.microBatch * completion
-            let workspace = Double(rows * TrainingWorkspace.floatsPerRow(model) + CausalAttention.scratchCount(maxLength: length))
+            let workspace = Double(rows * (TrainingWorkspace.floatsPerRow(model) + loraFloatsPerRow) + CausalAttention.scratchCount(maxLength: length))
             add("training activations (\(rows) rows)", floats: workspace)
             // The reference policy's forwards share the training workspace.
-            if config.egpo.beta > 0 { add("reference policy", floats: p) }
+            if config.egpo.beta > 0 && !lora.isEnabled { add("reference policy", floats: p) }
             let completions = (r.prompts * r.groupSize + worldSize - 1) / worldSize
             let prompts = min(r.prompts, completions)
             add("sampler (KV cache for \(completions) completions, logits)",
