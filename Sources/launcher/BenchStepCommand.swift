@@ -52,6 +52,9 @@ struct BenchStepCommand: ParsableCommand {
     @Option(help: "Completions per training forward/backward (rollout.microBatch).")
     var microBatch = 64
 
+    @Option(help: "LoRA rank on every linear layer (alpha = 2 x rank), the base frozen; 0: every weight trained.")
+    var loraRank = 0
+
     @Flag(help: "Print one JSON object instead of a table.")
     var json = false
 
@@ -63,6 +66,7 @@ struct BenchStepCommand: ParsableCommand {
             throw ValidationError("--max-tokens \(maxTokens) must be 1 to \(ModelConfig.demo.maxPositionEmbeddings - 1)")
         }
         try OptionRange.check(microBatch, "--micro-batch", max: 4096)
+        guard (0...4096).contains(loraRank) else { throw ValidationError("--lora-rank \(loraRank) must be 0 (off) to 4096") }
     }
 
     func run() throws {
@@ -77,6 +81,7 @@ struct BenchStepCommand: ParsableCommand {
             config.optimizer.zero = zero
             config.optimizer.gradientPath = gradientPath
             config.eval.tasks = 0   // no evaluation here, so no evaluation sampler in the estimate
+            config.model.lora = LoRAConfig(rank: loraRank, alpha: Float(2 * loraRank))
             try config.validate(worldSize: comm.size, purpose: .reinforcement)
             let tasks = TaskSource.functionWorldTasks(count: 2000, seed: 1)
             var architecture = ModelConfig.demo
@@ -91,10 +96,16 @@ struct BenchStepCommand: ParsableCommand {
             let estimate = MemoryEstimate(model: architecture, config: config, worldSize: comm.size, rank: comm.rank,
                                           promptLength: benchTasks.map { codec.promptTokens($0.task).count }.max() ?? 0, purpose: .reinforcement)
             try MachineMemory.agreedCheck(estimate, comm: comm, say: { if comm.rank == 0 { Console.out($0) } })
-            let policy = LoadedModel(model: try Transformer(config: architecture, seed: 0), tokenizer: tokenizer)
+            var policy = LoadedModel(model: try Transformer(config: architecture, seed: 0), tokenizer: tokenizer)
             if let export, comm.rank == 0 { try write(export: export, policy: policy, tasks: benchTasks) }
+            if config.model.lora.isEnabled {
+                // The random base is in no file; the timed checkpoint names a stand-in.
+                policy = policy.with(adapters: LoRAAdapters.initial(config: config.model.lora, model: architecture, seed: 0),
+                                     base: BaseModelReference(path: "(bench step: random weights, seed 0)", sha256: "-"))
+            }
             let replica = try PolicyReplica(policy: policy, optimizer: config.optimizer, totalSteps: steps + 1,
-                                            updatesPerStep: config.egpo.mu, communicator: comm)
+                                            updatesPerStep: config.egpo.mu, communicator: comm,
+                                            trainable: policy.model.adapters == nil ? nil : .adapters(of: policy.model))
             let trainer = try EGPOTrainer(config: config, replica: replica, tasks: benchTasks, codec: codec)
             var records: [MetricsRecord] = []
             for s in 0...steps {
@@ -142,6 +153,7 @@ struct BenchStepCommand: ParsableCommand {
         let total = median(\.secondsStep)
         if json {
             var fields: [(String, Value)] = [("ranks", .integer(ranks)), ("threads", .integer(threads)), ("params", .integer(parameters)),
+                                             ("lora_rank", .integer(loraRank)), ("trained_params", .integer(replica.trainable.layout.totalCount)),
                                              ("prompts", .integer(prompts)), ("group", .integer(group)), ("max_completion_tokens", .integer(maxTokens)),
                                              ("step_seconds_median", .float(total))]
             for p in Self.phases { fields.append(("\(p.rawValue)_seconds", .float(median(p)))) }
@@ -160,7 +172,8 @@ struct BenchStepCommand: ParsableCommand {
             Console.out(JSON.serialize(.object(fields)))
             return
         }
-        Console.out("bench step: \(prompts) prompts x \(group) completions, <= \(maxTokens) tokens, \(ranks) rank(s), \(threads) thread(s), median of \(records.count) steps")
+        let trained = loraRank > 0 ? "LoRA rank \(loraRank), \(replica.trainable.layout.totalCount) trained parameters" : "every weight trained"
+        Console.out("bench step: \(prompts) prompts x \(group) completions, <= \(maxTokens) tokens, \(ranks) rank(s), \(threads) thread(s), \(trained), median of \(records.count) steps")
         Console.out("  " + "step".padding(toLength: 14, withPad: " ", startingAt: 0) + String(format: " %8.3f s", total))
         for p in Self.phases {
             let s = median(p)
