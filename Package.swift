@@ -26,9 +26,12 @@ let package = Package(
         .systemLibrary(name: "CMPI", pkgConfig: "ompi-c", providers: [.apt(["libopenmpi-dev", "openmpi-bin"])]),
         .systemLibrary(name: "COpenBLAS", pkgConfig: "openblas", providers: [.apt(["libopenblas-dev"])]),
         .systemLibrary(name: "CHDF5", pkgConfig: "hdf5-serial", providers: [.apt(["libhdf5-dev"])]),
+        // bf16 matrix products through oneDNN (Debian's libdnnl-dev, no pkg-config file): a small C
+        // wrapper over its matmul primitive, so no oneDNN type reaches Swift.
+        .target(name: "COneDNN", linkerSettings: [.linkedLibrary("dnnl"), .linkedLibrary("gomp")]),
 
         // Numbers and their distribution: kernels, communicators, sharded buffers.
-        .target(name: "ShardedTensor", dependencies: ["CMPI", "COpenBLAS"]),
+        .target(name: "ShardedTensor", dependencies: ["CMPI", "COpenBLAS", "COneDNN"]),
         // Checked, typed, atomic HDF5 files (checkpoints, model files).
         .target(name: "FileChecks"),
         .target(name: "HDF5", dependencies: ["CHDF5", "FileChecks"]),

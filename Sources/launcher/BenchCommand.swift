@@ -4,7 +4,7 @@ import ArgumentParser
 struct BenchCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "bench",
-        abstract: "Benchmarks: communication, the model, one EGPO step, and evaluation sampling.",
-        subcommands: [BenchCommCommand.self, BenchModelCommand.self, BenchStepCommand.self, BenchEvalCommand.self]
+        abstract: "Benchmarks: communication, the model, one EGPO step, evaluation sampling, and fp32 against bf16 matrix products.",
+        subcommands: [BenchCommCommand.self, BenchModelCommand.self, BenchStepCommand.self, BenchEvalCommand.self, BenchGemmCommand.self]
     )
 }

@@ -167,6 +167,18 @@ import TestSupport
         #expect(model.base.forward(batch, workspace: TrainingWorkspace(config: config)) == scoresBefore)
     }
 
+    /// A non-finite adapter weight is refused before training, naming the adapter tensor.
+    @Test func aNaNAdapterIsNamed() throws {
+        let config = tinyConfig()
+        let adapters = LoRAAdapters.initial(config: LoRAConfig(rank: 2), model: config, seed: 1)
+        let e = adapters.layout.entries[3]
+        adapters.values.base[e.offset + 1] = .nan
+        let model = try Transformer(config: config, seed: 1).with(adapters: adapters)
+        #expect {
+            try ModelFile.requireFiniteWeights(model, path: "x.h5")
+        } throws: { "\($0)" == "x.h5: weight \(e.name)[1] is nan; training needs finite weights (start from an earlier checkpoint or re-import the model)" }
+    }
+
     /// Bad values in a run config name their key, value and what is allowed.
     @Test func badValuesAreNamed() {
         func problem(_ edit: (inout LoRAConfig) -> Void) -> String {

@@ -8,10 +8,19 @@ import ShardedTensor
 struct ReferenceModel {
     let config: ModelConfig
     let layout: ParameterLayout
+    /// Round every linear layer's input and weight to bf16 before its (Double) product, as
+    /// `precision: bf16` does: the naive twin of the bf16 model.
+    var bf16Products = false
 
-    init(_ config: ModelConfig) {
+    init(_ config: ModelConfig, bf16Products: Bool = false) {
         self.config = config
         layout = config.parameterLayout
+        self.bf16Products = bf16Products
+    }
+
+    /// `xs` rounded to bf16 when `bf16Products` is set.
+    func productInput(_ xs: [Double]) -> [Double] {
+        bf16Products ? xs.map { Double(BF16Matmul.rounded(Float($0))) } : xs
     }
 
     func tensor(_ p: [Double], _ name: String) -> [Double] {
@@ -35,8 +44,8 @@ struct ReferenceModel {
         for l in 0..<config.layerCount {
             let pre = "model.layers.\(l)."
             func lin(_ input: [Double], _ name: String, _ inputs: Int, _ outputs: Int) -> [Double] {
-                NaiveKernels.linear(input, weight: tensor(p, pre + name + ".weight"), bias: optionalTensor(p, pre + name + ".bias"),
-                                    rows: n, inputs: inputs, outputs: outputs)
+                NaiveKernels.linear(productInput(input), weight: productInput(tensor(p, pre + name + ".weight")),
+                                    bias: optionalTensor(p, pre + name + ".bias"), rows: n, inputs: inputs, outputs: outputs)
             }
             let h1 = NaiveKernels.rmsNorm(x, weight: tensor(p, pre + "input_layernorm.weight"), eps: eps, rows: n, cols: c)
             var q = lin(h1, "self_attn.q_proj", c, h * d), k = lin(h1, "self_attn.k_proj", c, kvh * d)
@@ -62,7 +71,7 @@ struct ReferenceModel {
         }
         let xf = NaiveKernels.rmsNorm(x, weight: tensor(p, "model.norm.weight"), eps: eps, rows: n, cols: c)
         let head = tensor(p, config.tieWordEmbeddings ? "model.embed_tokens.weight" : "lm_head.weight")
-        return NaiveKernels.linear(xf, weight: head, bias: nil, rows: n, inputs: c, outputs: config.vocabularySize)
+        return NaiveKernels.linear(productInput(xf), weight: productInput(head), bias: nil, rows: n, inputs: c, outputs: config.vocabularySize)
     }
 
     /// Per-prediction log-probs and entropies of every sequence, concatenated.

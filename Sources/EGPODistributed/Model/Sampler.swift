@@ -221,7 +221,7 @@ public final class Sampler {
             // The last layer left each prompt's final hidden state in output's first rows.
             let m = prompts.count
             model.languageModelHead(output.rows(m, c), normed: normed.rows(m, c), rstd: rstd.base,
-                                    into: MatrixView(promptLogits.base + first * v, rows: m, cols: v))
+                                    into: MatrixView(promptLogits.base + first * v, rows: m, cols: v), scratch: acts.bf16)
             first = end
         }
     }
@@ -282,7 +282,8 @@ public final class Sampler {
                 swap(&input, &output)
             }
         }
-        model.languageModelHead(input.rows(m, c), normed: normed.rows(m, c), rstd: rstd.base, into: logits.rows(m, config.vocabularySize))
+        model.languageModelHead(input.rows(m, c), normed: normed.rows(m, c), rstd: rstd.base, into: logits.rows(m, config.vocabularySize),
+                                scratch: acts.bf16)
     }
 }
 

@@ -18,7 +18,13 @@ final class LayerActivations {
     var lora = FloatBuffer(count: 0)
     var loraRows = 0
 
-    init(config: ModelConfig) { self.config = config }
+    /// bf16 copies of a product's inputs (`precision: bf16`), shared with the other layers.
+    let bf16: BF16Scratch
+
+    init(config: ModelConfig, bf16: BF16Scratch = BF16Scratch()) {
+        self.config = config
+        self.bf16 = bf16
+    }
 
     /// Floats `reserve(rows:)` allocates per row (MemoryEstimate counts with it; a test checks
     /// it against the buffers).
@@ -75,6 +81,8 @@ public final class TrainingWorkspace {
     var dLogits = FloatBuffer(count: 0)                                         // (N, V)
     var dLoRA = FloatBuffer(count: 0)                                           // (N, rank): LoRA only
     var scratch = FloatBuffer(count: 0)
+    /// bf16 copies of a product's inputs, shared by every layer.
+    let bf16 = BF16Scratch()
 
     /// The batch of the last forward: its rows are the rows of every buffer.
     var batch: TokenBatch?
@@ -83,7 +91,8 @@ public final class TrainingWorkspace {
     /// An empty workspace for models of `config`; it sizes itself on first use.
     public init(config: ModelConfig) {
         self.config = config
-        layers = (0..<config.layerCount).map { _ in LayerActivations(config: config) }
+        let shared = bf16
+        layers = (0..<config.layerCount).map { _ in LayerActivations(config: config, bf16: shared) }
         residual = (0...config.layerCount).map { _ in FloatBuffer(count: 0) }
     }
 

@@ -38,8 +38,7 @@ extension Transformer {
                 }
             }
         }
-        Linear.backward(dLogits, x: ws.finalNorm.rows(n, c), weight: weights.head, dx: dNorm, accumulateInput: false,
-                        dWeight: g.head, dBias: nil)
+        headBackward(dLogits, normed: ws.finalNorm.rows(n, c), dNormed: dNorm, dWeight: g.head, scratch: ws.bf16)
         dRes.zero()
         RMSNorm.backward(dNorm, x: ws.residual[config.layerCount].rows(n, c), weight: weights.finalNorm, rstd: ws.rstdFinal.base,
                          dx: dRes, dWeight: g.finalNorm)

@@ -35,7 +35,7 @@ extension Transformer {
             }
         }
         languageModelHead(ws.residual[config.layerCount].rows(n, c), normed: ws.finalNorm.rows(n, c), rstd: ws.rstdFinal.base,
-                          into: ws.logits.rows(n, v))
+                          into: ws.logits.rows(n, v), scratch: ws.bf16)
         batch.targets.withUnsafeBufferPointer {
             TokenDistribution.forward(logits: ws.logits.rows(n, v), targets: $0.baseAddress!, temperature: temperature,
                                       logProbs: ws.logProbs.base, entropies: ws.entropies.base)
@@ -96,9 +96,10 @@ extension Transformer {
     }
 
     /// Final RMSNorm and LM head: `logits = RMSNorm(x) W_head^T`.
-    func languageModelHead(_ x: MatrixView, normed: MatrixView, rstd: UnsafeMutablePointer<Float>, into logits: MatrixView) {
+    func languageModelHead(_ x: MatrixView, normed: MatrixView, rstd: UnsafeMutablePointer<Float>, into logits: MatrixView,
+                           scratch: BF16Scratch) {
         RMSNorm.forward(x, weight: weights.finalNorm, eps: Float(config.rmsNormEps), into: normed, rstd: rstd)
-        Linear.forward(normed, weight: weights.head, bias: nil, into: logits)
+        headForward(normed, into: logits, scratch: scratch)
     }
 
     func copy(_ src: MatrixView, into dst: MatrixView) {

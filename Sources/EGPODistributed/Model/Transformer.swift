@@ -17,12 +17,19 @@ public final class Transformer: @unchecked Sendable {
     /// Low-rank adapters added to the targeted linear layers (nil: the plain model). The same
     /// parameters without them are `base`.
     public let adapters: LoRAAdapters?
+    /// The linear weights rounded to bf16 (`precision: bf16`), nil in fp32.
+    let lowPrecision: LowPrecisionWeights?
     let rotary: RotaryTable
     let attentionShape: AttentionShape
 
     /// Wraps `parameters` (shared) after checking the config and the buffer size; `adapters`
     /// (shared too) must be built for `config`.
-    public init(config: ModelConfig, parameters: FloatBuffer, adapters: LoRAAdapters? = nil) throws(ModelConfigError) {
+    public convenience init(config: ModelConfig, parameters: FloatBuffer, adapters: LoRAAdapters? = nil, precision: Precision = .fp32) throws(ModelConfigError) {
+        try self.init(config: config, parameters: parameters, adapters: adapters, lowPrecision: nil, precision: precision)
+    }
+
+    private init(config: ModelConfig, parameters: FloatBuffer, adapters: LoRAAdapters?, lowPrecision: LowPrecisionWeights?,
+                 precision: Precision) throws(ModelConfigError) {
         try config.validate()
         precondition(adapters == nil || adapters!.modelConfig == config, "Transformer: adapters built for another model config")
         let layout = config.parameterLayout
@@ -34,6 +41,7 @@ public final class Transformer: @unchecked Sendable {
         self.parameters = parameters
         self.adapters = adapters
         weights = ModelTensors(parameters, config: config, layout: layout)
+        self.lowPrecision = precision == .fp32 ? nil : lowPrecision ?? LowPrecisionWeights(weights, config: config)
         rotary = RotaryTable(inverseFrequencies: RopeScaling.scaled(RopeScaling.defaultInverseFrequencies(headDim: config.headDim, theta: config.ropeTheta),
                                                                     by: config.ropeScaling),
                              maxPositions: config.maxPositionEmbeddings)
@@ -41,9 +49,9 @@ public final class Transformer: @unchecked Sendable {
     }
 
     /// A freshly initialised model (see `initialParameters`).
-    public convenience init(config: ModelConfig, seed: UInt64) throws(ModelConfigError) {
+    public convenience init(config: ModelConfig, seed: UInt64, precision: Precision = .fp32) throws(ModelConfigError) {
         try config.validate()
-        try self.init(config: config, parameters: Transformer.initialParameters(config: config, seed: seed))
+        try self.init(config: config, parameters: Transformer.initialParameters(config: config, seed: seed), precision: precision)
     }
 
     /// Initial parameters from `seed`: every matrix normal(0, 0.02) (GPT-2/HF `initializer_range`),
@@ -77,8 +85,22 @@ public final class Transformer: @unchecked Sendable {
     /// The same parameters with `adapters` added (shared, not copied).
     public func with(adapters: LoRAAdapters?) -> Transformer {
         // The config validated when self was made.
-        try! Transformer(config: config, parameters: parameters, adapters: adapters)
+        try! Transformer(config: config, parameters: parameters, adapters: adapters, lowPrecision: lowPrecision, precision: precision)
     }
+
+    /// What the big products take as inputs.
+    public var precision: Precision { lowPrecision == nil ? .fp32 : .bf16 }
+
+    /// The same parameters and adapters computing in `precision` (bf16 rounds the linear weights
+    /// into a copy of their own, 2 bytes per weight).
+    public func with(precision: Precision) -> Transformer {
+        guard precision != self.precision else { return self }
+        return try! Transformer(config: config, parameters: parameters, adapters: adapters, lowPrecision: nil, precision: precision)
+    }
+
+    /// Rounds the fp32 weights into the bf16 copies again, after the parameters changed (an
+    /// optimizer update); nothing to do in fp32.
+    public func refreshLowPrecisionWeights() { lowPrecision?.refresh() }
 
     /// The same parameters without adapters (self when there are none): the frozen base that a
     /// LoRA run's reference policy is, at no memory cost.

@@ -199,9 +199,11 @@ public enum ModelFile {
     /// tensor and the element. Training calls it before the first step; `sample` and `score`
     /// instead report the non-finite logits such weights produce.
     public static func requireFiniteWeights(_ model: Transformer, path: String) throws(ModelFileError) {
-        let p = model.parameters.bufferPointer
-        guard let bad = p.firstIndex(where: { !$0.isFinite }) else { return }
-        let entry = model.layout.entries.first { bad >= $0.offset && bad < $0.offset + $0.count }
-        throw .nonFiniteWeight(path: path, tensor: entry?.name ?? "parameters", index: bad - (entry?.offset ?? 0), value: p[bad])
+        for (buffer, layout) in [(model.parameters, model.layout)] + (model.adapters.map { [($0.values, $0.layout)] } ?? []) {
+            let p = buffer.bufferPointer
+            guard let bad = p.firstIndex(where: { !$0.isFinite }) else { continue }
+            let entry = layout.entries.first { bad >= $0.offset && bad < $0.offset + $0.count }
+            throw .nonFiniteWeight(path: path, tensor: entry?.name ?? "parameters", index: bad - (entry?.offset ?? 0), value: p[bad])
+        }
     }
 }

@@ -29,6 +29,7 @@ extension TrainingRun {
                                              tasks: tasks, seed: config.run.seed)
             policy = try applyingLoRA(policy, from: source, config: config, run: run)
         }
+        policy = applyingPrecision(policy, config: config, run: run)
         try ModelFile.requireFiniteWeights(policy.model, path: resumed?.path ?? (config.model.checkpoint.isEmpty ? "the new model" : config.model.checkpoint))
         let codec = try TaskCodec(policy: policy, model: config.model)
         let prepared = SFTTrainer.examples(tasks, codec: codec, limit: policy.model.config.maxPositionEmbeddings)

@@ -30,7 +30,7 @@ public enum TrainingRun {
     public static func train(_ request: RunRequest, comm: any Communicator, events: @escaping RunEvents) throws -> Result {
         let run = try RunContext.start(request, kind: .egpo, comm: comm, events: events)
         defer { run.finish() }
-        let policy = try startingPolicy(run)
+        let policy = applyingPrecision(try startingPolicy(run), config: run.config, run: run)
         return try reinforcement(run, policy: policy)
     }
 

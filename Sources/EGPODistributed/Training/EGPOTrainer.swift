@@ -67,7 +67,7 @@ public final class EGPOTrainer {
                 copy.copy(from: replica.model.parameters)
             }
             // Same config as a live model, so this cannot fail.
-            reference = try! Transformer(config: replica.model.config, parameters: copy)
+            reference = try! Transformer(config: replica.model.config, parameters: copy, precision: replica.model.precision)
         } else {
             reference = nil
         }

@@ -123,7 +123,7 @@ public final class PolicyReplica {
             if comm.size > 1 { try clock.measure(.communication) { try comm.allReduce(gradients.bufferPointer, op: .sum) } }
             let report = clock.measure(.optimizer) { optimizer.apply(parameters: trainable.values, gradients: gradients) }
             if let parameterShards { try clock.measure(.communication) { try parameterShards.allGather(comm) } }
-            trainable.publish()
+            publish()
             return report
         case .zero1(.reducescatter):
             let shards = gradientShards!, range = shards.shardRange
@@ -134,9 +134,16 @@ public final class PolicyReplica {
                 optimizer.apply(parameters: trainable.values, gradients: gradients, sumOfSquares: squares)
             }
             try clock.measure(.communication) { try parameterShards!.allGather(comm) }
-            trainable.publish()
+            publish()
             return report
         }
+    }
+
+    /// The updated values into the model's buffer, and its bf16 weights rounded again (a LoRA
+    /// run's base never changes, so its bf16 copy stays).
+    func publish() {
+        trainable.publish()
+        if !trainable.isAdapters { model.refreshLowPrecisionWeights() }
     }
 
     /// The report of an update not taken (a non-finite loss): nothing changes, the step count stays.

@@ -92,6 +92,10 @@ public struct TrainerConfig: Codable, Sendable, Equatable {
         /// checkpoints (which name the base model file and its sha256) and exported; the
         /// reference policy is the base without them.
         public var lora = LoRAConfig(rank: 0)
+        /// `fp32`, or `bf16`: the linear layers' products take bf16 inputs and accumulate in fp32
+        /// (master weights, gradients and Adam's state stay fp32). On a CPU without bf16
+        /// instructions a run says so and computes in fp32.
+        public var precision = Precision.fp32
     }
 
     /// How completions are drawn.

@@ -65,12 +65,14 @@ public enum Matmul {
         min(1200 / rows, 1_000_000 / (rows * k)) / 4 * 4
     }
 
-    /// Threads for one rank: OpenBLAS's threads and the kernels' own workers (`Parallel`).
+    /// Threads for one rank: OpenBLAS's threads, oneDNN's (bf16 products) and the kernels' own
+    /// workers (`Parallel`).
     /// 1 under mpirun with one rank per core.
     public static var threads: Int {
         get { Int(openblas_get_num_threads()) }
         set {
             openblas_set_num_threads(Int32(newValue))
+            BF16Matmul.setThreads(newValue)
             Parallel.workers = newValue
         }
     }
