@@ -3,12 +3,14 @@
 # prints the exact command to run and stops. Idempotent and quiet when everything is there.
 set -euo pipefail
 
-packages=(libopenmpi-dev openmpi-bin libopenblas-dev libhdf5-dev pkg-config)
+packages=(libopenmpi-dev openmpi-bin libopenblas-dev libhdf5-dev libdnnl-dev pkg-config)
 
 have_all() {
     command -v pkg-config >/dev/null 2>&1 || return 1
     pkg-config --exists ompi-c openblas hdf5-serial || return 1
     command -v mpirun >/dev/null 2>&1 || return 1
+    # oneDNN (bf16 products) ships no pkg-config file.
+    [ -f /usr/include/oneapi/dnnl/dnnl.h ] || return 1
 }
 
 if have_all; then
@@ -27,5 +29,5 @@ echo "setup: installing ${packages[*]}"
 export DEBIAN_FRONTEND=noninteractive
 apt-get update -qq
 apt-get install -y -qq "${packages[@]}" >/dev/null
-have_all || { echo "setup: packages installed but pkg-config still misses ompi-c, openblas or hdf5-serial" >&2; exit 1; }
+have_all || { echo "setup: packages installed but pkg-config still misses ompi-c, openblas or hdf5-serial, or oneapi/dnnl/dnnl.h is missing" >&2; exit 1; }
 echo "setup: done"

@@ -55,6 +55,9 @@ struct BenchStepCommand: ParsableCommand {
     @Option(help: "LoRA rank on every linear layer (alpha = 2 x rank), the base frozen; 0: every weight trained.")
     var loraRank = 0
 
+    @Option(help: "fp32, or bf16 (products with bf16 inputs and fp32 accumulation; fp32 on a CPU without bf16 instructions).")
+    var precision = Precision.fp32
+
     @Flag(help: "Print one JSON object instead of a table.")
     var json = false
 
@@ -102,6 +105,11 @@ struct BenchStepCommand: ParsableCommand {
                 // The random base is in no file; the timed checkpoint names a stand-in.
                 policy = policy.with(adapters: LoRAAdapters.initial(config: config.model.lora, model: architecture, seed: 0),
                                      base: BaseModelReference(path: "(bench step: random weights, seed 0)", sha256: "-"))
+            }
+            if precision == .bf16 && !BF16Matmul.isNative {
+                if comm.rank == 0 { Console.out("bench step: this CPU (\(BF16Matmul.instructionSet)) has no bf16 instructions; computing in fp32") }
+            } else if precision == .bf16 {
+                policy = LoadedModel(model: policy.model.with(precision: .bf16), tokenizer: policy.tokenizer, base: policy.base)
             }
             let replica = try PolicyReplica(policy: policy, optimizer: config.optimizer, totalSteps: steps + 1,
                                             updatesPerStep: config.egpo.mu, communicator: comm,
@@ -153,7 +161,7 @@ struct BenchStepCommand: ParsableCommand {
         let total = median(\.secondsStep)
         if json {
             var fields: [(String, Value)] = [("ranks", .integer(ranks)), ("threads", .integer(threads)), ("params", .integer(parameters)),
-                                             ("lora_rank", .integer(loraRank)), ("trained_params", .integer(replica.trainable.layout.totalCount)),
+                                             ("lora_rank", .integer(loraRank)), ("precision", .string(replica.model.precision.rawValue)), ("trained_params", .integer(replica.trainable.layout.totalCount)),
                                              ("prompts", .integer(prompts)), ("group", .integer(group)), ("max_completion_tokens", .integer(maxTokens)),
                                              ("step_seconds_median", .float(total))]
             for p in Self.phases { fields.append(("\(p.rawValue)_seconds", .float(median(p)))) }
@@ -173,13 +181,14 @@ struct BenchStepCommand: ParsableCommand {
             return
         }
         let trained = loraRank > 0 ? "LoRA rank \(loraRank), \(replica.trainable.layout.totalCount) trained parameters" : "every weight trained"
-        Console.out("bench step: \(prompts) prompts x \(group) completions, <= \(maxTokens) tokens, \(ranks) rank(s), \(threads) thread(s), \(trained), median of \(records.count) steps")
+        Console.out("bench step: \(prompts) prompts x \(group) completions, <= \(maxTokens) tokens, \(ranks) rank(s), \(threads) thread(s), \(replica.model.precision.rawValue), \(trained), median of \(records.count) steps")
         Console.out("  " + "step".padding(toLength: 14, withPad: " ", startingAt: 0) + String(format: " %8.3f s", total))
         for p in Self.phases {
             let s = median(p)
             Console.out("  " + p.rawValue.padding(toLength: 14, withPad: " ", startingAt: 0) + String(format: " %8.3f s  %5.1f%%", s, 100 * s / total))
         }
-        Console.out(String(format: "  completion tokens %.1f mean, %.0f tok/s", median(\.completionLenMean), median(\.tokensPerSecond)))
+        Console.out(String(format: "  completion tokens %.1f mean, %.0f tok/s; sampler vs training log-prob gap (logp_gap_max) %.2e",
+                           median(\.completionLenMean), median(\.tokensPerSecond), records.compactMap(\.logpGapMax).max() ?? .nan))
         Console.out("  update \(path), " + String(format: "optimizer state %.1f MB per rank (%.1f MB replicated)",
                                                   Double(memory.perRank) / 1e6, Double(memory.replicated) / 1e6))
         Console.out(String(format: "  checkpoint %.1f MB written in %.2f s (%.1f%% of a step)", Double(checkpoint.bytes) / 1e6,
@@ -200,3 +209,4 @@ struct BenchStepCommand: ParsableCommand {
 }
 extension TrainerConfig.GradientPath: ExpressibleByArgument {}
 extension TrainerConfig.ZeroStage: ExpressibleByArgument {}
+extension Precision: ExpressibleByArgument {}
