@@ -97,6 +97,13 @@ if [ -f "$start" ]; then
         || fail egpo-zero-resumed "exit $? ($(tail -1 "$tmp/egpo-zero-resumed.log"))"
     same egpo-zero1-resume-bitwise egpo-zero-straight egpo-zero-resumed 0
     same egpo-zero1-vs-replicated egpo-straight egpo-zero-straight 1e-5
+    echo "== EGPO in bf16 with LoRA (rank 8, ZeRO-1), 2 ranks: 4 straight, and 2 + resume + 2"
+    bl=(--set model.precision=bf16 --set model.lora.rank=8 --set optimizer.zero=1 --set optimizer.learningRate=1e-3)
+    run egpo-bf16-straight 2 train "${egpo[@]}" "${bl[@]}" --steps 4 || fail egpo-bf16-straight "exit $? ($(tail -1 "$tmp/egpo-bf16-straight.log"))"
+    run egpo-bf16-resumed 2 train "${egpo[@]}" "${bl[@]}" --steps 4 --stop-after 2 \
+        && run egpo-bf16-resumed 2 train "${egpo[@]}" "${bl[@]}" --steps 4 --resume latest \
+        || fail egpo-bf16-resumed "exit $? ($(tail -1 "$tmp/egpo-bf16-resumed.log"))"
+    same egpo-bf16-lora-resume-bitwise egpo-bf16-straight egpo-bf16-resumed 0
 else
     echo "SKIP egpo-resume: no shipped SFT checkpoint at $start (make sft-checkpoint)"
 fi

@@ -20,10 +20,20 @@ struct CompareModelsCommand: ParsableCommand {
         guard a.model.config == b.model.config else {
             throw LauncherError("\(first) and \(second) have different architectures")
         }
-        let pa = a.model.parameters.toArray(), pb = b.model.parameters.toArray()
+        guard a.model.adapters?.layout == b.model.adapters?.layout else {
+            throw LauncherError("\(first) and \(second) have different LoRA adapters (one has none, or another rank or targets)")
+        }
+        // The weights, then the LoRA adapters when there are any.
+        var pa = a.model.parameters.toArray(), pb = b.model.parameters.toArray()
+        var entries = a.model.layout.entries.map { (name: $0.name, range: $0.offset ..< $0.offset + $0.count) }
+        if let x = a.model.adapters, let y = b.model.adapters {
+            entries += x.layout.entries.map { (name: $0.name, range: pa.count + $0.offset ..< pa.count + $0.offset + $0.count) }
+            pa += x.values.toArray()
+            pb += y.values.toArray()
+        }
         var worstGap: Float = 0, worstName = "", scale: Float = 0
-        for e in a.model.layout.entries {
-            for i in e.offset ..< e.offset + e.count {
+        for e in entries {
+            for i in e.range {
                 scale = max(scale, abs(pa[i]))
                 let d = abs(pa[i] - pb[i])
                 if d > worstGap { worstGap = d; worstName = e.name }
@@ -31,7 +41,7 @@ struct CompareModelsCommand: ParsableCommand {
         }
         let relative = Double(worstGap) / Double(max(scale, .leastNormalMagnitude))
         let identical = pa == pb
-        Console.out(identical ? "compare-models: identical (\(pa.count) parameters)"
+        Console.out(identical ? "compare-models: identical (\(pa.count) parameters\(a.model.adapters == nil ? "" : ", LoRA adapters included"))"
             : String(format: "compare-models: max |a - b| = %.3e in ", Double(worstGap)) + worstName
                 + String(format: ", %.3e of the largest parameter (%.3e); tolerance %.1e", relative, Double(scale), tolerance))
         var worst = relative
