@@ -58,6 +58,9 @@ struct BenchStepCommand: ParsableCommand {
     @Option(help: "fp32, or bf16 (products with bf16 inputs and fp32 accumulation; fp32 on a CPU without bf16 instructions).")
     var precision = Precision.fp32
 
+    @Option(help: "Vocabulary columns of the output head at a time in training (model.headChunk; 0: all at once).")
+    var headChunk = 0
+
     @Flag(help: "Print one JSON object instead of a table.")
     var json = false
 
@@ -85,6 +88,7 @@ struct BenchStepCommand: ParsableCommand {
             config.optimizer.gradientPath = gradientPath
             config.eval.tasks = 0   // no evaluation here, so no evaluation sampler in the estimate
             config.model.lora = LoRAConfig(rank: loraRank, alpha: Float(2 * loraRank))
+            config.model.headChunk = headChunk
             try config.validate(worldSize: comm.size, purpose: .reinforcement)
             let tasks = TaskSource.functionWorldTasks(count: 2000, seed: 1)
             var architecture = ModelConfig.demo
@@ -113,7 +117,7 @@ struct BenchStepCommand: ParsableCommand {
             }
             let replica = try PolicyReplica(policy: policy, optimizer: config.optimizer, totalSteps: steps + 1,
                                             updatesPerStep: config.egpo.mu, communicator: comm,
-                                            trainable: policy.model.adapters == nil ? nil : .adapters(of: policy.model))
+                                            trainable: policy.model.adapters == nil ? nil : .adapters(of: policy.model), headChunk: headChunk)
             let trainer = try EGPOTrainer(config: config, replica: replica, tasks: benchTasks, codec: codec)
             var records: [MetricsRecord] = []
             for s in 0...steps {

@@ -55,7 +55,7 @@ public struct MemoryEstimate: Sendable, Equatable {
         switch purpose {
         case .supervised:
             let rows = config.rollout.microBatch * promptLength
-            add("training activations (\(rows) rows)", floats: Double(rows * (TrainingWorkspace.floatsPerRow(model) + loraFloatsPerRow)
+            add("training activations (\(rows) rows)", floats: Double(rows * (TrainingWorkspace.floatsPerRow(model, headChunk: config.model.headChunk) + loraFloatsPerRow)
                 + CausalAttention.scratchCount(maxLength: promptLength)))
         case .reinforcement:
             let r = config.rollout
@@ -64,7 +64,7 @@ public struct MemoryEstimate: Sendable, Equatable {
             // at most ceil(microBatch / groupSize) + 1 groups.
             let groups = min(r.microBatch, (r.microBatch + r.groupSize - 1) / r.groupSize + 1)
             let rows = groups * promptLength + r.microBatch * completion
-            let workspace = Double(rows * (TrainingWorkspace.floatsPerRow(model) + loraFloatsPerRow) + CausalAttention.scratchCount(maxLength: length))
+            let workspace = Double(rows * (TrainingWorkspace.floatsPerRow(model, headChunk: config.model.headChunk) + loraFloatsPerRow) + CausalAttention.scratchCount(maxLength: length))
             add("training activations (\(rows) rows)", floats: workspace)
             // The reference policy's forwards share the training workspace.
             if config.egpo.beta > 0 && !lora.isEnabled { add("reference policy", floats: p) }

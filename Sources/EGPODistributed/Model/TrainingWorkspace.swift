@@ -87,21 +87,34 @@ public final class TrainingWorkspace {
     /// The batch of the last forward: its rows are the rows of every buffer.
     var batch: TokenBatch?
     var temperature: Float = 1
+    /// Vocabulary columns of the output head computed at a time (`model.headChunk`); 0 or at
+    /// least the vocabulary: all at once, the (rows, V) logits held whole.
+    public let headChunk: Int
+    /// Chunked head: per row logsumexp, E[z] and two running sums (4 floats).
+    var headStatistics = FloatBuffer(count: 0)
+
+    /// True when the head runs over vocabulary chunks.
+    var isHeadChunked: Bool { headChunk > 0 && headChunk < config.vocabularySize }
 
     /// An empty workspace for models of `config`; it sizes itself on first use.
-    public init(config: ModelConfig) {
+    /// - Parameter headChunk: vocabulary columns of the head at a time (0: all).
+    public init(config: ModelConfig, headChunk: Int = 0) {
+        precondition(headChunk >= 0, "TrainingWorkspace: headChunk \(headChunk)")
         self.config = config
+        self.headChunk = headChunk
         let shared = bf16
         layers = (0..<config.layerCount).map { _ in LayerActivations(config: config, bf16: shared) }
         residual = (0...config.layerCount).map { _ in FloatBuffer(count: 0) }
     }
 
     /// Floats `reserve(rows:maxLength:)` allocates per row, beyond the attention scratch.
-    static func floatsPerRow(_ config: ModelConfig) -> Int {
+    static func floatsPerRow(_ config: ModelConfig, headChunk: Int = 0) -> Int {
         let c = config.hiddenSize, qd = config.headCount * config.headDim, kd = config.kvHeadCount * config.headDim
-        let v = config.vocabularySize, i = config.intermediateSize
+        let i = config.intermediateSize
+        let chunked = headChunk > 0 && headChunk < config.vocabularySize
+        let v = chunked ? headChunk : config.vocabularySize
         let own = (config.layerCount + 1) * c + (c + 1) + (v + 2) + 2 * c + 2 * qd + 2 * kd
-            + (config.hasQKNorm ? qd + kd : 0) + 3 * i + v
+            + (config.hasQKNorm ? qd + kd : 0) + 3 * i + v + (chunked ? 4 : 0)
         return config.layerCount * LayerActivations.floatsPerRow(config) + own
     }
 
@@ -109,13 +122,13 @@ public final class TrainingWorkspace {
     public var allocatedFloats: Int {
         layers.reduce(0) { $0 + $1.allocatedFloats } + residual.reduce(0) { $0 + $1.count }
             + [finalNorm, rstdFinal, logits, logProbs, entropies, dResidual, dNorm, dAttention, dq, dk, dv, dqRaw, dkRaw,
-               dAct, dGate, dUp, dLogits, dLoRA, scratch].reduce(0) { $0 + $1.count }
+               dAct, dGate, dUp, dLogits, dLoRA, headStatistics, scratch].reduce(0) { $0 + $1.count }
     }
 
     func reserve(rows n: Int, maxLength: Int) {
         for l in layers { l.reserve(rows: n) }
         let c = config.hiddenSize, qd = config.headCount * config.headDim, kd = config.kvHeadCount * config.headDim
-        let v = config.vocabularySize, i = config.intermediateSize
+        let v = isHeadChunked ? headChunk : config.vocabularySize, i = config.intermediateSize
         if n > capacity {
             capacity = n
             residual = (0...config.layerCount).map { _ in FloatBuffer(count: n * c) }
@@ -127,6 +140,7 @@ public final class TrainingWorkspace {
             if config.hasQKNorm { dqRaw = FloatBuffer(count: n * qd); dkRaw = FloatBuffer(count: n * kd) }
             dAct = FloatBuffer(count: n * i); dGate = FloatBuffer(count: n * i); dUp = FloatBuffer(count: n * i)
             dLogits = FloatBuffer(count: n * v)
+            if isHeadChunked { headStatistics = FloatBuffer(count: 4 * n) }
         }
         let scratchNeed = CausalAttention.scratchCount(maxLength: maxLength)
         if scratchNeed > scratch.count { scratch = FloatBuffer(count: scratchNeed) }

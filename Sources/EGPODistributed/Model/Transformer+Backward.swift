@@ -24,21 +24,22 @@ extension Transformer {
         let dRes = ws.dResidual.rows(n, c), dNorm = ws.dNorm.rows(n, c)
 
         // Loss -> logits -> final norm. dRes is the gradient of the residual stream from here on.
-        let dLogits = ws.dLogits.rows(n, v)
         batch.targets.withUnsafeBufferPointer { targets in
             logProbWeights.withUnsafeBufferPointer { a in
-                if let entropyWeights {
-                    entropyWeights.withUnsafeBufferPointer { b in
+                func head(_ b: UnsafePointer<Float>?) {
+                    if ws.isHeadChunked {
+                        chunkedHeadBackward(ws.finalNorm.rows(n, c), targets: targets.baseAddress!, temperature: ws.temperature,
+                                            logProbWeights: a.baseAddress!, entropyWeights: b, dNormed: dNorm, dWeight: g.head, workspace: ws)
+                    } else {
+                        let dLogits = ws.dLogits.rows(n, v)
                         TokenDistribution.backward(logits: ws.logits.rows(n, v), targets: targets.baseAddress!, temperature: ws.temperature,
-                                                   logProbWeights: a.baseAddress!, entropyWeights: b.baseAddress!, dLogits: dLogits)
+                                                   logProbWeights: a.baseAddress!, entropyWeights: b, dLogits: dLogits)
+                        headBackward(dLogits, normed: ws.finalNorm.rows(n, c), dNormed: dNorm, dWeight: g.head, scratch: ws.bf16)
                     }
-                } else {
-                    TokenDistribution.backward(logits: ws.logits.rows(n, v), targets: targets.baseAddress!, temperature: ws.temperature,
-                                               logProbWeights: a.baseAddress!, entropyWeights: nil, dLogits: dLogits)
                 }
+                if let entropyWeights { entropyWeights.withUnsafeBufferPointer { head($0.baseAddress!) } } else { head(nil) }
             }
         }
-        headBackward(dLogits, normed: ws.finalNorm.rows(n, c), dNormed: dNorm, dWeight: g.head, scratch: ws.bf16)
         dRes.zero()
         RMSNorm.backward(dNorm, x: ws.residual[config.layerCount].rows(n, c), weight: weights.finalNorm, rstd: ws.rstdFinal.base,
                          dx: dRes, dWeight: g.finalNorm)

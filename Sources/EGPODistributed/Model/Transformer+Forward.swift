@@ -34,11 +34,19 @@ extension Transformer {
                 attentionOutputAndMLP(l, x: ws.residual[l].rows(n, c), a: a, rows: n, into: ws.residual[l + 1].rows(n, c))
             }
         }
-        languageModelHead(ws.residual[config.layerCount].rows(n, c), normed: ws.finalNorm.rows(n, c), rstd: ws.rstdFinal.base,
-                          into: ws.logits.rows(n, v), scratch: ws.bf16)
-        batch.targets.withUnsafeBufferPointer {
-            TokenDistribution.forward(logits: ws.logits.rows(n, v), targets: $0.baseAddress!, temperature: temperature,
-                                      logProbs: ws.logProbs.base, entropies: ws.entropies.base)
+        if ws.isHeadChunked {
+            RMSNorm.forward(ws.residual[config.layerCount].rows(n, c), weight: weights.finalNorm, eps: Float(config.rmsNormEps),
+                            into: ws.finalNorm.rows(n, c), rstd: ws.rstdFinal.base)
+            batch.targets.withUnsafeBufferPointer {
+                chunkedHeadForward(ws.finalNorm.rows(n, c), targets: $0.baseAddress!, temperature: temperature, workspace: ws)
+            }
+        } else {
+            languageModelHead(ws.residual[config.layerCount].rows(n, c), normed: ws.finalNorm.rows(n, c), rstd: ws.rstdFinal.base,
+                              into: ws.logits.rows(n, v), scratch: ws.bf16)
+            batch.targets.withUnsafeBufferPointer {
+                TokenDistribution.forward(logits: ws.logits.rows(n, v), targets: $0.baseAddress!, temperature: temperature,
+                                          logProbs: ws.logProbs.base, entropies: ws.entropies.base)
+            }
         }
         return TokenScores(logProbs: Array(UnsafeBufferPointer(start: ws.logProbs.base, count: n)),
                            entropies: Array(UnsafeBufferPointer(start: ws.entropies.base, count: n)))
@@ -48,6 +56,7 @@ extension Transformer {
     /// row i of sequence s is the distribution of token i + 1 given tokens 0...i. For golden tests
     /// against transformers, whose logits for input `tokens[0..<n-1]` are exactly these rows.
     public func logits(_ batch: TokenBatch, workspace: TrainingWorkspace) -> [Float] {
+        precondition(!workspace.isHeadChunked, "logits: a workspace with a chunked head never holds the whole logits")
         forward(batch, workspace: workspace)
         return workspace.logits.rows(batch.predictionCount, config.vocabularySize).toArray()
     }

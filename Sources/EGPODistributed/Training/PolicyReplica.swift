@@ -48,8 +48,10 @@ public final class PolicyReplica {
     ///   - optimizer: built on `trainable.layout`, for this rank's `shard(count:communicator:)`
     ///     of it under ZeRO-1, for all of it otherwise.
     ///   - trainable: the trained parameters of `model` (nil: all of them).
+    ///   - headChunk: vocabulary columns of the output head at a time in the training forward and
+    ///     backward (`model.headChunk`; 0: all at once).
     public init(model: Transformer, tokenizer: any Tokenizer, communicator: any Communicator, optimizer: OptimizerStep,
-                update: Update = .replicated, trainable: TrainableParameters? = nil) throws {
+                update: Update = .replicated, trainable: TrainableParameters? = nil, headChunk: Int = 0) throws {
         let trainable = trainable ?? .wholeModel(model)
         precondition(trainable.model === model, "PolicyReplica: the trained parameters belong to another model")
         self.model = model
@@ -57,7 +59,7 @@ public final class PolicyReplica {
         self.communicator = communicator
         self.trainable = trainable
         gradients = trainable.makeGradientBuffer()
-        workspace = TrainingWorkspace(config: model.config)
+        workspace = TrainingWorkspace(config: model.config, headChunk: headChunk)
         self.optimizer = optimizer
         if case .zero1(let path) = update {
             let params = ShardedBuffer(wrapping: trainable.values, rank: communicator.rank, worldSize: communicator.size)
@@ -78,14 +80,14 @@ public final class PolicyReplica {
     /// rollout batches of `egpo.mu` updates; SFT: `sft.steps` and 1), which the learning-rate
     /// schedule spans. `trainable` (nil: every tensor) is what it trains.
     public convenience init(policy: LoadedModel, optimizer o: TrainerConfig.Optimizer, totalSteps: Int, updatesPerStep: Int = 1,
-                            communicator: any Communicator, trainable: TrainableParameters? = nil) throws {
+                            communicator: any Communicator, trainable: TrainableParameters? = nil, headChunk: Int = 0) throws {
         let trainable = trainable ?? .wholeModel(policy.model)
         let count = trainable.layout.totalCount
         let zero = o.zero == .stage1
         try self.init(model: policy.model, tokenizer: policy.tokenizer, communicator: communicator,
                       optimizer: o.step(layout: trainable.layout, totalSteps: totalSteps, updatesPerStep: updatesPerStep,
                                         shard: zero ? Self.shard(count: count, communicator: communicator) : nil),
-                      update: zero ? .zero1(o.gradientPath) : .replicated, trainable: trainable)
+                      update: zero ? .zero1(o.gradientPath) : .replicated, trainable: trainable, headChunk: headChunk)
         huggingFaceFiles = policy.huggingFaceFiles
         base = policy.base
     }

@@ -30,6 +30,7 @@ extension TrainerConfig {
         try need(model.tokenizerVocabulary <= model.architecture.vocabularySize, "model.tokenizerVocabulary", model.tokenizerVocabulary,
                  "at most model.architecture.vocab_size = \(model.architecture.vocabularySize)")
 
+        try need((0...10_000_000).contains(model.headChunk), "model.headChunk", model.headChunk, "0 (the whole vocabulary at once) to 10000000")
         let lora = model.lora
         try need((0...4096).contains(lora.rank), "model.lora.rank", lora.rank, "0 (no adapters: every weight trained) to 4096")
         if lora.isEnabled {

@@ -96,6 +96,11 @@ public struct TrainerConfig: Codable, Sendable, Equatable {
         /// (master weights, gradients and Adam's state stay fp32). On a CPU without bf16
         /// instructions a run says so and computes in fp32.
         public var precision = Precision.fp32
+        /// Vocabulary columns of the output head computed at a time in the training forward and
+        /// backward (0: all at once). With a chunk, the (rows, vocabulary) logits and their
+        /// gradient are never held whole; the head's product runs twice. 8192 keeps a 49k-152k
+        /// vocabulary's head a small part of the activations.
+        public var headChunk = 0
     }
 
     /// How completions are drawn.
