@@ -61,6 +61,9 @@ struct BenchStepCommand: ParsableCommand {
     @Option(help: "Vocabulary columns of the output head at a time in training (model.headChunk; 0: all at once).")
     var headChunk = 0
 
+    @Flag(help: "Keep only each layer's input and recompute its activations in the backward (model.recompute).")
+    var recompute = false
+
     @Flag(help: "Print one JSON object instead of a table.")
     var json = false
 
@@ -89,6 +92,7 @@ struct BenchStepCommand: ParsableCommand {
             config.eval.tasks = 0   // no evaluation here, so no evaluation sampler in the estimate
             config.model.lora = LoRAConfig(rank: loraRank, alpha: Float(2 * loraRank))
             config.model.headChunk = headChunk
+            config.model.recompute = recompute
             try config.validate(worldSize: comm.size, purpose: .reinforcement)
             let tasks = TaskSource.functionWorldTasks(count: 2000, seed: 1)
             var architecture = ModelConfig.demo
@@ -117,7 +121,8 @@ struct BenchStepCommand: ParsableCommand {
             }
             let replica = try PolicyReplica(policy: policy, optimizer: config.optimizer, totalSteps: steps + 1,
                                             updatesPerStep: config.egpo.mu, communicator: comm,
-                                            trainable: policy.model.adapters == nil ? nil : .adapters(of: policy.model), headChunk: headChunk)
+                                            trainable: policy.model.adapters == nil ? nil : .adapters(of: policy.model), headChunk: headChunk,
+                                            recompute: recompute)
             let trainer = try EGPOTrainer(config: config, replica: replica, tasks: benchTasks, codec: codec)
             var records: [MetricsRecord] = []
             for s in 0...steps {

@@ -41,7 +41,7 @@ public struct MemoryEstimate: Sendable, Equatable {
         // reference policy is the base itself. Each layer keeps scale * x A^T per target.
         let lora = config.model.lora
         let trained = lora.isEnabled ? Double(LoRAAdapters.layout(config: lora, model: model).totalCount) : p
-        let loraFloatsPerRow = lora.isEnabled ? model.layerCount * LoRATarget.allCases.count * lora.rank + lora.rank : 0
+        let loraFloatsPerRow = lora.isEnabled ? (config.model.recompute ? 1 : model.layerCount) * LoRATarget.allCases.count * lora.rank + lora.rank : 0
         if lora.isEnabled { add("LoRA adapters (rank \(lora.rank))", floats: trained) }
         add("gradients", floats: trained)
         let optimizer = purpose == .supervised ? config.sft.optimizer : config.optimizer
@@ -55,7 +55,7 @@ public struct MemoryEstimate: Sendable, Equatable {
         switch purpose {
         case .supervised:
             let rows = config.rollout.microBatch * promptLength
-            add("training activations (\(rows) rows)", floats: Double(rows * (TrainingWorkspace.floatsPerRow(model, headChunk: config.model.headChunk) + loraFloatsPerRow)
+            add("training activations (\(rows) rows)", floats: Double(rows * (TrainingWorkspace.floatsPerRow(model, headChunk: config.model.headChunk, recompute: config.model.recompute) + loraFloatsPerRow)
                 + CausalAttention.scratchCount(maxLength: promptLength)))
         case .reinforcement:
             let r = config.rollout
@@ -64,7 +64,7 @@ public struct MemoryEstimate: Sendable, Equatable {
             // at most ceil(microBatch / groupSize) + 1 groups.
             let groups = min(r.microBatch, (r.microBatch + r.groupSize - 1) / r.groupSize + 1)
             let rows = groups * promptLength + r.microBatch * completion
-            let workspace = Double(rows * (TrainingWorkspace.floatsPerRow(model, headChunk: config.model.headChunk) + loraFloatsPerRow) + CausalAttention.scratchCount(maxLength: length))
+            let workspace = Double(rows * (TrainingWorkspace.floatsPerRow(model, headChunk: config.model.headChunk, recompute: config.model.recompute) + loraFloatsPerRow) + CausalAttention.scratchCount(maxLength: length))
             add("training activations (\(rows) rows)", floats: workspace)
             // The reference policy's forwards share the training workspace.
             if config.egpo.beta > 0 && !lora.isEnabled { add("reference policy", floats: p) }

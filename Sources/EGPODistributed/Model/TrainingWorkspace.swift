@@ -93,29 +93,38 @@ public final class TrainingWorkspace {
     /// Chunked head: per row logsumexp, E[z] and two running sums (4 floats).
     var headStatistics = FloatBuffer(count: 0)
 
+    /// Keep only each layer's input (the residual stream) and recompute the layer's activations
+    /// in the backward (`model.recompute`): one layer's activations instead of every layer's.
+    public let recompute: Bool
+
+    /// Layer `l`'s activations (with `recompute`, the one set every layer shares).
+    @inline(__always) func activations(_ l: Int) -> LayerActivations { layers[recompute ? 0 : l] }
+
     /// True when the head runs over vocabulary chunks.
     var isHeadChunked: Bool { headChunk > 0 && headChunk < config.vocabularySize }
 
     /// An empty workspace for models of `config`; it sizes itself on first use.
     /// - Parameter headChunk: vocabulary columns of the head at a time (0: all).
-    public init(config: ModelConfig, headChunk: Int = 0) {
+    /// - Parameter recompute: keep one layer's activations and recompute each in the backward.
+    public init(config: ModelConfig, headChunk: Int = 0, recompute: Bool = false) {
         precondition(headChunk >= 0, "TrainingWorkspace: headChunk \(headChunk)")
         self.config = config
         self.headChunk = headChunk
+        self.recompute = recompute
         let shared = bf16
-        layers = (0..<config.layerCount).map { _ in LayerActivations(config: config, bf16: shared) }
+        layers = (0..<(recompute ? 1 : config.layerCount)).map { _ in LayerActivations(config: config, bf16: shared) }
         residual = (0...config.layerCount).map { _ in FloatBuffer(count: 0) }
     }
 
     /// Floats `reserve(rows:maxLength:)` allocates per row, beyond the attention scratch.
-    static func floatsPerRow(_ config: ModelConfig, headChunk: Int = 0) -> Int {
+    static func floatsPerRow(_ config: ModelConfig, headChunk: Int = 0, recompute: Bool = false) -> Int {
         let c = config.hiddenSize, qd = config.headCount * config.headDim, kd = config.kvHeadCount * config.headDim
         let i = config.intermediateSize
         let chunked = headChunk > 0 && headChunk < config.vocabularySize
         let v = chunked ? headChunk : config.vocabularySize
         let own = (config.layerCount + 1) * c + (c + 1) + (v + 2) + 2 * c + 2 * qd + 2 * kd
             + (config.hasQKNorm ? qd + kd : 0) + 3 * i + v + (chunked ? 4 : 0)
-        return config.layerCount * LayerActivations.floatsPerRow(config) + own
+        return (recompute ? 1 : config.layerCount) * LayerActivations.floatsPerRow(config) + own
     }
 
     /// Floats held now (every layer's activations, the stream, the temporaries, the scratch).

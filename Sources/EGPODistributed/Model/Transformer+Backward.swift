@@ -47,7 +47,8 @@ extension Transformer {
         batch.positions.withUnsafeBufferPointer { positions in
             let pos = positions.baseAddress!
             for l in stride(from: config.layerCount - 1, through: 0, by: -1) {
-                let a = ws.layers[l], w = weights.layers[l], gw = g.layers[l], gl = g.lora[l]
+                if ws.recompute { layerForward(l, batch, workspace: ws) }
+                let a = ws.activations(l), w = weights.layers[l], gw = g.layers[l], gl = g.lora[l]
                 let norm2 = a.norm2.rows(n, c), norm1 = a.norm1.rows(n, c)
                 // MLP: out = mid + down(act), act = silu(gate) * up, gate/up = Linear(norm2).
                 let dAct = ws.dAct.rows(n, i), dGate = ws.dGate.rows(n, i), dUp = ws.dUp.rows(n, i)

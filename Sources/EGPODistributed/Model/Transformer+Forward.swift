@@ -24,16 +24,7 @@ extension Transformer {
         ws.temperature = temperature
         let c = config.hiddenSize, v = config.vocabularySize
         batch.inputs.withUnsafeBufferPointer { Embedding.forward(table: weights.embedding, tokens: $0.baseAddress!, into: ws.residual[0].rows(n, c)) }
-        batch.positions.withUnsafeBufferPointer { pos in
-            for l in 0..<config.layerCount {
-                let a = ws.layers[l]
-                attentionInputs(l, x: ws.residual[l].rows(n, c), positions: pos.baseAddress!, a: a, rows: n)
-                CausalAttention.forward(q: a.q.rows(n, qWidth), k: a.k.rows(n, kvWidth), v: a.v.rows(n, kvWidth),
-                                        into: a.attention.rows(n, qWidth), logSumExp: a.logSumExp.base,
-                                        segments: batch.segments, shape: attentionShape, scratch: ws.scratch.bufferPointer)
-                attentionOutputAndMLP(l, x: ws.residual[l].rows(n, c), a: a, rows: n, into: ws.residual[l + 1].rows(n, c))
-            }
-        }
+        for l in 0..<config.layerCount { layerForward(l, batch, workspace: ws) }
         if ws.isHeadChunked {
             RMSNorm.forward(ws.residual[config.layerCount].rows(n, c), weight: weights.finalNorm, eps: Float(config.rmsNormEps),
                             into: ws.finalNorm.rows(n, c), rstd: ws.rstdFinal.base)
@@ -50,6 +41,21 @@ extension Transformer {
         }
         return TokenScores(logProbs: Array(UnsafeBufferPointer(start: ws.logProbs.base, count: n)),
                            entropies: Array(UnsafeBufferPointer(start: ws.entropies.base, count: n)))
+    }
+
+    /// Decoder layer `l` of the training forward, from `ws.residual[l]` into `ws.residual[l + 1]`,
+    /// keeping its activations in `ws.activations(l)`. With recomputation (`ws.recompute`) every
+    /// layer shares one set of activations, and the backward runs this again for each layer
+    /// before its own backward: the same operations on the same input give the same bits.
+    func layerForward(_ l: Int, _ batch: TokenBatch, workspace ws: TrainingWorkspace) {
+        let n = batch.predictionCount, c = config.hiddenSize, a = ws.activations(l)
+        batch.positions.withUnsafeBufferPointer { pos in
+            attentionInputs(l, x: ws.residual[l].rows(n, c), positions: pos.baseAddress!, a: a, rows: n)
+        }
+        CausalAttention.forward(q: a.q.rows(n, qWidth), k: a.k.rows(n, kvWidth), v: a.v.rows(n, kvWidth),
+                                into: a.attention.rows(n, qWidth), logSumExp: a.logSumExp.base,
+                                segments: batch.segments, shape: attentionShape, scratch: ws.scratch.bufferPointer)
+        attentionOutputAndMLP(l, x: ws.residual[l].rows(n, c), a: a, rows: n, into: ws.residual[l + 1].rows(n, c))
     }
 
     /// Logits (before temperature) of every prediction of `batch`, row-major (predictionCount, V):

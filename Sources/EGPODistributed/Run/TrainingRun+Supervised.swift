@@ -39,7 +39,8 @@ extension TrainingRun {
                                            purpose: .supervised))
 
         let replica = try PolicyReplica(policy: policy, optimizer: config.sft.optimizer, totalSteps: config.sft.steps, communicator: comm,
-                                        trainable: trained(policy), headChunk: config.model.headChunk)
+                                        trainable: trained(policy), headChunk: config.model.headChunk,
+                                        recompute: config.model.recompute)
         let trainer = try SFTTrainer(config: config, replica: replica, prepared: prepared)
         if let resumed {
             TrainingCheckpoint.restore(resumed, into: replica)

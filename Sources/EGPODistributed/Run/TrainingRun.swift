@@ -81,7 +81,7 @@ public enum TrainingRun {
         // The replica, the trainer, and a resumed run's state.
         let replica = try PolicyReplica(policy: policy, optimizer: config.optimizer, totalSteps: config.run.steps,
                                         updatesPerStep: config.egpo.mu, communicator: comm, trainable: trained(policy),
-                                        headChunk: config.model.headChunk)
+                                        headChunk: config.model.headChunk, recompute: config.model.recompute)
         if let resumed, config.egpo.beta > 0, resumed.reference == nil, !replica.trainable.isAdapters {
             throw TrainingError.resume("\(resumed.path) holds no reference policy (it ran with beta 0); egpo.beta \(config.egpo.beta) needs one")
         }

@@ -50,8 +50,11 @@ public final class PolicyReplica {
     ///   - trainable: the trained parameters of `model` (nil: all of them).
     ///   - headChunk: vocabulary columns of the output head at a time in the training forward and
     ///     backward (`model.headChunk`; 0: all at once).
+    ///   - recompute: keep only each layer's input and recompute its activations in the backward
+    ///     (`model.recompute`).
     public init(model: Transformer, tokenizer: any Tokenizer, communicator: any Communicator, optimizer: OptimizerStep,
-                update: Update = .replicated, trainable: TrainableParameters? = nil, headChunk: Int = 0) throws {
+                update: Update = .replicated, trainable: TrainableParameters? = nil, headChunk: Int = 0,
+                recompute: Bool = false) throws {
         let trainable = trainable ?? .wholeModel(model)
         precondition(trainable.model === model, "PolicyReplica: the trained parameters belong to another model")
         self.model = model
@@ -59,7 +62,7 @@ public final class PolicyReplica {
         self.communicator = communicator
         self.trainable = trainable
         gradients = trainable.makeGradientBuffer()
-        workspace = TrainingWorkspace(config: model.config, headChunk: headChunk)
+        workspace = TrainingWorkspace(config: model.config, headChunk: headChunk, recompute: recompute)
         self.optimizer = optimizer
         if case .zero1(let path) = update {
             let params = ShardedBuffer(wrapping: trainable.values, rank: communicator.rank, worldSize: communicator.size)
@@ -80,14 +83,16 @@ public final class PolicyReplica {
     /// rollout batches of `egpo.mu` updates; SFT: `sft.steps` and 1), which the learning-rate
     /// schedule spans. `trainable` (nil: every tensor) is what it trains.
     public convenience init(policy: LoadedModel, optimizer o: TrainerConfig.Optimizer, totalSteps: Int, updatesPerStep: Int = 1,
-                            communicator: any Communicator, trainable: TrainableParameters? = nil, headChunk: Int = 0) throws {
+                            communicator: any Communicator, trainable: TrainableParameters? = nil, headChunk: Int = 0,
+                            recompute: Bool = false) throws {
         let trainable = trainable ?? .wholeModel(policy.model)
         let count = trainable.layout.totalCount
         let zero = o.zero == .stage1
         try self.init(model: policy.model, tokenizer: policy.tokenizer, communicator: communicator,
                       optimizer: o.step(layout: trainable.layout, totalSteps: totalSteps, updatesPerStep: updatesPerStep,
                                         shard: zero ? Self.shard(count: count, communicator: communicator) : nil),
-                      update: zero ? .zero1(o.gradientPath) : .replicated, trainable: trainable, headChunk: headChunk)
+                      update: zero ? .zero1(o.gradientPath) : .replicated, trainable: trainable, headChunk: headChunk,
+                      recompute: recompute)
         huggingFaceFiles = policy.huggingFaceFiles
         base = policy.base
     }

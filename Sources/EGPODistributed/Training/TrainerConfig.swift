@@ -101,6 +101,10 @@ public struct TrainerConfig: Codable, Sendable, Equatable {
         /// gradient are never held whole; the head's product runs twice. 8192 keeps a 49k-152k
         /// vocabulary's head a small part of the activations.
         public var headChunk = 0
+        /// Keep only each decoder layer's input in the training forward and recompute the layer's
+        /// activations in the backward: one layer's activations held instead of every layer's,
+        /// for one more forward of the layers (the same bits: the same operations on the same input).
+        public var recompute = false
     }
 
     /// How completions are drawn.
