@@ -8,6 +8,21 @@
 
 void omp_set_num_threads(int);
 
+// Threads oneDNN's OpenMP regions use: set by egpo_onednn_set_threads, else OPENBLAS_NUM_THREADS
+// (so one thread per rank under mpirun, as for OpenBLAS), else OpenMP's own default
+// (OMP_NUM_THREADS, or every core). OpenMP keeps the count per calling thread, so each thread
+// applies it before its first product.
+static int desiredThreads = 0;
+static __thread int appliedThreads = 0;
+
+static int threadsWanted(void) {
+    if (desiredThreads > 0) return desiredThreads;
+    if (getenv("OMP_NUM_THREADS")) return 0;
+    const char *blas = getenv("OPENBLAS_NUM_THREADS");
+    int n = blas ? atoi(blas) : 0;
+    return n > 0 ? n : 0;
+}
+
 struct egpo_bf16_gemm {
     dnnl_primitive_t primitive;
     dnnl_memory_desc_t a, b, c, scratchpad;
@@ -95,6 +110,11 @@ fail:
 int egpo_bf16_gemm_run(const egpo_bf16_gemm *g, const uint16_t *a, const uint16_t *b, float *c, char *error, int errorLength) {
     dnnl_memory_t ma = NULL, mb = NULL, mc = NULL, ms = NULL;
     dnnl_status_t s = dnnl_success;
+    int want = threadsWanted();
+    if (want > 0 && want != appliedThreads) {
+        omp_set_num_threads(want);
+        appliedThreads = want;
+    }
     if (!stream) {
         s = dnnl_stream_create(&stream, engine, dnnl_stream_default_flags);
         if (s != dnnl_success) { say(error, errorLength, "stream creation", s); stream = NULL; return (int)s; }
@@ -167,4 +187,4 @@ const char *egpo_cpu_isa_name(void) {
     }
 }
 
-void egpo_onednn_set_threads(int threads) { omp_set_num_threads(threads); }
+void egpo_onednn_set_threads(int threads) { desiredThreads = threads > 0 ? threads : 0; }

@@ -32,7 +32,7 @@ void egpo_f32_to_bf16_matrix(const float *src, int64_t srcStride, uint16_t *dst,
 int egpo_cpu_has_native_bf16(void);
 /// oneDNN's effective ISA name for messages.
 const char *egpo_cpu_isa_name(void);
-/// Threads oneDNN's OpenMP runtime uses in this process.
+/// Threads oneDNN uses for the products of every thread from now on (0: OPENBLAS_NUM_THREADS, else OpenMP's default).
 void egpo_onednn_set_threads(int threads);
 
 #ifdef __cplusplus
