@@ -90,6 +90,9 @@ struct EvalCommand: ParsableCommand {
     @Option(help: "Seed of --sample's draw.")
     var sampleSeed: UInt64 = 0
 
+    @Option(help: "fp32, or bf16 (the products take bf16 inputs and accumulate in fp32; fp32 on a CPU without bf16 instructions).")
+    var precision = Precision.fp32
+
     func validate() throws {
         try OptionRange.check(maxTokens, "--max-tokens", max: OptionRange.maxTokens)
         if let temperature, !(temperature > 0 && temperature.isFinite) {
@@ -123,6 +126,10 @@ struct EvalCommand: ParsableCommand {
         let spec = try EvalDataSpec(parsing: data, javaAndJavaScript: bfcl)
         let folder = try EvalOutputFolder(path: out, checkpoint: checkpoint)
         let loaded = try ModelFile.read(from: checkpoint)
+        let model = loaded.model.with(precision: precision == .bf16 && !BF16Matmul.isNative ? .fp32 : precision)
+        if precision == .bf16 && !BF16Matmul.isNative && comm.rank == 0 {
+            Console.out("eval: this CPU (\(BF16Matmul.instructionSet)) has no bf16 instructions; computing in fp32")
+        }
         let templateOptions = loaded.templateOptions(for: template, ChatTemplate.Options(dateString: date))
         var tasks = try spec.loadTasks(limit: limit) { if comm.rank == 0 { Console.out($0) } }
         if let sample { tasks = EvalDataSpec.sample(tasks, perCategory: sample, seed: sampleSeed) }
@@ -132,7 +139,7 @@ struct EvalCommand: ParsableCommand {
             : try TaskCodec(tokenizer: loaded.tokenizer, template: template, templateOptions: templateOptions)
         let options = EvalOptions(temperature: temperature, seed: seed, maxNewTokens: maxTokens, batchSize: batch)
         let clock = ContinuousClock(), started = clock.now
-        let outcomes = try Evaluator(model: loaded.model, codec: codec, options: options).evaluate(tasks, on: comm)
+        let outcomes = try Evaluator(model: model, codec: codec, options: options).evaluate(tasks, on: comm)
         let elapsed = clock.now - started
         guard comm.rank == 0 else { return }
         let report = EvalReport(outcomes: outcomes, format: bfcl ? format : "own")
