@@ -43,6 +43,14 @@ public struct MemoryEstimate: Sendable, Equatable {
         let trained = lora.isEnabled ? Double(LoRAAdapters.layout(config: lora, model: model).totalCount) : p
         let loraFloatsPerRow = lora.isEnabled ? (config.model.recompute ? 1 : model.layerCount) * LoRATarget.allCases.count * lora.rank + lora.rank : 0
         if lora.isEnabled { add("LoRA adapters (rank \(lora.rank))", floats: trained) }
+        // bf16: a 2-byte copy of every linear weight and the head, and 2-byte copies of each
+        // product's inputs (the widest activation or output gradient, and an activation).
+        let bf16 = config.model.precision == .bf16 && BF16Matmul.isNative
+        let lowWeights = bf16 ? Double(LowPrecisionWeights.count(model)) / 2 : 0
+        let c = model.hiddenSize, i = model.intermediateSize, qd = model.headCount * model.headDim
+        let head = config.model.headChunk > 0 ? min(config.model.headChunk, model.vocabularySize) : model.vocabularySize
+        let lowInputsPerRow = bf16 ? (max(head, i, c, qd) + max(c, i, qd) + 1) / 2 : 0
+        if bf16 { add("bf16 weight copies", floats: lowWeights) }
         add("gradients", floats: trained)
         let optimizer = purpose == .supervised ? config.sft.optimizer : config.optimizer
         let sharded = optimizer.zero == .stage1 && worldSize > 1
@@ -55,7 +63,7 @@ public struct MemoryEstimate: Sendable, Equatable {
         switch purpose {
         case .supervised:
             let rows = config.rollout.microBatch * promptLength
-            add("training activations (\(rows) rows)", floats: Double(rows * (TrainingWorkspace.floatsPerRow(model, headChunk: config.model.headChunk, recompute: config.model.recompute) + loraFloatsPerRow)
+            add("training activations (\(rows) rows)", floats: Double(rows * (TrainingWorkspace.floatsPerRow(model, headChunk: config.model.headChunk, recompute: config.model.recompute) + loraFloatsPerRow + lowInputsPerRow)
                 + CausalAttention.scratchCount(maxLength: promptLength)))
         case .reinforcement:
             let r = config.rollout
@@ -64,15 +72,19 @@ public struct MemoryEstimate: Sendable, Equatable {
             // at most ceil(microBatch / groupSize) + 1 groups.
             let groups = min(r.microBatch, (r.microBatch + r.groupSize - 1) / r.groupSize + 1)
             let rows = groups * promptLength + r.microBatch * completion
-            let workspace = Double(rows * (TrainingWorkspace.floatsPerRow(model, headChunk: config.model.headChunk, recompute: config.model.recompute) + loraFloatsPerRow) + CausalAttention.scratchCount(maxLength: length))
+            let workspace = Double(rows * (TrainingWorkspace.floatsPerRow(model, headChunk: config.model.headChunk, recompute: config.model.recompute) + loraFloatsPerRow + lowInputsPerRow)
+                + CausalAttention.scratchCount(maxLength: length))
             add("training activations (\(rows) rows)", floats: workspace)
             // The reference policy's forwards share the training workspace.
-            if config.egpo.beta > 0 && !lora.isEnabled { add("reference policy", floats: p) }
+            if config.egpo.beta > 0 && !lora.isEnabled { add("reference policy", floats: p + lowWeights) }
             let completions = (r.prompts * r.groupSize + worldSize - 1) / worldSize
             let prompts = min(r.prompts, completions)
+            // The sampler's bf16 input copies: its widest row block (prefill) times the widest input.
+            let samplerRows = max(min(4096, prompts * promptLength), promptLength, completions)
             add("sampler (KV cache for \(completions) completions, logits)",
                 floats: Double(Sampler.floats(model, prompts: prompts, promptLength: promptLength, promptTokens: prompts * promptLength,
-                                              completions: completions, completionLength: completion)))
+                                              completions: completions, completionLength: completion)
+                               + (bf16 ? samplerRows * (max(c, i, qd) + 1) / 2 : 0)))
             if config.eval.tasks > 0 {
                 // The evaluator's own sampler: batches of 16 tasks, one greedy completion each.
                 let batch = EvalOptions().batchSize

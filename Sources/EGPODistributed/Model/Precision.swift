@@ -19,6 +19,13 @@ final class LowPrecisionWeights: @unchecked Sendable {
         let gate: BF16MatrixView, up: BF16MatrixView, down: BF16MatrixView
     }
 
+    /// bf16 values the copies of a model of `config` hold (its linear weights and head).
+    static func count(_ config: ModelConfig) -> Int {
+        let c = config.hiddenSize, q = config.headCount * config.headDim, kv = config.kvHeadCount * config.headDim
+        let i = config.intermediateSize
+        return config.layerCount * (2 * q * c + 2 * kv * c + 3 * i * c) + config.vocabularySize * c
+    }
+
     let buffer: BF16Buffer
     let layers: [Layer]
     let head: BF16MatrixView
