@@ -92,6 +92,7 @@ struct BenchStepCommand: ParsableCommand {
             config.eval.tasks = 0   // no evaluation here, so no evaluation sampler in the estimate
             config.model.lora = LoRAConfig(rank: loraRank, alpha: Float(2 * loraRank))
             config.model.headChunk = headChunk
+            config.model.precision = precision
             config.model.recompute = recompute
             try config.validate(worldSize: comm.size, purpose: .reinforcement)
             let tasks = TaskSource.functionWorldTasks(count: 2000, seed: 1)
