@@ -49,6 +49,14 @@ public enum LauncherBinary {
         return (config, model, try run(["init", "--config", config, "--out", model]))
     }
 
+    /// glibc's `posix_spawn_file_actions_addclosefrom_np` (2.34 and later), which Swift's Glibc
+    /// module does not declare: looked up by name, and left out where the C library lacks it.
+    private static func closeFrom(_ fd: Int32, in actions: inout posix_spawn_file_actions_t) {
+        typealias CloseFrom = @convention(c) (UnsafeMutablePointer<posix_spawn_file_actions_t>, Int32) -> Int32
+        guard let symbol = dlsym(UnsafeMutableRawPointer(bitPattern: 0), "posix_spawn_file_actions_addclosefrom_np") else { return }
+        _ = unsafeBitCast(symbol, to: CloseFrom.self)(&actions, fd)
+    }
+
     /// Runs the launcher with `arguments`, feeding `stdin`, and waits for it. With
     /// `closedStdin` the child starts with file descriptor 0 closed, as `launcher ... 0<&-`.
     /// - Parameter environment: variables set for the child on top of this process's.
@@ -63,6 +71,10 @@ public enum LauncherBinary {
         if closedStdin { posix_spawn_file_actions_addclose(&actions, 0) } else { posix_spawn_file_actions_adddup2(&actions, input.read, 0) }
         posix_spawn_file_actions_adddup2(&actions, output.write, 1)
         posix_spawn_file_actions_adddup2(&actions, errors.write, 2)
+        // Nothing else of ours reaches the child: an inherited descriptor would keep, for as long as
+        // the child runs, an flock that another test's HDF5 file holds (HDF5 locks the files it
+        // opens), and that test's reopening of its own file would fail with "driver lock request failed".
+        closeFrom(3, in: &actions)
 
         let argv: [UnsafeMutablePointer<CChar>?] = ([path] + arguments).map { strdup($0) } + [nil]
         defer { argv.forEach { free($0) } }

@@ -68,7 +68,8 @@ import TestSupport
         process.standardError = FileHandle.nullDevice
         try process.run()
         var waited = 0
-        while RunLock.currentHolder(of: dir) == nil, waited < 400, process.isRunning {
+        // The lock is taken a moment before the holder's line is written into it: wait for the line.
+        while !(RunLock.currentHolder(of: dir)?.contains("pid ") ?? false), waited < 400, process.isRunning {
             usleep(25_000)
             waited += 1
         }
