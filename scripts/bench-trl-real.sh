@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # TRL's GRPOTrainer on the shape scripts/bench-precision.sh measures (SmolLM2-135M: random
-# weights, the same 8 prompts x G 8, at most 128 completion tokens, one thread): fp32, bf16
+# weights, the same 8 prompts x G 8, at most 128 completion tokens, micro-batch 8 (gradient
+# accumulation over the 64; with all 64 at once TRL's bf16 LoRA step was killed by the OOM killer at
+# 24.3 GB on this 24 GB machine), one thread): fp32, bf16
 # (GRPOConfig(bf16=True)) and bf16 with a peft LoRA of rank 16 on every linear layer, TRL's fastest
 # CPU configuration here. `launcher bench step --export` writes the config, tokenizer and prompts;
 # scripts/bench_trl.py runs TRL on them. Needs the reference venv (scripts/python-env.sh); skips,
@@ -27,6 +29,6 @@ for setting in ${TRL_SETTINGS:-fp32:0 bf16:0 bf16:16}; do
     [ "$precision" = bf16 ] && flags+=(--bf16)
     echo "== TRL GRPOTrainer, $precision, $([ "$rank" = 0 ] && echo "every weight trained" || echo "peft LoRA rank $rank")"
     "$python" "$root/scripts/bench_trl.py" --config "$out/config.json" --tokenizer "$out/tokenizer.json" --prompts "$out/prompts.jsonl" \
-        --steps "${BENCH_STEPS:-1}" --warmup 1 --threads 1 --json "${flags[@]}" 2>"$out/trl-$setting.log" \
+        --steps "${BENCH_STEPS:-1}" --warmup 1 --threads 1 --micro-batch 8 --json "${flags[@]}" 2>"$out/trl-$setting.log" \
         | tee "$out/trl-$setting.json" || { echo "bench_trl failed:"; tail -5 "$out/trl-$setting.log"; }
 done

@@ -83,6 +83,10 @@ def parse_args():
     p.add_argument("--max-completion-tokens", type=int, default=128, help="max_completion_length (default 128)")
     p.add_argument("--gradient-checkpointing", action="store_true",
                    help="keep GRPOConfig's default gradient checkpointing (off here by default)")
+    p.add_argument("--micro-batch", type=int, default=0,
+                   help="completions per forward/backward (per_device_train_batch_size, with gradient accumulation "
+                        "over the batch: still one generation round and one optimizer step per trainer step); "
+                        "default 0: the whole batch at once")
     p.add_argument("--bf16", action="store_true", help="GRPOConfig(bf16=True): TRL's mixed-precision CPU configuration")
     p.add_argument("--lora-rank", type=int, default=0,
                    help="a peft LoRA of this rank (alpha 2 x rank, dropout 0) on every linear layer; TRL then takes the "
@@ -323,12 +327,15 @@ def main():
         return [1.0 if answer_close in ids else 0.0 for ids in completion_ids]
 
     batch = args.num_prompts * args.group
+    micro = args.micro_batch or batch
+    if batch % micro != 0:
+        sys.exit(f"bench_trl: --micro-batch {micro} must divide the batch {batch}")
     total_steps = args.warmup + args.steps
     gc_on = bool(args.gradient_checkpointing)
     grpo_args = GRPOConfig(
         output_dir=os.path.join(tmp.name, "out"),
         use_cpu=True, bf16=bool(args.bf16), fp16=False,
-        per_device_train_batch_size=batch, gradient_accumulation_steps=1,  # steps_per_generation = 1
+        per_device_train_batch_size=micro, gradient_accumulation_steps=batch // micro,  # one generation per optimizer step
         num_generations=args.group, num_iterations=1,
         max_completion_length=args.max_completion_tokens, temperature=0.7,
         beta=0.001, learning_rate=1e-6, lr_scheduler_type="constant",
@@ -337,8 +344,8 @@ def main():
         gradient_checkpointing=gc_on, seed=args.seed, data_seed=args.seed,
         use_vllm=False, log_completions=False, disable_tqdm=True,
     )
-    if grpo_args.steps_per_generation != 1 or grpo_args.generation_batch_size != batch:
-        sys.exit(f"bench_trl: expected steps_per_generation 1 and generation_batch_size {batch}, got "
+    if grpo_args.steps_per_generation != batch // micro or grpo_args.generation_batch_size != batch:
+        sys.exit(f"bench_trl: expected steps_per_generation {batch // micro} and generation_batch_size {batch}, got "
                  f"{grpo_args.steps_per_generation} and {grpo_args.generation_batch_size}")
 
     dataset = Dataset.from_list([{"prompt": text, "id": pid} for pid, text in prompts])
@@ -421,10 +428,14 @@ def main():
 
     if len(step_ends) != total_steps + 1:
         sys.exit(f"bench_trl: saw {len(step_ends) - 1} steps, expected {total_steps}")
-    # One trainer step must be one generation round, one reference pass and one update.
-    for key in ("generation", "reference_forward", "policy_backward", "optimizer_step"):
-        if timers.calls.get(key, 0) != total_steps:
-            sys.exit(f"bench_trl: {key} ran {timers.calls.get(key, 0)} times in {total_steps} steps")
+    # One trainer step must be one generation round, the reference passes, one backward per
+    # micro-batch and one update.
+    accumulation = batch // micro
+    for key, per_step in (("generation", 1), ("policy_backward", accumulation), ("optimizer_step", 1)):
+        if timers.calls.get(key, 0) != per_step * total_steps:
+            sys.exit(f"bench_trl: {key} ran {timers.calls.get(key, 0)} times in {total_steps} steps (expected {per_step} a step)")
+    if timers.calls.get("reference_forward", 0) < total_steps:
+        sys.exit(f"bench_trl: the reference forward ran {timers.calls.get('reference_forward', 0)} times in {total_steps} steps")
     snaps = clock.snapshots
     steps, per_phase = [], {k: [] for k in ("generation", "reference_forward", "policy_forward_backward",
                                             "optimizer", "other")}
@@ -478,6 +489,7 @@ def main():
         "optim": str(grpo_args.optim),
         "gradient_checkpointing": gc_on,
         "bf16": bool(args.bf16),
+        "micro_batch": micro,
         "lora_rank": args.lora_rank,
         "attn_implementation": model.config._attn_implementation,
         "steps_per_generation": grpo_args.steps_per_generation,
