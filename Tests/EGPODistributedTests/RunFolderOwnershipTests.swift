@@ -84,6 +84,21 @@ import TestSupport
         lock.release()
     }
 
+    /// A run refused before its first step (here LoRA on a fresh model) leaves only its
+    /// config.json and an empty metrics.jsonl: the corrected command takes the folder without
+    /// `--overwrite`, while a run that finished a step still holds it.
+    @Test func aRunRefusedBeforeItsFirstStepLeavesTheFolderFree() throws {
+        let dir = try Fixtures.temporaryDirectory("owned-refused")
+        defer { try? FileManager.default.removeItem(at: dir) }
+        #expect(throws: TrainingError.self) {
+            _ = try TrainingRunTests.sft(TrainingRunTests.request(dir, ["sft.steps=1", "model.lora.rank=4"]), ranks: 1)
+        }
+        #expect(FileManager.default.fileExists(atPath: dir.appendingPathComponent("config.json").path))
+        #expect(RunFolder(root: dir).earlierRun().isEmpty)
+        _ = try TrainingRunTests.sft(TrainingRunTests.request(dir, ["sft.steps=1"]), ranks: 1)
+        #expect(RunFolder(root: dir).earlierRun().contains("metrics.jsonl"))
+    }
+
     /// A new run (no --resume) in a finished run's folder used to replace its metrics.jsonl,
     /// config.json and final.h5 and leave its step checkpoints beside them.
     @Test func aNewRunInAFinishedRunsFolderIsRefusedUnlessOverwriteMovesItAside() throws {

@@ -54,8 +54,17 @@ public struct RunFolder: Sendable {
 
     /// What of an earlier run the folder holds (`config.json`, `metrics.jsonl`, `3 checkpoints`,
     /// `eval/`, ...), empty for a new or empty folder. The lock file and folders of runs moved
-    /// aside do not count.
+    /// aside do not count, nor does a run refused before its first step (its config.json and an
+    /// empty metrics.jsonl, nothing else): there is nothing of it to lose, and the corrected
+    /// command should not need `--overwrite`.
     public func earlierRun() -> [String] {
+        let found = filesOfEarlierRun()
+        let metrics = (try? FileManager.default.attributesOfItem(atPath: metricsFile.path)[.size] as? Int) ?? 0
+        if Set(found).isSubset(of: ["config.json", "metrics.jsonl"]) && metrics == 0 { return [] }
+        return found
+    }
+
+    private func filesOfEarlierRun() -> [String] {
         var found: [String] = []
         for name in ["config.json", "metrics.jsonl", "summary.json", "eval", "sft"]
         where FileManager.default.fileExists(atPath: root.appendingPathComponent(name).path) {
