@@ -12,28 +12,17 @@ import ShardedTensor
 /// `dNormed += dz W_chunk` and `dW_chunk += dz^T normed`. The head's product runs twice (as in
 /// Liger); in exchange the activation memory per row drops from 2V + 2 floats to 2 chunk + 4.
 extension Transformer {
-    /// The head's weight rows `start ..< start + count` as a product operand.
+    /// The head's weight rows `start ..< start + count`, and their bf16 copy when there is one.
     private func headRows(_ start: Int, _ count: Int) -> (fp32: MatrixView, bf16: BF16MatrixView?) {
         let c = config.hiddenSize, w = weights.head
         return (MatrixView(w.base + start * w.rowStride, rows: count, cols: c, rowStride: w.rowStride),
                 lowPrecision.map { BF16MatrixView($0.head.base + start * $0.head.rowStride, rows: count, cols: c, rowStride: $0.head.rowStride) })
     }
 
-    /// `logits[:, start ..< start + count] = normed W_chunk^T` into `out` (n, count).
-    private func chunkLogits(_ normed: MatrixView, normedLow: BF16MatrixView?, start: Int, count: Int, into out: MatrixView) {
-        let rows = headRows(start, count)
-        if let low = rows.bf16, let normedLow {
-            BF16Matmul.gemm(normedLow, low, transposeB: true, into: out)
-        } else {
-            Matmul.gemm(normed, rows.fp32, transposeB: true, into: out)
-        }
-    }
-
     /// Fills `ws.logProbs`, `ws.entropies` and the per-row `ws.headStatistics` (logsumexp, E[z])
     /// from `normed` (n, C) without the whole logits.
     func chunkedHeadForward(_ normed: MatrixView, targets: UnsafePointer<Int32>, temperature: Float, workspace ws: TrainingWorkspace) {
         let n = normed.rows, v = config.vocabularySize, chunk = ws.headChunk, invT = 1 / temperature
-        let normedLow = lowPrecision == nil ? nil : ws.bf16.second(normed)
         let m = ws.headStatistics.base, s = m + n, u = s + n, targetZ = u + n
         for r in 0..<n {
             precondition(targets[r] >= 0 && Int(targets[r]) < v, "chunked head: target \(targets[r]) outside 0..<\(v)")
@@ -42,7 +31,8 @@ extension Transformer {
         for start in stride(from: 0, to: v, by: chunk) {
             let count = min(chunk, v - start)
             let logits = MatrixView(ws.logits.base, rows: n, cols: count)
-            chunkLogits(normed, normedLow: normedLow, start: start, count: count, into: logits)
+            let head = headRows(start, count)
+            product(normed, weight: head.fp32, low: head.bf16, bias: nil, into: logits, accumulate: false, scratch: ws.bf16)
             Parallel.forRanges(n) { rows in for r in rows {
                 let z = logits.row(r)
                 var cm = -Float.infinity
@@ -77,12 +67,12 @@ extension Transformer {
     func chunkedHeadBackward(_ normed: MatrixView, targets: UnsafePointer<Int32>, temperature: Float, logProbWeights: UnsafePointer<Float>,
                              entropyWeights: UnsafePointer<Float>?, dNormed: MatrixView, dWeight: MatrixView?, workspace ws: TrainingWorkspace) {
         let n = normed.rows, v = config.vocabularySize, chunk = ws.headChunk, invT = 1 / temperature
-        let normedLow = lowPrecision == nil ? nil : ws.bf16.second(normed)
         let lse = ws.headStatistics.base, mean = lse + n
         for start in stride(from: 0, to: v, by: chunk) {
             let count = min(chunk, v - start)
             let logits = MatrixView(ws.logits.base, rows: n, cols: count), dz = MatrixView(ws.dLogits.base, rows: n, cols: count)
-            chunkLogits(normed, normedLow: normedLow, start: start, count: count, into: logits)
+            let head = headRows(start, count)
+            product(normed, weight: head.fp32, low: head.bf16, bias: nil, into: logits, accumulate: false, scratch: ws.bf16)
             Parallel.forRanges(n) { rows in for r in rows {
                 let z = logits.row(r), d = dz.row(r)
                 let a = logProbWeights[r], b = entropyWeights?[r] ?? 0
@@ -93,21 +83,9 @@ extension Transformer {
                 let t = Int(targets[r]) - start
                 if t >= 0 && t < count { d[t] += a * invT }
             } }
-            let rows = headRows(start, count)
-            if let low = rows.bf16 {
-                let dzLow = ws.bf16.first(dz)
-                BF16Matmul.gemm(dzLow, low, into: dNormed, beta: start == 0 ? 0 : 1)
-                if let dWeight, let normedLow {
-                    let dw = MatrixView(dWeight.base + start * dWeight.rowStride, rows: count, cols: dWeight.cols, rowStride: dWeight.rowStride)
-                    BF16Matmul.gemm(dzLow, transposeA: true, normedLow, into: dw, beta: 1)
-                }
-            } else {
-                Matmul.gemm(dz, rows.fp32, into: dNormed, beta: start == 0 ? 0 : 1)
-                if let dWeight {
-                    let dw = MatrixView(dWeight.base + start * dWeight.rowStride, rows: count, cols: dWeight.cols, rowStride: dWeight.rowStride)
-                    Matmul.gemm(dz, transposeA: true, normed, into: dw, beta: 1)
-                }
-            }
+            let dw = dWeight.map { MatrixView($0.base + start * $0.rowStride, rows: count, cols: $0.cols, rowStride: $0.rowStride) }
+            productBackward(dz, x: normed, weight: head.fp32, low: head.bf16, dx: dNormed, accumulateInput: start != 0,
+                            dWeight: dw, dBias: nil, scratch: ws.bf16)
         }
     }
 }

@@ -5,11 +5,22 @@ public enum Linear {
     public static func forward(_ x: MatrixView, weight: MatrixView, bias: UnsafeMutablePointer<Float>?, into y: MatrixView,
                                accumulate: Bool = false) {
         Matmul.gemm(x, weight, transposeB: true, into: y, beta: accumulate ? 1 : 0)
-        if let bias {
-            for r in 0..<y.rows {
-                let yr = y.row(r)
-                for j in 0..<y.cols { yr[j] += bias[j] }
-            }
+        if let bias { addBias(bias, to: y) }
+    }
+
+    /// `y[r] += bias` for every row.
+    public static func addBias(_ bias: UnsafeMutablePointer<Float>, to y: MatrixView) {
+        for r in 0..<y.rows {
+            let yr = y.row(r)
+            for j in 0..<y.cols { yr[j] += bias[j] }
+        }
+    }
+
+    /// `dBias += sum over rows of dy`.
+    public static func accumulateBiasGradient(_ dy: MatrixView, into dBias: UnsafeMutablePointer<Float>) {
+        for r in 0..<dy.rows {
+            let g = dy.row(r)
+            for j in 0..<dy.cols { dBias[j] += g[j] }
         }
     }
 
@@ -27,11 +38,6 @@ public enum Linear {
     ) {
         if let dx { Matmul.gemm(dy, weight, into: dx, beta: accumulateInput ? 1 : 0) }
         if let dWeight { Matmul.gemm(dy, transposeA: true, x, into: dWeight, beta: 1) }
-        if let dBias {
-            for r in 0..<dy.rows {
-                let g = dy.row(r)
-                for j in 0..<dy.cols { dBias[j] += g[j] }
-            }
-        }
+        if let dBias { accumulateBiasGradient(dy, into: dBias) }
     }
 }
