@@ -83,7 +83,7 @@ struct BenchEvalCommand: ParsableCommand {
             throw LauncherError("bench eval: the tokenizer has no special token \(template.endOfTurn), chat template \(template.rawValue)'s end of turn")
         }
         let tasks = try EvalDataSpec(parsing: data).loadTasks(limit: limit)
-        let model = loaded.model.with(precision: precision == .bf16 && !BF16Matmul.isNative ? .fp32 : precision), config = model.config
+        let model = loaded.model.with(precision: precision.onThisCPU), config = model.config
         let prompts = tasks.map { loaded.tokenizer.encode(template.prompt($0, options: templateOptions)) }
         if let i = prompts.firstIndex(where: { $0.count + 1 > config.maxPositionEmbeddings }) {
             throw LauncherError("bench eval: task \(tasks[i].id)'s prompt of \(prompts[i].count) tokens does not fit under \(config.maxPositionEmbeddings) positions")

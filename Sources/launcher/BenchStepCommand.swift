@@ -115,11 +115,8 @@ struct BenchStepCommand: ParsableCommand {
                 policy = policy.with(adapters: LoRAAdapters.initial(config: config.model.lora, model: architecture, seed: 0),
                                      base: BaseModelReference(path: "(bench step: random weights, seed 0)", sha256: "-"))
             }
-            if precision == .bf16 && !BF16Matmul.isNative {
-                if comm.rank == 0 { Console.out("bench step: this CPU (\(BF16Matmul.instructionSet)) has no bf16 instructions; computing in fp32") }
-            } else if precision == .bf16 {
-                policy = LoadedModel(model: policy.model.with(precision: .bf16), tokenizer: policy.tokenizer, base: policy.base)
-            }
+            if let notice = precision.fallbackNotice, comm.rank == 0 { Console.out("bench step: " + notice) }
+            policy = policy.with(precision: precision.onThisCPU)
             let replica = try PolicyReplica(policy: policy, optimizer: config.optimizer, totalSteps: steps + 1,
                                             updatesPerStep: config.egpo.mu, communicator: comm,
                                             trainable: policy.model.adapters == nil ? nil : .adapters(of: policy.model), headChunk: headChunk,

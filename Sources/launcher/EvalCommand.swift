@@ -126,10 +126,8 @@ struct EvalCommand: ParsableCommand {
         let spec = try EvalDataSpec(parsing: data, javaAndJavaScript: bfcl)
         let folder = try EvalOutputFolder(path: out, checkpoint: checkpoint)
         let loaded = try ModelFile.read(from: checkpoint)
-        let model = loaded.model.with(precision: precision == .bf16 && !BF16Matmul.isNative ? .fp32 : precision)
-        if precision == .bf16 && !BF16Matmul.isNative && comm.rank == 0 {
-            Console.out("eval: this CPU (\(BF16Matmul.instructionSet)) has no bf16 instructions; computing in fp32")
-        }
+        let model = loaded.model.with(precision: precision.onThisCPU)
+        if let notice = precision.fallbackNotice, comm.rank == 0 { Console.out("eval: " + notice) }
         let templateOptions = loaded.templateOptions(for: template, ChatTemplate.Options(dateString: date))
         var tasks = try spec.loadTasks(limit: limit) { if comm.rank == 0 { Console.out($0) } }
         if let sample { tasks = EvalDataSpec.sample(tasks, perCategory: sample, seed: sampleSeed) }

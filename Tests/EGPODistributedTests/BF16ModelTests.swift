@@ -97,7 +97,7 @@ import TestSupport
             _ = try replica.synchronizeAndStep(clock: &clock)
         }
         #expect(model.lowPrecision!.buffer.count == LowPrecisionWeights.count(config), "the memory estimate's count of the bf16 copies")
-        let copy = model.lowPrecision!.layers[1].q
+        let copy = model.lowPrecision!.weight(1, .q_proj)
         var same = true
         for i in 0..<q.shape[0] { for j in 0..<q.shape[1] { same = same && copy[i, j] == BF16Matmul.rounded(model.parameters[q.offset + i * q.shape[1] + j]) } }
         #expect(same, "the bf16 copy is not the rounding of the updated weights")

@@ -45,7 +45,7 @@ public struct MemoryEstimate: Sendable, Equatable {
         if lora.isEnabled { add("LoRA adapters (rank \(lora.rank))", floats: trained) }
         // bf16: a 2-byte copy of every linear weight and the head, and 2-byte copies of each
         // product's inputs (the widest activation or output gradient, and an activation).
-        let bf16 = config.model.precision == .bf16 && BF16Matmul.isNative
+        let bf16 = config.model.precision.onThisCPU == .bf16
         let lowWeights = bf16 ? Double(LowPrecisionWeights.count(model)) / 2 : 0
         let c = model.hiddenSize, i = model.intermediateSize, qd = model.headCount * model.headDim
         let head = config.model.headChunk > 0 ? min(config.model.headChunk, model.vocabularySize) : model.vocabularySize

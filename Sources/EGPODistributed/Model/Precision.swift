@@ -14,38 +14,29 @@ public enum Precision: String, ConfigChoice {
 /// A model's linear weights rounded to bf16 (q, k, v, o, gate, up, down per layer and the output
 /// head), in one buffer, kept equal to the rounding of the fp32 parameters by `refresh`.
 final class LowPrecisionWeights: @unchecked Sendable {
-    struct Layer {
-        let q: BF16MatrixView, k: BF16MatrixView, v: BF16MatrixView, o: BF16MatrixView
-        let gate: BF16MatrixView, up: BF16MatrixView, down: BF16MatrixView
-    }
-
     /// bf16 values the copies of a model of `config` hold (its linear weights and head).
     static func count(_ config: ModelConfig) -> Int {
-        let c = config.hiddenSize, q = config.headCount * config.headDim, kv = config.kvHeadCount * config.headDim
-        let i = config.intermediateSize
-        return config.layerCount * (2 * q * c + 2 * kv * c + 3 * i * c) + config.vocabularySize * c
+        config.layerCount * LoRATarget.allCases.reduce(0) { let (o, i) = $1.shape(config); return $0 + o * i }
+            + config.vocabularySize * config.hiddenSize
     }
 
     let buffer: BF16Buffer
-    let layers: [Layer]
+    /// layers[l][target.index]: layer l's linear weights.
+    let layers: [[BF16MatrixView]]
     let head: BF16MatrixView
     /// (fp32 source, bf16 copy) of every matrix, for `refresh`.
     private let pairs: [(MatrixView, BF16MatrixView)]
 
     init(_ weights: ModelTensors, config: ModelConfig) {
-        var sources: [MatrixView] = []
-        for w in weights.layers { sources += [w.q, w.k, w.v, w.o, w.gate, w.up, w.down] }
-        sources.append(weights.head)
+        let sources = weights.layers.flatMap { w in LoRATarget.allCases.map { w.matrix($0) } } + [weights.head]
         buffer = BF16Buffer(count: sources.reduce(0) { $0 + $1.rows * $1.cols })
         var offset = 0, copies: [BF16MatrixView] = []
         for s in sources {
             copies.append(buffer.matrix(s.rows, s.cols, offset: offset))
             offset += s.rows * s.cols
         }
-        layers = (0..<config.layerCount).map { l in
-            let c = Array(copies[(7 * l)..<(7 * l + 7)])
-            return Layer(q: c[0], k: c[1], v: c[2], o: c[3], gate: c[4], up: c[5], down: c[6])
-        }
+        let perLayer = LoRATarget.allCases.count
+        layers = (0..<config.layerCount).map { l in Array(copies[(perLayer * l)..<(perLayer * (l + 1))]) }
         head = copies.last!
         pairs = Array(zip(sources, copies))
         refresh()
@@ -56,40 +47,53 @@ final class LowPrecisionWeights: @unchecked Sendable {
         for (source, copy) in pairs { BF16Matmul.round(source, into: copy) }
     }
 
-    func weight(_ l: Int, _ target: LoRATarget) -> BF16MatrixView {
-        let w = layers[l]
+    @inline(__always) func weight(_ l: Int, _ target: LoRATarget) -> BF16MatrixView { layers[l][target.index] }
+}
+
+extension LayerTensors {
+    /// The weight of the linear layer `target`.
+    func matrix(_ target: LoRATarget) -> MatrixView {
         switch target {
-        case .q_proj: return w.q
-        case .k_proj: return w.k
-        case .v_proj: return w.v
-        case .o_proj: return w.o
-        case .gate_proj: return w.gate
-        case .up_proj: return w.up
-        case .down_proj: return w.down
+        case .q_proj: q
+        case .k_proj: k
+        case .v_proj: v
+        case .o_proj: o
+        case .gate_proj: gate
+        case .up_proj: up
+        case .down_proj: down
         }
+    }
+}
+
+/// What a run computes in on this machine, and what it says when that is not what was asked.
+extension Precision {
+    /// bf16 only where the CPU has bf16 instructions (AVX512-BF16 or AMX): elsewhere oneDNN would
+    /// emulate it, slower than fp32, so fp32.
+    public var onThisCPU: Precision { self == .bf16 && !BF16Matmul.isNative ? .fp32 : self }
+
+    /// The line to say when bf16 is asked for on a CPU without it (nil otherwise).
+    public var fallbackNotice: String? {
+        onThisCPU == self ? nil : "this CPU (\(BF16Matmul.instructionSet)) has no bf16 instructions (AVX512-BF16 or AMX); computing in fp32"
     }
 }
 
 /// Grow-only bf16 copies of a product's fp32 inputs (activations, output gradients), shared by
 /// the layers of one workspace or sampler.
 final class BF16Scratch {
-    private var first = BF16Buffer(count: 0), second = BF16Buffer(count: 0)
+    private var buffers = [BF16Buffer(count: 0), BF16Buffer(count: 0)]
 
     /// `x` rounded into the first buffer.
-    func first(_ x: MatrixView) -> BF16MatrixView {
-        if first.count < x.rows * x.cols { first = BF16Buffer(count: x.rows * x.cols) }
-        let view = first.matrix(x.rows, x.cols)
-        BF16Matmul.round(x, into: view)
-        return view
-    }
+    func first(_ x: MatrixView) -> BF16MatrixView { round(x, into: 0) }
 
     /// `x` rounded into the second buffer (while the first is in use).
-    func second(_ x: MatrixView) -> BF16MatrixView {
-        if second.count < x.rows * x.cols { second = BF16Buffer(count: x.rows * x.cols) }
-        let view = second.matrix(x.rows, x.cols)
+    func second(_ x: MatrixView) -> BF16MatrixView { round(x, into: 1) }
+
+    private func round(_ x: MatrixView, into slot: Int) -> BF16MatrixView {
+        if buffers[slot].count < x.rows * x.cols { buffers[slot] = BF16Buffer(count: x.rows * x.cols) }
+        let view = buffers[slot].matrix(x.rows, x.cols)
         BF16Matmul.round(x, into: view)
         return view
     }
 
-    var allocatedBytes: Int { 2 * (first.count + second.count) }
+    var allocatedBytes: Int { 2 * buffers.reduce(0) { $0 + $1.count } }
 }

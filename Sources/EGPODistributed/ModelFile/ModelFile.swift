@@ -26,6 +26,11 @@ public struct LoadedModel: Sendable {
         LoadedModel(model: model.with(adapters: adapters), tokenizer: tokenizer, huggingFaceFiles: huggingFaceFiles, base: base)
     }
 
+    /// The same model computing in `precision` (`Transformer.with(precision:)`).
+    public func with(precision: Precision) -> LoadedModel {
+        LoadedModel(model: model.with(precision: precision), tokenizer: tokenizer, huggingFaceFiles: huggingFaceFiles, base: base)
+    }
+
     /// A whole model that computes what this one computes: the weights with the adapters merged
     /// in (`W + (alpha / rank) B A`, a new buffer), or self when there are none.
     public func merged() -> LoadedModel {
