@@ -1,5 +1,6 @@
 import Crypto
 import Foundation
+import FunctionCalling
 
 /// The model file a set of adapters was trained on: its absolute path and the SHA-256 of its
 /// bytes, so a checkpoint that holds only adapters can find its base again and refuse another.
@@ -19,11 +20,11 @@ public struct BaseModelReference: Sendable, Equatable {
         return BaseModelReference(path: absolute, sha256: try sha256(of: absolute))
     }
 
-    /// SHA-256 of a file's bytes, lowercase hex.
+    /// SHA-256 of a file's bytes, lowercase hex; a path that is not a readable regular file is
+    /// refused as every input is (`InputFile.check`).
     public static func sha256(of path: String) throws -> String {
-        guard let handle = FileHandle(forReadingAtPath: path) else {
-            throw ModelFileError.baseModelMissing(path: path, base: path, sha256: nil)
-        }
+        try InputFile.check(path, limit: Int.max)
+        let handle = try FileHandle(forReadingFrom: URL(fileURLWithPath: path))
         defer { try? handle.close() }
         var hasher = SHA256()
         while let piece = try handle.read(upToCount: 4 << 20), !piece.isEmpty { hasher.update(data: piece) }

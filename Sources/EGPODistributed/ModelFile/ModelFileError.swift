@@ -19,7 +19,7 @@ public enum ModelFileError: Error, CustomStringConvertible, Equatable {
     /// The parameters alone (fp32) exceed the memory available, checked before allocating them.
     case tooLargeForMemory(path: String, parameters: Int, bytes: Double, available: Double)
     /// A file of LoRA adapters whose base model file is not where it recorded (or cannot be read).
-    case baseModelMissing(path: String, base: String, sha256: String?)
+    case baseModelMissing(path: String, base: String, sha256: String)
     /// A file of LoRA adapters whose base model file's bytes changed since they were trained.
     case baseModelChanged(path: String, base: String, recorded: String, found: String)
 
@@ -38,9 +38,8 @@ public enum ModelFileError: Error, CustomStringConvertible, Equatable {
         case let .tooLargeForMemory(path, parameters, bytes, available):
             return "\(path): \(parameters) parameters need \(DiskSpace.describe(bytes: Int64(bytes))) in fp32, but \(DiskSpace.describe(bytes: Int64(available))) is available (MemAvailable or the cgroup limit); use a machine with more memory"
         case let .baseModelMissing(path, base, sha256):
-            if base == path { return "\(path): cannot read it (expected a model file)" }
             return "\(path): holds LoRA adapters for the base model \(base), which does not exist or cannot be read; "
-                + "put the base back there (sha256 \(sha256 ?? "?")), or export a merged model where it still is"
+                + "put the base back there (sha256 \(sha256)), or export a merged model where it still is"
         case let .baseModelChanged(path, base, recorded, found):
             return "\(path): holds LoRA adapters trained on \(base) with sha256 \(recorded), but that file now has sha256 \(found) "
                 + "(expected the same base model, byte for byte; adapters on another base compute something else)"
