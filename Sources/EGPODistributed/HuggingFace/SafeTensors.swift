@@ -1,4 +1,5 @@
 import Foundation
+import ShardedTensor
 
 /// The safetensors format (huggingface/safetensors): an 8-byte little-endian header length N, N
 /// bytes of JSON `{name: {"dtype", "shape", "data_offsets": [begin, end]}, "__metadata__": {...}}`,
@@ -104,11 +105,7 @@ public enum SafeTensors {
     }
 
     /// Float to bf16 bits, round to nearest even (as torch's `.to(torch.bfloat16)`); NaN stays NaN.
-    static func bfloat16Bits(_ x: Float) -> UInt16 {
-        if x.isNaN { return 0x7FC0 }
-        let b = x.bitPattern
-        return UInt16((b &+ 0x7FFF &+ ((b >> 16) & 1)) >> 16)
-    }
+    static func bfloat16Bits(_ x: Float) -> UInt16 { BF16Matmul.bits(x) }
 
     /// The bytes of a safetensors file holding `tensors` (name, shape, values) in order, in
     /// `dtype`, with `metadata` as `__metadata__` (transformers wants {"format": "pt"}).
@@ -134,7 +131,9 @@ public enum SafeTensors {
             case .f16:
                 for x in t.values { withUnsafeBytes(of: Float16(x).bitPattern.littleEndian) { out.append(contentsOf: $0) } }
             case .bf16:
-                for x in t.values { withUnsafeBytes(of: bfloat16Bits(x).littleEndian) { out.append(contentsOf: $0) } }
+                let bits = BF16Buffer(count: t.values.count)
+                BF16Matmul.round(t.values, into: bits.base)
+                for i in 0..<bits.count { withUnsafeBytes(of: bits.base[i].littleEndian) { out.append(contentsOf: $0) } }
             }
         }
         return out

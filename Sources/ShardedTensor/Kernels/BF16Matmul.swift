@@ -116,13 +116,22 @@ public enum BF16Matmul {
         egpo_f32_to_bf16_matrix(src.base, Int64(src.rowStride), dst.base, Int64(dst.rowStride), Int64(src.rows), Int64(src.cols))
     }
 
-    /// A Float rounded to bf16 and back (the value a bf16 product sees).
-    public static func rounded(_ x: Float) -> Float {
+    /// `src` rounded to bf16 bits into `dst` (`src.count` values).
+    public static func round(_ src: UnsafeBufferPointer<Float>, into dst: UnsafeMutablePointer<UInt16>) {
+        guard let base = src.baseAddress else { return }
+        egpo_f32_to_bf16(base, dst, Int64(src.count))
+    }
+
+    /// A Float's bf16 bits (nearest, ties to even; NaN 0x7FC0).
+    public static func bits(_ x: Float) -> UInt16 {
         var bits: UInt16 = 0
         var value = x
         egpo_f32_to_bf16(&value, &bits, 1)
-        return Float(bitPattern: UInt32(bits) << 16)
+        return bits
     }
+
+    /// A Float rounded to bf16 and back (the value a bf16 product sees).
+    public static func rounded(_ x: Float) -> Float { Float(bitPattern: UInt32(bits(x)) << 16) }
 
     /// Threads oneDNN uses in this process (its OpenMP runtime).
     public static func setThreads(_ n: Int) { egpo_onednn_set_threads(Int32(n)) }
