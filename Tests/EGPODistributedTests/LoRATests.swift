@@ -26,6 +26,15 @@ import TestSupport
         return (LoRAAdapters(config: lora, model: config, values: FloatBuffer(values.map { Float($0) })), values)
     }
 
+    /// A test model (`testParameters`, seed) with random adapters (seed + 1): its parameters and
+    /// adapter values in Double for the reference, the adapters and the adapted model.
+    static func adaptedModel(_ config: ModelConfig, targets: [LoRATarget], seed: UInt64) throws
+        -> (p: [Double], av: [Double], adapters: LoRAAdapters, model: Transformer) {
+        let p = testParameters(config, seed: seed)
+        let (adapters, av) = Self.adapters(config, targets: targets, seed: seed + 1)
+        return (p, av, adapters, try Transformer(config: config, parameters: FloatBuffer(p.map { Float($0) }), adapters: adapters))
+    }
+
     /// The model parameters with W += scale * B A for every adapter, in Double.
     static func merged(_ p: [Double], adapters: [Double], lora: LoRAConfig, config: ModelConfig) -> [Double] {
         var out = p
@@ -53,9 +62,7 @@ import TestSupport
     @Test(arguments: 0..<4)
     func adaptedScoresAreTheMergedReferenceModels(_ index: Int) throws {
         let (label, config, targets) = Self.cases[index]
-        let p = testParameters(config, seed: 31)
-        let (adapters, av) = Self.adapters(config, targets: targets, seed: 32)
-        let model = try Transformer(config: config, parameters: FloatBuffer(p.map { Float($0) }), adapters: adapters)
+        let (p, av, adapters, model) = try Self.adaptedModel(config, targets: targets, seed: 31)
         let got = model.forward(TokenBatch(testSequences), temperature: 0.9, workspace: TrainingWorkspace(config: config))
         let want = ReferenceModel(config).scores(Self.merged(p, adapters: av, lora: adapters.config, config: config),
                                                  sequences: testSequences.map { $0.map(Int.init) }, temperature: 0.9)
@@ -71,9 +78,7 @@ import TestSupport
     @Test(arguments: 0..<4)
     func adapterGradientsMatchFiniteDifferences(_ index: Int) throws {
         let (label, config, targets) = Self.cases[index]
-        let p = testParameters(config, seed: 41)
-        let (adapters, av) = Self.adapters(config, targets: targets, seed: 42)
-        let model = try Transformer(config: config, parameters: FloatBuffer(p.map { Float($0) }), adapters: adapters)
+        let (p, av, adapters, model) = try Self.adaptedModel(config, targets: targets, seed: 41)
         let trainable = TrainableParameters.adapters(of: model)
         #expect(trainable.isAdapters && !trainable.isWholeModel && trainable.layout == adapters.layout)
         let ws = TrainingWorkspace(config: config), batch = TokenBatch(testSequences)
@@ -124,9 +129,7 @@ import TestSupport
     /// of what was sampled).
     @Test func theSamplerDecodesTheAdaptedModel() throws {
         let config = tinyConfig()
-        let p = testParameters(config, seed: 51)
-        let (adapters, _) = Self.adapters(config, targets: LoRATarget.allCases, seed: 52)
-        let model = try Transformer(config: config, parameters: FloatBuffer(p.map { Float($0) }), adapters: adapters)
+        let (p, _, adapters, model) = try Self.adaptedModel(config, targets: LoRATarget.allCases, seed: 51)
         let mergedBuffer = FloatBuffer(p.map { Float($0) })
         adapters.merge(into: mergedBuffer, layout: config.parameterLayout)
         let merged = try Transformer(config: config, parameters: mergedBuffer)
