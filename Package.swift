@@ -29,9 +29,12 @@ let package = Package(
         // bf16 matrix products through oneDNN (Debian's libdnnl-dev, no pkg-config file): a small C
         // wrapper over its matmul primitive, so no oneDNN type reaches Swift.
         .target(name: "COneDNN", linkerSettings: [.linkedLibrary("dnnl"), .linkedLibrary("gomp")]),
+        // The exp-heavy row kernels (softmax, token statistics, SwiGLU) in 16-lane vectors, built
+        // for AVX-512, AVX2 and the baseline and chosen at load time (no unsafeFlags needed).
+        .target(name: "CVectorMath"),
 
         // Numbers and their distribution: kernels, communicators, sharded buffers.
-        .target(name: "ShardedTensor", dependencies: ["CMPI", "COpenBLAS", "COneDNN"]),
+        .target(name: "ShardedTensor", dependencies: ["CMPI", "COpenBLAS", "COneDNN", "CVectorMath"]),
         // Checked, typed, atomic HDF5 files (checkpoints, model files).
         .target(name: "FileChecks"),
         .target(name: "HDF5", dependencies: ["CHDF5", "FileChecks"]),
@@ -51,7 +54,7 @@ let package = Package(
 
         // Shared test helpers: tolerances, finite differences, fixture paths.
         .target(name: "TestSupport", dependencies: ["ShardedTensor"]),
-        .testTarget(name: "ShardedTensorTests", dependencies: ["ShardedTensor", "TestSupport"]),
+        .testTarget(name: "ShardedTensorTests", dependencies: ["ShardedTensor", "CVectorMath", "TestSupport"]),
         .testTarget(name: "HDF5Tests", dependencies: ["HDF5", "TestSupport"]),
         .testTarget(name: "FunctionCallingTests", dependencies: ["FunctionCalling", "TestSupport"], exclude: ["Fixtures"]),
         .testTarget(name: "EGPODistributedTests", dependencies: ["EGPODistributed", "FileChecks", "TestSupport"], exclude: ["Fixtures"]),

@@ -1,3 +1,4 @@
+import CVectorMath
 import Foundation
 
 /// Head counts of a grouped-query attention (Ainslie et al. 2023): `heads` query heads share
@@ -175,7 +176,7 @@ public enum CausalAttention {
                         for i in r0 ..< r1 {
                             let pr = p.row(i - r0), dsr = ds.row(i - r0), visible = pn + i + 1
                             let lse = logSumExp[(seg.start + i) * heads + h]
-                            for j in 0 ..< visible { pr[j] = expf(pr[j] - lse) }
+                            egpo_exp_shifted(pr, Int64(visible), lse)
                             Softmax.backward(probabilities: pr, gradient: dsr, count: visible)
                             for j in 0 ..< visible { dsr[j] *= shape.scale }
                             if visible < width {

@@ -1,4 +1,4 @@
-import Foundation
+import CVectorMath
 
 /// The gated MLP activation of Llama (Shazeer 2020): `h = silu(gate) * up`, `silu(g) = g * sigmoid(g)`.
 public enum SwiGLU {
@@ -7,11 +7,7 @@ public enum SwiGLU {
         precondition(gate.rows == up.rows && gate.cols == up.cols && out.rows == gate.rows && out.cols == gate.cols,
                      "SwiGLU: gate \(gate.rows)x\(gate.cols), up \(up.rows)x\(up.cols), out \(out.rows)x\(out.cols)")
         Parallel.forRanges(gate.rows) { rows in for r in rows {
-            let g = gate.row(r), u = up.row(r), o = out.row(r)
-            for j in 0..<gate.cols {
-                let x = g[j]
-                o[j] = x / (1 + expf(-x)) * u[j]
-            }
+            egpo_silu_mul(gate.row(r), up.row(r), out.row(r), Int64(gate.cols))
         } }
     }
 
@@ -19,13 +15,7 @@ public enum SwiGLU {
     /// `dUp = dOut * silu(g)`, `dGate = dOut * u * sigmoid(g) * (1 + g * (1 - sigmoid(g)))`.
     public static func backward(_ dOut: MatrixView, gate: MatrixView, up: MatrixView, dGate: MatrixView, dUp: MatrixView) {
         Parallel.forRanges(gate.rows) { rows in for r in rows {
-            let g = gate.row(r), u = up.row(r), d = dOut.row(r), dg = dGate.row(r), du = dUp.row(r)
-            for j in 0..<gate.cols {
-                let x = g[j]
-                let s = 1 / (1 + expf(-x))
-                du[j] = d[j] * x * s
-                dg[j] = d[j] * u[j] * s * (1 + x * (1 - s))
-            }
+            egpo_silu_mul_backward(dOut.row(r), gate.row(r), up.row(r), dGate.row(r), dUp.row(r), Int64(gate.cols))
         } }
     }
 }

@@ -1,3 +1,4 @@
+import CVectorMath
 import Foundation
 
 /// Per-token log-probability of a target and full-vocabulary entropy under a temperature:
@@ -25,17 +26,8 @@ public enum TokenDistribution {
     @inline(__always)
     public static func rowStatistics(_ z: UnsafePointer<Float>, count v: Int, inverseTemperature invT: Float,
                                      exps: UnsafeMutablePointer<Float>? = nil) -> (logSumExp: Float, entropy: Float, sum: Float) {
-        var m = -Float.infinity
-        for i in 0..<v { m = max(m, z[i]) }
-        m *= invT
-        var s: Float = 0, sz: Float = 0
-        for i in 0..<v {
-            let zi = z[i] * invT
-            let e = expf(zi - m)
-            if let exps { exps[i] = e }
-            s += e
-            sz += e * zi
-        }
+        var m: Float = 0, s: Float = 0, sz: Float = 0
+        egpo_distribution_row(z, Int64(v), invT, exps, &m, &s, &sz)
         let lse = m + logf(s)
         return (lse, lse - sz / s, s)
     }
@@ -53,17 +45,11 @@ public enum TokenDistribution {
         Parallel.forRanges(logits.rows) { rows in for r in rows {
             let z = logits.row(r), dz = dLogits.row(r)
             let a = logProbWeights[r], b = entropyWeights?[r] ?? 0
-            var m = -Float.infinity
-            for i in 0..<v { m = max(m, z[i]) }
-            m *= invT
-            var s: Float = 0
-            for i in 0..<v { let e = expf(z[i] * invT - m); dz[i] = e; s += e }
-            let lse = m + logf(s), invS = 1 / s
+            let row = rowStatistics(z, count: v, inverseTemperature: invT, exps: dz)
+            let lse = row.logSumExp, h = row.entropy, invS = 1 / row.sum
             if b == 0 {
                 for i in 0..<v { dz[i] = -a * dz[i] * invS * invT }
             } else {
-                var h: Float = lse
-                for i in 0..<v { h -= dz[i] * invS * z[i] * invT }
                 for i in 0..<v {
                     let p = dz[i] * invS
                     let logp = z[i] * invT - lse
