@@ -164,40 +164,6 @@ CLONES void egpo_exp_shifted(float *x, int64_t count, float shift) {
     if (i < count) STORE_PARTIAL(x + i, VEXP(LOAD_PARTIAL(x + i, count - i, 0) - sv), count - i);
 }
 
-CLONES void egpo_attention_scores(const float *q, int64_t ldQ, int64_t rows, const float *keys, int64_t ldK, int64_t count,
-                                  int64_t headDim, float scale, float *scores, int64_t ldS) {
-    const int64_t full = headDim / LANES * LANES, tail = headDim - full;
-    for (int64_t j = 0; j < count; j++) {
-        const float *k = keys + j * ldK;
-        for (int64_t r = 0; r < rows; r++) {
-            const float *qr = q + r * ldQ;
-            v16f acc = SPLAT(0);
-            for (int64_t i = 0; i < full; i += LANES) acc += LOAD(qr + i) * LOAD(k + i);
-            if (tail > 0) acc += LOAD_PARTIAL(qr + full, tail, 0) * LOAD_PARTIAL(k + full, tail, 0);
-            scores[r * ldS + j] = HORIZONTAL_SUM(acc) * scale;
-        }
-    }
-}
-
-CLONES void egpo_attention_values(const float *p, int64_t ldP, int64_t rows, const float *values, int64_t ldV, int64_t count,
-                                  int64_t headDim, float *out, int64_t ldO, int accumulate) {
-    const int64_t full = headDim / LANES * LANES, tail = headDim - full;
-    for (int64_t r = 0; r < rows; r++) {
-        const float *pr = p + r * ldP;
-        float *o = out + r * ldO;
-        for (int64_t i = 0; i < full; i += LANES) {
-            v16f acc = accumulate ? LOAD(o + i) : SPLAT(0);
-            for (int64_t j = 0; j < count; j++) acc += SPLAT(pr[j]) * LOAD(values + j * ldV + i);
-            STORE(o + i, acc);
-        }
-        if (tail > 0) {
-            v16f acc = accumulate ? LOAD_PARTIAL(o + full, tail, 0) : SPLAT(0);
-            for (int64_t j = 0; j < count; j++) acc += SPLAT(pr[j]) * LOAD_PARTIAL(values + j * ldV + full, tail, 0);
-            STORE_PARTIAL(o + full, acc, tail);
-        }
-    }
-}
-
 const char *egpo_vector_math_isa(void) {
     // The order target_clones' resolver tries them in.
     __builtin_cpu_init();

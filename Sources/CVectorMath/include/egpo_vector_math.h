@@ -36,16 +36,6 @@ void egpo_silu_mul(const float *gate, const float *up, float *out, int64_t count
 void egpo_silu_mul_backward(const float *dOut, const float *gate, const float *up, float *dGate, float *dUp,
                             int64_t count);
 
-/// Attention scores of a few query rows against `count` keys, as in decoding one token:
-/// scores[r * ldS + j] = scale * sum_d q[r * ldQ + d] * keys[j * ldK + d], d < headDim.
-void egpo_attention_scores(const float *q, int64_t ldQ, int64_t rows, const float *keys, int64_t ldK, int64_t count,
-                           int64_t headDim, float scale, float *scores, int64_t ldS);
-
-/// Their weighted values: out[r * ldO + d] (+)= sum_j p[r * ldP + j] * values[j * ldV + d] (added to out
-/// when accumulate is nonzero).
-void egpo_attention_values(const float *p, int64_t ldP, int64_t rows, const float *values, int64_t ldV, int64_t count,
-                           int64_t headDim, float *out, int64_t ldO, int accumulate);
-
 /// The instruction set this process's kernels were built for: "avx512f", "avx2" or "baseline".
 const char *egpo_vector_math_isa(void);
 
