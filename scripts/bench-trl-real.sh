@@ -11,8 +11,8 @@
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 launcher="$root/.build/release/launcher"
-config="$root/Tests/EGPODistributedTests/Fixtures/smollm2/folder-config.json"
 [ -x "$launcher" ] || { echo "bench-trl-real: build the release launcher first (make release)" >&2; exit 1; }
+source "$root/scripts/bench-real-shape.sh"
 python="${PYTHON:-}"
 if [ -z "$python" ]; then
     python="$("$root/scripts/python-env.sh" 2>/dev/null)" || { echo "SKIP bench-trl-real: no reference venv (scripts/python-env.sh failed)"; exit 0; }
@@ -21,7 +21,7 @@ out="$(mktemp -d)"
 trap 'rm -rf "$out"' EXIT
 export OPENBLAS_NUM_THREADS=1 OMP_NUM_THREADS=1
 # The export only needs the prompts and shapes: one short step writes them.
-"$launcher" bench step --model-config "$config" --prompts 8 --group 8 --max-tokens 1 --micro-batch 8 --threads 1 --steps 1 \
+"$launcher" bench step "${shape[@]}" --prompts 8 --group 8 --max-tokens 1 --micro-batch 8 --threads 1 --steps 1 \
     --export "$out" > /dev/null
 for setting in ${TRL_SETTINGS:-fp32:0 bf16:0 bf16:16}; do
     precision="${setting%%:*}" rank="${setting##*:}"

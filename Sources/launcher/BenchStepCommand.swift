@@ -16,11 +16,25 @@ struct BenchStepCommand: ParsableCommand {
         the FunctionWorld training text, so completions run to --max-tokens as in TRL's benchmark of a \
         random model. The prompts are the first --prompts training tasks (the same every step). Under \
         mpirun the global batch is split over the ranks; times are rank 0's.
+
+        With --model FILE the policy takes that model file's architecture and tokenizer (still random \
+        weights), and --data bfcl:CATEGORY --chat-template NAME gives it real BFCL prompts as a training \
+        run would render them for that model, e.g. SmolLM2-135M-Instruct imported with \
+        --add-token '<think>' --add-token '</think>' and --chat-template chatml.
         """
     )
 
     @Option(help: "Prompts per step (global batch).")
     var prompts = 8
+
+    @Option(help: ArgumentHelp("A model file whose architecture and tokenizer the policy takes, with random weights (seed 0) instead of its own.", valueName: "file"))
+    var model: String?
+
+    @Option(help: ArgumentHelp("Where the prompts come from: functionworld, or bfcl:CATEGORY (the category's first --prompts tasks; needs --model for a tokenizer that fits them).", valueName: "spec"))
+    var data = "functionworld"
+
+    @Option(help: ArgumentHelp("The prompt layout with --model: \(ChatTemplate.allCases.map(\.rawValue).joined(separator: ", ")) (default compact).", valueName: "name"))
+    var chatTemplate = ChatTemplate.compact.rawValue
 
     @Option(help: "Completions per prompt (G).")
     var group = 8
@@ -76,6 +90,17 @@ struct BenchStepCommand: ParsableCommand {
         }
         try OptionRange.check(microBatch, "--micro-batch", max: 4096)
         guard (0...4096).contains(loraRank) else { throw ValidationError("--lora-rank \(loraRank) must be 0 (off) to 4096") }
+        guard ChatTemplate(rawValue: chatTemplate) != nil else {
+            throw ValidationError("--chat-template \(chatTemplate.debugDescription) is not one of \(ChatTemplate.allCases.map(\.rawValue).joined(separator: ", "))")
+        }
+        guard model == nil || modelConfig == nil else { throw ValidationError("--model and --model-config both give the architecture; pass one") }
+        let spec: DataSpec
+        do { spec = try DataSpec(parsing: data) } catch { throw ValidationError("--data: \(error)") }
+        switch spec {
+        case .functionWorld: break
+        case .bfcl: guard model != nil else { throw ValidationError("--data \(data) needs --model: the demo tokenizer is learnt from FunctionWorld text only") }
+        default: throw ValidationError("--data \(data): expected functionworld or bfcl:CATEGORY")
+        }
     }
 
     func run() throws {
@@ -95,21 +120,17 @@ struct BenchStepCommand: ParsableCommand {
             config.model.precision = precision
             config.model.recompute = recompute
             try config.validate(worldSize: comm.size, purpose: .reinforcement)
-            let tasks = TaskSource.functionWorldTasks(count: 2000, seed: 1)
-            var architecture = ModelConfig.demo
-            if let modelConfig {
-                architecture = try ModelFile.readConfig(String(decoding: try InputFile.read(modelConfig), as: UTF8.self), path: modelConfig)
+            let shape = try benchShape()
+            let architecture = shape.architecture, tokenizer = shape.tokenizer, codec = shape.codec
+            let benchTasks = Array(shape.tasks.prefix(prompts))
+            guard benchTasks.count == prompts else {
+                throw LauncherError("bench step: --data \(data) has \(benchTasks.count) tasks, fewer than --prompts \(prompts)")
             }
-            let benchTasks = Array(tasks.prefix(prompts))
-            // The tokenizer first, so the estimate has the prompts' real lengths; the model (the
-            // first large allocation) only once the estimate says it fits.
-            let tokenizer = try BPETrainer(vocabSize: 2048).train(corpus: PolicyFactory.corpus(tasks))
-            let codec = try TaskCodec(tokenizer: tokenizer)
             let estimate = MemoryEstimate(model: architecture, config: config, worldSize: comm.size, rank: comm.rank,
                                           promptLength: benchTasks.map { codec.promptTokens($0.task).count }.max() ?? 0, purpose: .reinforcement)
             try MachineMemory.agreedCheck(estimate, comm: comm, say: { if comm.rank == 0 { Console.out($0) } })
             var policy = LoadedModel(model: try Transformer(config: architecture, seed: 0), tokenizer: tokenizer)
-            if let export, comm.rank == 0 { try write(export: export, policy: policy, tasks: benchTasks) }
+            if let export, comm.rank == 0 { try write(export: export, policy: policy, tasks: benchTasks, codec: codec) }
             if config.model.lora.isEnabled {
                 // The random base is in no file; the timed checkpoint names a stand-in.
                 policy = policy.with(adapters: LoRAAdapters.initial(config: config.model.lora, model: architecture, seed: 0),
@@ -145,14 +166,47 @@ struct BenchStepCommand: ParsableCommand {
             try [mine].withUnsafeBufferPointer { s in try peaks.withUnsafeMutableBufferPointer { try comm.allGather(s, into: $0) } }
             guard comm.rank == 0, let file else { return }
             let bytes = (try FileManager.default.attributesOfItem(atPath: file.path)[.size] as? Int) ?? 0
-            report(records, ranks: comm.size, parameters: policy.model.config.parameterCount, replica: replica,
+            let promptTokens = benchTasks.reduce(0) { $0 + codec.promptTokens($1.task).count }
+            report(records, ranks: comm.size, parameters: policy.model.config.parameterCount, promptTokens: promptTokens, replica: replica,
                    checkpoint: (bytes, checkpointSeconds), peaks: peaks, estimate: estimate)
         }
     }
 
+    /// The policy's architecture, tokenizer and codec, and the tasks whose prompts it is timed on.
+    /// The tokenizer comes first, so the memory estimate has the prompts' real lengths; the model
+    /// (the first large allocation) only once the estimate says it fits.
+    private func benchShape() throws -> (architecture: ModelConfig, tokenizer: any Tokenizer, codec: TaskCodec, tasks: [TrainingTask]) {
+        let template = ChatTemplate(rawValue: chatTemplate)!
+        let spec = try DataSpec(parsing: data)
+        let tasks = spec == .functionWorld
+            ? TaskSource.functionWorldTasks(count: 2000, seed: 1)
+            : try TaskSource.load(spec: spec, count: 0, seed: 0, split: .train)
+        if let model {
+            // Only its config, tokenizer and template options are kept; its weights go with `loaded`.
+            let loaded = try ModelFile.read(from: model)
+            let codec = try TaskCodec(tokenizer: loaded.tokenizer, template: template,
+                                      templateOptions: loaded.templateOptions(for: template, ChatTemplate.Options()))
+            return (loaded.model.config, loaded.tokenizer, codec, tasks)
+        }
+        var architecture = ModelConfig.demo
+        if let modelConfig {
+            architecture = try ModelFile.readConfig(String(decoding: try InputFile.read(modelConfig), as: UTF8.self), path: modelConfig)
+        }
+        let tokenizer = try BPETrainer(vocabSize: 2048).train(corpus: PolicyFactory.corpus(TaskSource.functionWorldTasks(count: 2000, seed: 1)))
+        return (architecture, tokenizer, try TaskCodec(tokenizer: tokenizer, template: template), tasks)
+    }
+
+    /// 2 x the weights a token multiplies by: the layers' seven linear maps and the head (attention's
+    /// own products, which grow with the context, not counted).
+    static func matmulFlopPerToken(_ c: ModelConfig) -> Int {
+        let q = c.headCount * c.headDim, kv = c.kvHeadCount * c.headDim
+        let perLayer = c.hiddenSize * (q + 2 * kv) + q * c.hiddenSize + 3 * c.hiddenSize * c.intermediateSize
+        return 2 * (c.layerCount * perLayer + c.vocabularySize * c.hiddenSize)
+    }
+
     static let phases: [PhaseClock.Phase] = [.sampling, .reward, .scoring, .reference, .backward, .waiting, .communication, .optimizer]
 
-    func report(_ records: [MetricsRecord], ranks: Int, parameters: Int, replica: PolicyReplica, checkpoint: (bytes: Int, seconds: Double),
+    func report(_ records: [MetricsRecord], ranks: Int, parameters: Int, promptTokens: Int, replica: PolicyReplica, checkpoint: (bytes: Int, seconds: Double),
                 peaks: [Double], estimate: MemoryEstimate) {
         let path: String
         switch replica.update {
@@ -176,6 +230,10 @@ struct BenchStepCommand: ParsableCommand {
             fields.append(("completion_tokens_mean", .float(median(\.completionLenMean))))
             fields.append(("tokens_per_second", .float(median(\.tokensPerSecond))))
             fields.append(("logp_gap_max", .float(gap)))
+            // What the GEMM-rate comparison needs: the prompts' tokens (each runs once per group of
+            // completions in the training forward) and the matrix-product FLOPs of one token.
+            fields.append(("prompt_tokens", .integer(promptTokens)))
+            fields.append(("matmul_flop_per_token", .integer(Self.matmulFlopPerToken(replica.model.config))))
             fields.append(("update", .string(path)))
             fields.append(("optimizer_bytes_per_rank", .integer(memory.perRank)))
             fields.append(("optimizer_bytes_replicated", .integer(memory.replicated)))
@@ -205,12 +263,12 @@ struct BenchStepCommand: ParsableCommand {
     }
 
     /// What scripts/bench_trl.py reads: HF config, tokenizer.json, and {"id", "prompt"} lines.
-    func write(export: String, policy: LoadedModel, tasks: [TrainingTask]) throws {
+    func write(export: String, policy: LoadedModel, tasks: [TrainingTask], codec: TaskCodec) throws {
         let dir = URL(fileURLWithPath: export)
         try RunFolder.write(try ModelFile.configJSON(policy.model.config) + "\n", to: dir.appendingPathComponent("config.json"))
         guard let tokenizer = policy.tokenizer.tokenizerJSON() else { throw LauncherError("bench step: the tokenizer has no tokenizer.json form") }
         try RunFolder.write(tokenizer, to: dir.appendingPathComponent("tokenizer.json"))
-        let lines = tasks.map { JSON.serialize(.object([("id", .string($0.task.id)), ("prompt", .string(PromptFormat.prompt($0.task)))])) }
+        let lines = tasks.map { JSON.serialize(.object([("id", .string($0.task.id)), ("prompt", .string(codec.template.prompt($0.task, options: codec.templateOptions)))])) }
         try RunFolder.write(lines.joined(separator: "\n") + "\n", to: dir.appendingPathComponent("prompts.jsonl"))
     }
 }
