@@ -148,4 +148,33 @@ import TestSupport
         let c = closeness(out.toArray(), Array(want[(n - 1) * qc ..< n * qc]), atol: 1e-5, rtol: 1e-4, label: "cached attention, prefix \(prefixLength)")
         #expect(c.ok, "\(c)")
     }
+
+    /// The grouped form equals each row's own `forward`: rows with own caches of different lengths,
+    /// with and without a prefix, GQA with 3 heads per kv head, a head size off the 16-float vectors.
+    @Test(arguments: [0, 7])
+    func groupEqualsEachRowAttendingAlone(prefixLength: Int) {
+        let shape = AttentionShape(heads: 6, kvHeads: 2, headDim: 5)
+        let qc = shape.heads * shape.headDim, kc = shape.kvHeads * shape.headDim
+        let lengths = [1, 4, 2, 9]
+        let q = floats(randomValues(lengths.count * qc, seed: 210))
+        let prefixK = floats(randomValues(max(1, prefixLength) * kc, seed: 211)), prefixV = floats(randomValues(max(1, prefixLength) * kc, seed: 212))
+        let ownK = lengths.enumerated().map { floats(randomValues($0.element * kc, seed: 220 + UInt64($0.offset))) }
+        let ownV = lengths.enumerated().map { floats(randomValues($0.element * kc, seed: 230 + UInt64($0.offset))) }
+        let pk = prefixK.matrix(rows: max(1, prefixLength), cols: kc).rows(0 ..< prefixLength)
+        let pv = prefixV.matrix(rows: max(1, prefixLength), cols: kc).rows(0 ..< prefixLength)
+        let own = lengths.indices.map { (keys: ownK[$0].matrix(rows: lengths[$0], cols: kc), values: ownV[$0].matrix(rows: lengths[$0], cols: kc)) }
+        let maxKeys = prefixLength + lengths.max()!
+        let grouped = FloatBuffer(count: lengths.count * qc)
+        let scratch = FloatBuffer(count: CachedAttention.groupScratchCount(rows: lengths.count, maxKeys: maxKeys, shape: shape))
+        CachedAttention.forwardGroup(q: q.matrix(rows: lengths.count, cols: qc), prefixKeys: pk, prefixValues: pv, own: own, shape: shape,
+                                     into: grouped.matrix(rows: lengths.count, cols: qc), scratch: scratch.base)
+        let alone = FloatBuffer(count: lengths.count * qc)
+        let rowScratch = FloatBuffer(count: CachedAttention.scratchCount(maxKeys: maxKeys, shape: shape))
+        for i in lengths.indices {
+            CachedAttention.forward(q: q.base + i * qc, prefixKeys: pk, prefixValues: pv, ownKeys: own[i].keys, ownValues: own[i].values,
+                                    shape: shape, into: alone.base + i * qc, scratch: rowScratch.base)
+        }
+        let c = closeness(grouped.toArray(), alone.toArray(), atol: 1e-6, rtol: 1e-5, label: "grouped cached attention, prefix \(prefixLength)")
+        #expect(c.ok, "\(c)")
+    }
 }

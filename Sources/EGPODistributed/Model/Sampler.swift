@@ -42,7 +42,9 @@ public final class Sampler {
         let cache = 2 * config.layerCount * (max(1, prompts * promptLength * kd) + max(1, completions * completionLength * kd))
         let rows = max(min(prefillChunkRows, promptTokens), promptLength, completions)
         let rowBuffers = rows * (3 * c + 1 + LayerActivations.floatsPerRow(config)) + (completions + prompts + 2) * v
-        let attention = CachedAttention.scratchCount(maxKeys: promptLength + completionLength, shape: AttentionShape(heads: config.headCount, kvHeads: config.kvHeadCount, headDim: config.headDim)) * max(1, workers)
+        let shape = AttentionShape(heads: config.headCount, kvHeads: config.kvHeadCount, headDim: config.headDim)
+        let attention = max(CachedAttention.scratchCount(maxKeys: promptLength + completionLength, shape: shape),
+                            CachedAttention.groupScratchCount(rows: completions, maxKeys: promptLength + completionLength, shape: shape)) * max(1, workers)
             + CausalAttention.scratchCount(maxLength: promptLength)
         return cache + rowBuffers + attention
     }
@@ -87,7 +89,8 @@ public final class Sampler {
         if options.maxNewTokens <= 0 || completions.isEmpty { return completions }
         cache.reserve(prompts: requests.count, promptLength: maxPrompt, completions: completions.count, completionLength: maxNew)
         reserve(rows: max(min(prefillChunkRows, requests.reduce(0) { $0 + $1.prompt.count }), maxPrompt, completions.count),
-                prompts: requests.count, completions: completions.count, maxKeys: maxPrompt + maxNew)
+                prompts: requests.count, completions: completions.count, maxKeys: maxPrompt + maxNew,
+                groupRows: requests.map(\.completionCount).max() ?? 1)
         let clock = ContinuousClock(), started = clock.now
         prefill(requests, sharedPrefix: sharedPrefix)
         let prefilled = clock.now
@@ -137,7 +140,7 @@ public final class Sampler {
     /// - Parameter completions: rows of next-token logits the decode steps need (the prefill
     ///   writes only each prompt's last row, into `promptLogits`), so a long prefill chunk does
     ///   not cost a (chunk rows, vocabulary) buffer.
-    private func reserve(rows: Int, prompts: Int, completions: Int, maxKeys: Int) {
+    private func reserve(rows: Int, prompts: Int, completions: Int, maxKeys: Int, groupRows: Int = 1) {
         let config = model.config, c = config.hiddenSize, v = config.vocabularySize
         if rows > rowCapacity {
             rowCapacity = rows
@@ -146,7 +149,8 @@ public final class Sampler {
         }
         if completions * v > logits.count { logits = FloatBuffer(count: completions * v) }
         if prompts * v > promptLogits.count { promptLogits = FloatBuffer(count: prompts * v) }
-        scratchSlice = max(scratchSlice, CachedAttention.scratchCount(maxKeys: maxKeys, shape: model.attentionShape))
+        scratchSlice = max(scratchSlice, CachedAttention.scratchCount(maxKeys: maxKeys, shape: model.attentionShape),
+                           CachedAttention.groupScratchCount(rows: groupRows, maxKeys: maxKeys, shape: model.attentionShape))
         let need = scratchSlice * max(1, Parallel.workers)
         if need > scratch.count { scratch = FloatBuffer(count: need) }
         acts.reserve(rows: rows)
@@ -255,6 +259,14 @@ public final class Sampler {
                             ownLengths: [Int]) {
         let config = model.config, c = config.hiddenSize, m = active.count
         var input = x, output = xNext
+        var runs: [Range<Int>] = []
+        for row in 0..<m {
+            if let last = runs.last, promptOf[active[last.lowerBound]] == promptOf[active[row]] {
+                runs[runs.count - 1] = last.lowerBound ..< row + 1
+            } else {
+                runs.append(row ..< row + 1)
+            }
+        }
         tokens.withUnsafeBufferPointer { Embedding.forward(table: model.weights.embedding, tokens: $0.baseAddress!, into: input.rows(m, c)) }
         positions.withUnsafeBufferPointer { pos in
             for l in 0..<config.layerCount {
@@ -268,15 +280,19 @@ public final class Sampler {
                     cache.own(l, slot: slot, length: n, values: false).row(n - 1).update(from: k.row(row), count: model.kvWidth)
                     cache.own(l, slot: slot, length: n, values: true).row(n - 1).update(from: vv.row(row), count: model.kvWidth)
                 }
+                // The rows of one prompt's completions are consecutive (completions are numbered
+                // prompt by prompt and `active` keeps their order): each run attends as a group,
+                // so the prompt's keys and values are read once per step, not once per row.
                 let slice = scratchSlice
-                Parallel.forEach(m, maxWorkers: scratch.count / slice) { row, worker in
-                    let slot = active[row], n = ownLengths[row]
-                    let r = promptOf[slot], p = requests[r].prompt.count
-                    CachedAttention.forward(q: q.row(row), prefixKeys: cache.prefix(l, slot: r, length: p, values: false),
-                                            prefixValues: cache.prefix(l, slot: r, length: p, values: true),
-                                            ownKeys: cache.own(l, slot: slot, length: n, values: false),
-                                            ownValues: cache.own(l, slot: slot, length: n, values: true), shape: model.attentionShape,
-                                            into: att.row(row), scratch: scratch.base + worker * slice)
+                Parallel.forEach(runs.count, maxWorkers: scratch.count / slice) { i, worker in
+                    let rows = runs[i], r = promptOf[active[rows.lowerBound]], p = requests[r].prompt.count
+                    let own = rows.map { row in
+                        (keys: cache.own(l, slot: active[row], length: ownLengths[row], values: false),
+                         values: cache.own(l, slot: active[row], length: ownLengths[row], values: true))
+                    }
+                    CachedAttention.forwardGroup(q: q.rows(rows), prefixKeys: cache.prefix(l, slot: r, length: p, values: false),
+                                                 prefixValues: cache.prefix(l, slot: r, length: p, values: true), own: own,
+                                                 shape: model.attentionShape, into: att.rows(rows), scratch: scratch.base + worker * slice)
                 }
                 model.attentionOutputAndMLP(l, x: input.rows(m, c), a: acts, rows: m, into: output.rows(m, c))
                 swap(&input, &output)
