@@ -31,9 +31,19 @@ struct DataCommand: ParsableCommand {
         @Option(help: "Category weights simple,multiple,parallel,parallel_multiple,irrelevance.")
         var mix: String = "0.3,0.25,0.15,0.15,0.15"
 
+        @Option(help: ArgumentHelp("handwritten (44 functions in 11 domains, the demo's world) or generated (1,139 functions from 160 record kinds in 40 domains).", valueName: "name"))
+        var catalog: String = "handwritten"
+
+        @Option(help: ArgumentHelp("bfcl: BFCL's layout under --out (data/, possible_answer/, reference/); xlam: one JSON-lines file at --out in the xlam-function-calling-60k format (no reasoning).", valueName: "name"))
+        var format: String = "bfcl"
+
         func validate() throws {
             try OptionRange.check(count, "--count")
             guard WorldSplit(rawValue: split) != nil else { throw ValidationError("--split must be train or heldout, got \(split)") }
+            guard FunctionWorld.Catalog(rawValue: catalog) != nil else {
+                throw ValidationError("--catalog must be \(FunctionWorld.Catalog.allCases.map(\.rawValue).joined(separator: " or ")), got \(catalog)")
+            }
+            guard ["bfcl", "xlam"].contains(format) else { throw ValidationError("--format must be bfcl or xlam, got \(format)") }
             _ = try parsedMix()
         }
 
@@ -46,22 +56,33 @@ struct DataCommand: ParsableCommand {
         }
 
         func run() throws {
-            let world = FunctionWorld(seed: seed, split: WorldSplit(rawValue: split)!, mix: try parsedMix())
+            let chosen = FunctionWorld.Catalog(rawValue: catalog)!
+            let world = FunctionWorld(seed: seed, split: WorldSplit(rawValue: split)!, mix: try parsedMix(), catalog: chosen)
             let tasks = world.generate(count: count)
-            let paths = try FunctionWorldWriter.write(tasks, to: URL(fileURLWithPath: out))
+            let written: String
+            if format == "xlam" {
+                let lines = tasks.enumerated().map { XLAMDataset.recordLine($0.element.task, id: $0.offset) }
+                try OutputFile.write(Data((lines.joined(separator: "\n") + "\n").utf8), to: out)
+                written = "wrote \(tasks.count) records to \(out)"
+            } else {
+                let paths = try FunctionWorldWriter.write(tasks, to: URL(fileURLWithPath: out))
+                written = "wrote \(paths.count) files under \(out)"
+            }
             var perCategory: [TaskCategory: Int] = [:]
             for t in tasks { perCategory[t.task.category, default: 0] += 1 }
             let worldSplit = WorldSplit(rawValue: split)!
-            let templates = FunctionWorldCatalog.functions.reduce(0) { $0 + $1.templates(worldSplit).count }
+            let functions = chosen.functions
+            let domains = Set(functions.map(\.domain)).count
+            let templates = functions.reduce(0) { $0 + $1.templates(worldSplit).count }
             let values = Set(ValuePool.allCases.flatMap { $0.values(worldSplit) }).count
-            print("FunctionWorld: \(tasks.count) \(split) tasks, seed \(seed), \(FunctionWorldCatalog.functions.count) functions in \(FunctionWorldCatalog.domains.count) domains, \(templates) question templates and \(values) distinct values in this split")
+            print("FunctionWorld (\(catalog)): \(tasks.count) \(split) tasks, seed \(seed), \(functions.count) functions in \(domains) domains, \(templates) question templates and \(values) distinct values in this split")
             for c in TaskCategory.allCases where perCategory[c] != nil {
                 print("  \(c.rawValue): \(perCategory[c]!)")
             }
             let promptBytes = tasks.map { PromptFormat.prompt($0.task).utf8.count }.sorted()
             let completionBytes = tasks.map { $0.completion.utf8.count }.sorted()
             print("  prompt bytes \(Quantiles(promptBytes)), completion bytes \(Quantiles(completionBytes))")
-            print("wrote \(paths.count) files under \(out)")
+            print(written)
         }
     }
 }

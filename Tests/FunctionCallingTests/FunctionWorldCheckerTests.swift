@@ -11,11 +11,12 @@ import Testing
 
     /// The whole reference completion earns the reward (layout and checker), and the same calls
     /// written in the JSON tool-call form pass too.
-    @Test func everyReferenceCompletionEarnsTheReward() throws {
+    @Test(arguments: FunctionWorld.Catalog.allCases)
+    func everyReferenceCompletionEarnsTheReward(_ catalog: FunctionWorld.Catalog) throws {
         var failures: [String] = []
         var count = 0
         for (seed, split) in [(UInt64(31), WorldSplit.train), (32, .heldout)] {
-            for g in FunctionWorld(seed: seed, split: split).generate(count: 2500) {
+            for g in FunctionWorld(seed: seed, split: split, catalog: catalog).generate(count: 2500) {
                 count += 1
                 let reward = Reward.score(completion: g.completion, task: g.task, format: .python)
                 if !reward.passed { failures.append("\(g.task.id) \(Self.answer(g.completion)): \(reward.failure!)") }

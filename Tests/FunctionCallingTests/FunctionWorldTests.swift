@@ -32,8 +32,9 @@ import TestSupport
 
     /// Every template states every required parameter outside optional segments, optional ones
     /// only inside, boolean phrases only for booleans, and every key of a dict.
-    @Test func templatesAreWellFormed() {
-        for f in Self.functions {
+    @Test(arguments: FunctionWorld.Catalog.allCases)
+    func templatesAreWellFormed(_ catalog: FunctionWorld.Catalog) {
+        for f in catalog.functions {
             for source in f.trainTemplates + f.heldoutTemplates {
                 let t = WorldTemplate(source)
                 let required = Set(f.parameters.filter(\.isRequired).map(\.name))
@@ -51,7 +52,7 @@ import TestSupport
         }
         var rng = SplitMix64(seed: 3)
         // Rendering each template many times also checks slot kinds (a bad slot trips a precondition).
-        for f in Self.functions {
+        for f in catalog.functions {
             for split in WorldSplit.allCases {
                 for i in f.templates(split).indices {
                     for _ in 0..<8 { _ = WorldCallInstance.draw(f, template: i, split: split, rng: &rng) }
@@ -60,9 +61,10 @@ import TestSupport
         }
     }
 
-    @Test func sameSeedSameBytesOtherSeedOtherTasks() {
+    @Test(arguments: FunctionWorld.Catalog.allCases)
+    func sameSeedSameBytesOtherSeedOtherTasks(_ catalog: FunctionWorld.Catalog) {
         func lines(_ seed: UInt64) -> [String] {
-            FunctionWorld(seed: seed).generate(count: 300).flatMap {
+            FunctionWorld(seed: seed, catalog: catalog).generate(count: 300).flatMap {
                 [BFCLFormat.promptLine($0.task), BFCLFormat.possibleAnswerLine($0.task) ?? "", FunctionWorldWriter.referenceLine($0)]
             }
         }
@@ -107,8 +109,10 @@ import TestSupport
     }
 
     /// Shapes per category: offered functions, number of calls, ids that give the category back.
-    @Test func categoriesHaveBFCLShapes() {
-        for g in FunctionWorld(seed: 9).generate(count: 1500) {
+    @Test(arguments: FunctionWorld.Catalog.allCases)
+    func categoriesHaveBFCLShapes(_ catalog: FunctionWorld.Catalog) {
+        let functions = catalog.functions
+        for g in FunctionWorld(seed: 9, catalog: catalog).generate(count: 1500) {
             let t = g.task
             #expect(TaskCategory(taskID: t.id) == t.category, "id \(t.id) does not give back \(t.category)")
             let calls = t.groundTruth?.count ?? 0
@@ -122,9 +126,9 @@ import TestSupport
                 #expect(t.groundTruth == nil && g.completion.hasSuffix("<answer>[]</answer>"), "\(t.id)")
                 // The question comes from a function of an unrelated domain (or is small talk).
                 let asked = g.templateIDs[0].split(separator: ":")[0]
-                if let f = Self.functions.first(where: { $0.name == asked }) {
+                if let f = functions.first(where: { $0.name == asked }) {
                     for o in t.functions {
-                        let domain = Self.functions.first { $0.name == o.name }!.domain
+                        let domain = functions.first { $0.name == o.name }!.domain
                         #expect(!FunctionWorld.related(f.domain, domain), "\(t.id): asks \(f.name), offers \(o.name)")
                     }
                 } else {
@@ -140,11 +144,12 @@ import TestSupport
 
     /// Held-out tasks use no training template and no training value (enums, booleans and
     /// documented defaults are part of the schemas, so they are shared by design).
-    @Test func heldoutSplitSharesNoTemplateAndNoValue() {
+    @Test(arguments: FunctionWorld.Catalog.allCases)
+    func heldoutSplitSharesNoTemplateAndNoValue(_ catalog: FunctionWorld.Catalog) {
         func collect(_ split: WorldSplit) -> (templates: Set<String>, values: Set<String>) {
             var templates: Set<String> = []
             var values: Set<String> = []
-            for g in FunctionWorld(seed: 11, split: split).generate(count: 2500) {
+            for g in FunctionWorld(seed: 11, split: split, catalog: catalog).generate(count: 2500) {
                 templates.formUnion(g.templateIDs)
                 for call in g.task.groundTruth ?? [] {
                     let schema = g.task.function(named: call.functionName)!
@@ -165,7 +170,7 @@ import TestSupport
         #expect(heldout.templates.count >= 40 && heldout.values.count >= 50, "held-out coverage: \(heldout.templates.count) templates, \(heldout.values.count) values")
         // Two parameters may share a pool in one call, and arrays take up to 3 distinct values.
         var arrayPools: Set<ValuePool> = []
-        for f in Self.functions { for p in f.parameters { if case .array = p.type { arrayPools.insert(p.pool!) } } }
+        for f in catalog.functions { for p in f.parameters { if case .array = p.type { arrayPools.insert(p.pool!) } } }
         for pool in ValuePool.allCases {
             let t = pool.values(.train).count, h = pool.values(.heldout).count
             let need = arrayPools.contains(pool) ? 3 : 2
@@ -175,8 +180,9 @@ import TestSupport
 
     /// Copying must be learnable: every stated value appears verbatim in the question, and the
     /// reasoning names the function and each value as the answer writes it.
-    @Test func questionsShowEveryValueAndReasoningExplainsThem() {
-        for g in FunctionWorld(seed: 13).generate(count: 1500) where g.task.groundTruth != nil {
+    @Test(arguments: FunctionWorld.Catalog.allCases)
+    func questionsShowEveryValueAndReasoningExplainsThem(_ catalog: FunctionWorld.Catalog) {
+        for g in FunctionWorld(seed: 13, catalog: catalog).generate(count: 1500) where g.task.groundTruth != nil {
             let question = g.task.messages[0].content
             let think = g.completion.split(separator: "</think>")[0]
             for call in g.task.groundTruth! {

@@ -54,14 +54,40 @@ public struct FunctionWorld: Sendable {
         public let templateIDs: [String]
     }
 
+    /// Which functions the tasks are made from.
+    public enum Catalog: String, Sendable, CaseIterable {
+        /// `FunctionWorldCatalog`: 44 hand-written functions in 11 domains (the demo's world).
+        case handwritten
+        /// `WorldEntityCatalog`: 1,139 functions generated from 160 record kinds in 40
+        /// domains, for training a pretrained model on tasks it has not seen.
+        case generated
+
+        public var functions: [WorldFunction] {
+            switch self {
+            case .handwritten: FunctionWorldCatalog.functions
+            case .generated: WorldEntityCatalog.functions
+            }
+        }
+
+        /// Questions no function of the catalog answers.
+        public func smallTalk(_ split: WorldSplit) -> [(text: String, topic: String)] {
+            switch self {
+            case .handwritten: FunctionWorldCatalog.smallTalk(split)
+            case .generated: WorldEntityCatalog.smallTalk(split)
+            }
+        }
+    }
+
     public var seed: UInt64
     public var split: WorldSplit
     public var mix: Mix
+    public var catalog: Catalog
 
-    public init(seed: UInt64 = 1, split: WorldSplit = .train, mix: Mix = .standard) {
+    public init(seed: UInt64 = 1, split: WorldSplit = .train, mix: Mix = .standard, catalog: Catalog = .handwritten) {
         self.seed = seed
         self.split = split
         self.mix = mix
+        self.catalog = catalog
     }
 
     /// `count` tasks, the categories in shuffled order. The same seed, split, mix and count give
@@ -85,7 +111,7 @@ public struct FunctionWorld: Sendable {
     }
 
     func makeTask(_ category: TaskCategory, id: String, rng: inout SplitMix64) -> Generated {
-        let all = FunctionWorldCatalog.functions
+        let all = catalog.functions
         let writer = ReasoningWriter()
         switch category {
         case .multiple, .simplePython:
@@ -124,10 +150,10 @@ public struct FunctionWorld: Sendable {
     }
 
     private func irrelevance(_ id: String, rng: inout SplitMix64) -> Generated {
-        let all = FunctionWorldCatalog.functions
+        let all = catalog.functions
         let n = 1 + rng.below(3)
         if rng.chance(0.3) {
-            let talk = FunctionWorldCatalog.smallTalk(split)
+            let talk = catalog.smallTalk(split)
             let k = rng.below(talk.count)
             let offered = rng.sample(all, n)
             let think = ReasoningWriter().none(want: talk[k].topic, offered: offered, rng: &rng)
@@ -146,7 +172,7 @@ public struct FunctionWorld: Sendable {
     /// Offered functions that are not called: half the time the first one comes from the domain
     /// of a called function (weather next to forecast), so choosing takes reading, not just the domain.
     private func distractors(for called: [WorldFunction], count: Int, rng: inout SplitMix64) -> [WorldFunction] {
-        var pool = FunctionWorldCatalog.functions.filter { f in !called.contains { $0.name == f.name } }
+        var pool = catalog.functions.filter { f in !called.contains { $0.name == f.name } }
         var out: [WorldFunction] = []
         if count > 0, rng.chance(0.5) {
             let near = pool.filter { f in called.contains { $0.domain == f.domain } }

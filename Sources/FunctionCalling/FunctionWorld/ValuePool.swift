@@ -9,6 +9,9 @@ public enum ValuePool: String, Sendable, CaseIterable {
     case playlist, room, device, team, date, time, chore, subject, coupon, parcel, topic
     case count, nights, days, minutes, year, calories, percent, volume, floor, steps, coefficient, digits
     case price, weight, height, amount, rate, distance, temperature, rating, grams, factor
+    /// The generated catalog's (`WorldEntityCatalog`): record identifiers, languages, countries,
+    /// companies and titles.
+    case code, language, country, company, title
 
     /// Every value of the pool, both splits, in a fixed order.
     public var allValues: [Value] {
@@ -55,6 +58,11 @@ public enum ValuePool: String, Sendable, CaseIterable {
         case .temperature: Self.floats([18.5, 19.5, 20.5, 21.5, 22.5, 23.5, 17.5, 24.5, 16.5, 25.5, 19.8, 21.2, 22.8, 20.2, 23.1])
         case .rating: Self.floats([6.5, 7.5, 8.2, 7.1, 6.8, 8.5, 7.8, 6.2, 8.8, 7.3, 6.9, 8.1, 7.6, 5.9, 8.4])
         case .grams: Self.floats([50.5, 120.5, 200.5, 75.5, 150.5, 30.5, 250.5, 90.5, 180.5, 60.5, 110.5, 40.5, 300.5, 135.5, 85.5])
+        case .code: Self.strings("A1042 B2291 C3307 D4410 E5523 F6631 G7748 H8850 J9962 K1075 L2183 M3296 N4301 P5419 Q6527 R7634 S8742 T9853 U1068 V2176 W3284 X4392 Y5405 Z6513 AB718 CD829 EF930 GH141 JK252 LM363")
+        case .language: Self.strings("English Spanish French German Italian Portuguese Dutch Swedish Polish Greek Turkish Arabic Hindi Japanese Korean Mandarin Swahili Finnish Czech Hebrew")
+        case .country: Self.strings(["Spain", "Italy", "Peru", "Norway", "Egypt", "Japan", "Canada", "Brazil", "Kenya", "Ghana", "Chile", "Mexico", "India", "Vietnam", "Poland", "Ireland", "Austria", "Portugal", "Greece", "Morocco", "New Zealand", "South Korea", "Argentina", "Finland", "Denmark"])
+        case .company: Self.strings(["Acme", "Globex", "Initech", "Umbrella", "Hooli", "Vandelay", "Stark", "Wayne", "Soylent", "Cyberdyne", "Tyrell", "Wonka", "Gringotts", "Oscorp", "Aperture", "Pied Piper", "Dunder", "Monarch", "Nakatomi", "Virtucon"])
+        case .title: Self.strings(["Blue Horizon", "Quiet Harbor", "Silver Lining", "Northern Lights", "Open Road", "Paper Moon", "Red Canyon", "Small Wonders", "Golden Hour", "Wild Orchard", "Iron Bridge", "Late Summer", "Hidden Valley", "First Light", "Stone Garden", "Far Shore", "Green Line", "Salt and Pepper", "Night Train", "Bright Side"])
         case .factor: Self.floats([1.5, 2.5, 0.75, 3.25, 4.5, 0.25, 6.5, 2.75, 8.5, 1.25, 5.5, 9.25, 3.75, 0.5, 7.5])
         }
     }
