@@ -112,13 +112,15 @@ import TestSupport
     @Test(arguments: FunctionWorld.Catalog.allCases)
     func categoriesHaveBFCLShapes(_ catalog: FunctionWorld.Catalog) {
         let functions = catalog.functions
-        for g in FunctionWorld(seed: 9, catalog: catalog).generate(count: 1500) {
+        let mix = FunctionWorld.Mix(simple: 0.3, multiple: 0.2, parallel: 0.15, parallelMultiple: 0.15, irrelevance: 0.1, liveMultiple: 0.1)
+        for g in FunctionWorld(seed: 9, mix: mix, catalog: catalog).generate(count: 1500) {
             let t = g.task
             #expect(TaskCategory(taskID: t.id) == t.category, "id \(t.id) does not give back \(t.category)")
             let calls = t.groundTruth?.count ?? 0
             switch t.category {
             case .simplePython: #expect(t.functions.count == 1 && calls == 1, "\(t.id)")
             case .multiple: #expect((2...4).contains(t.functions.count) && calls == 1, "\(t.id): \(t.functions.count) offered")
+            case .liveMultiple: #expect((6...20).contains(t.functions.count) && calls == 1, "\(t.id): \(t.functions.count) offered")
             case .parallel: #expect(t.functions.count == 1 && (2...3).contains(calls), "\(t.id): \(calls) calls")
             case .parallelMultiple:
                 #expect((2...4).contains(t.functions.count) && (2...3).contains(calls), "\(t.id): \(t.functions.count) offered, \(calls) calls")

@@ -13,21 +13,26 @@ public struct FunctionWorld: Sendable {
         public var parallel: Double
         public var parallelMultiple: Double
         public var irrelevance: Double
+        /// Live-style tasks (`live_multiple`): one call among 6 to 20 offered functions, as
+        /// BFCL's live categories offer many.
+        public var liveMultiple: Double
 
         /// The default leans on the single-call categories the policy must master first.
         public static let standard = Mix(simple: 0.3, multiple: 0.25, parallel: 0.15, parallelMultiple: 0.15, irrelevance: 0.15)
 
-        public init(simple: Double, multiple: Double, parallel: Double, parallelMultiple: Double, irrelevance: Double) {
+        public init(simple: Double, multiple: Double, parallel: Double, parallelMultiple: Double, irrelevance: Double,
+                    liveMultiple: Double = 0) {
             self.simple = simple
             self.multiple = multiple
             self.parallel = parallel
             self.parallelMultiple = parallelMultiple
             self.irrelevance = irrelevance
+            self.liveMultiple = liveMultiple
         }
 
         var weights: [(TaskCategory, Double)] {
             [(.simplePython, simple), (.multiple, multiple), (.parallel, parallel),
-             (.parallelMultiple, parallelMultiple), (.irrelevance, irrelevance)]
+             (.parallelMultiple, parallelMultiple), (.irrelevance, irrelevance), (.liveMultiple, liveMultiple)]
         }
 
         /// Exact counts for `total` tasks by largest remainder, so proportions hold to one task.
@@ -114,12 +119,13 @@ public struct FunctionWorld: Sendable {
         let all = catalog.functions
         let writer = ReasoningWriter()
         switch category {
-        case .multiple, .simplePython:
+        case .multiple, .simplePython, .liveMultiple:
             let f = rng.pick(all)
             let call = draw(f, rng: &rng)
             var offered = [f]
-            if category == .multiple {
-                offered += distractors(for: [f], count: 1 + rng.below(3), rng: &rng)
+            if category != .simplePython {
+                let count = category == .multiple ? 1 + rng.below(3) : 5 + rng.below(15)
+                offered += distractors(for: [f], count: count, rng: &rng)
                 offered = rng.shuffled(offered)
             }
             let think = writer.single(call, offered: offered, rng: &rng)
