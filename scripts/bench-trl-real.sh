@@ -29,6 +29,6 @@ for setting in ${TRL_SETTINGS:-fp32:0 bf16:0 bf16:16}; do
     [ "$precision" = bf16 ] && flags+=(--bf16)
     echo "== TRL GRPOTrainer, $precision, $([ "$rank" = 0 ] && echo "every weight trained" || echo "peft LoRA rank $rank")"
     "$python" "$root/scripts/bench_trl.py" --config "$out/config.json" --tokenizer "$out/tokenizer.json" --prompts "$out/prompts.jsonl" \
-        --steps "${BENCH_STEPS:-1}" --warmup 1 --threads 1 --micro-batch 8 --json "${flags[@]}" 2>"$out/trl-$setting.log" \
+        --steps "${BENCH_STEPS:-1}" --warmup 1 --threads 1 --micro-batch 8 --json "${flags[@]}" "${trlTokens[@]}" 2>"$out/trl-$setting.log" \
         | tee "$out/trl-$setting.json" || { echo "bench_trl failed:"; tail -5 "$out/trl-$setting.log"; }
 done

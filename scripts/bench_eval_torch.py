@@ -2,7 +2,7 @@
 """transformers' `generate` on the prompts `launcher bench eval --export FILE` wrote (scripts/bench-eval.sh).
 
 Loads the GGUF with `AutoModelForCausalLM.from_pretrained(dir, gguf_file=name, dtype=torch.float32)`
-(transformers dequantises it to float32, as `launcher import` does), sets torch to --threads
+(transformers dequantises it to float32, as `launcher import` does; bfloat16 with --bf16), sets torch to --threads
 intra-op threads, and for each exported prompt runs greedy `generate` on exactly its token ids
 with the same stop token and the same maximum of new tokens, one prompt at a time (batch 1: no
 padding, so each prompt is computed exactly as alone). Prints one JSON object: tasks, prompt and
@@ -20,13 +20,14 @@ def main():
     p.add_argument("--gguf", required=True, help="the GGUF file the model file was imported from")
     p.add_argument("--prompts", required=True, help="JSON lines from `launcher bench eval --export`")
     p.add_argument("--threads", type=int, default=1)
+    p.add_argument("--bf16", action="store_true", help="load and run the model in bfloat16 (torch's bf16 matmuls, oneDNN on CPU)")
     args = p.parse_args()
 
     import torch
     from transformers import AutoModelForCausalLM
     torch.set_num_threads(args.threads)
     model = AutoModelForCausalLM.from_pretrained(os.path.dirname(os.path.abspath(args.gguf)), gguf_file=os.path.basename(args.gguf),
-                                                 dtype=torch.float32)
+                                                 dtype=torch.bfloat16 if args.bf16 else torch.float32)
     model.eval()
     tasks = [json.loads(line) for line in open(args.prompts) if line.strip()]
 
@@ -54,7 +55,7 @@ def main():
                 first_difference = {"id": t["id"], "index": at, "transformers": new[at:at + 5], "ours": t["completion"][at:at + 5]}
 
     print(json.dumps({
-        "tasks": len(tasks), "threads": args.threads, "torch": torch.__version__,
+        "tasks": len(tasks), "threads": args.threads, "torch": torch.__version__, "dtype": "bfloat16" if args.bf16 else "float32",
         "prompt_tokens": sum(len(t["prompt"]) for t in tasks), "completion_tokens": completion_tokens,
         "seconds": seconds, "cpu_seconds": cpu_seconds, "tokens_per_second": completion_tokens / seconds,
         "same_completions": same, "first_difference": first_difference,

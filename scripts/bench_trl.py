@@ -72,6 +72,9 @@ def parse_args():
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     p.add_argument("--config", required=True, help="model config JSON with HF LlamaConfig keys")
     p.add_argument("--tokenizer", required=True, help="HF tokenizer.json (byte-level BPE)")
+    p.add_argument("--special-tokens", default="<|bos|>,<|eos|>,<|pad|>",
+                   help="the tokenizer's bos,eos,pad tokens (default the demo tokenizer's; SmolLM2: <|im_start|>,<|im_end|>,<|endoftext|>)")
+    p.add_argument("--reward-token", default="</answer>", help="a completion containing this token earns reward 1 (the timing does not depend on it)")
     p.add_argument("--prompts", help="JSONL of {\"id\", \"prompt\"}; the first --num-prompts lines are used")
     p.add_argument("--tasks", help="FunctionWorld/BFCL directory with data/BFCL_v4_*.json (used when --prompts is absent)")
     p.add_argument("--steps", type=int, default=3, help="timed trainer steps (default 3)")
@@ -289,12 +292,15 @@ def main():
 
     with open(args.config) as f:
         cfg = json.load(f)
-    tok = PreTrainedTokenizerFast(tokenizer_file=args.tokenizer, bos_token="<|bos|>", eos_token="<|eos|>",
-                                  pad_token="<|pad|>")
-    for name in ("bos", "eos", "pad"):
-        if getattr(tok, f"{name}_token_id") is None:
-            sys.exit(f"bench_trl: tokenizer has no {name} token")
-    answer_close = tok.convert_tokens_to_ids("</answer>")
+    specials = args.special_tokens.split(",")
+    if len(specials) != 3:
+        sys.exit(f"bench_trl: --special-tokens takes bos,eos,pad, got {args.special_tokens!r}")
+    tok = PreTrainedTokenizerFast(tokenizer_file=args.tokenizer, bos_token=specials[0], eos_token=specials[1], pad_token=specials[2])
+    for name, text in zip(("bos", "eos", "pad"), specials):
+        token_id = getattr(tok, f"{name}_token_id")
+        if token_id is None or token_id >= cfg["vocab_size"]:
+            sys.exit(f"bench_trl: the tokenizer has no {name} token {text!r} in its vocabulary of {cfg['vocab_size']} (--special-tokens)")
+    answer_close = tok.convert_tokens_to_ids(args.reward_token)
 
     prompts, prompt_source = load_prompts(args)
     prompt_lengths = []
