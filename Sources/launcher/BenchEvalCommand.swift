@@ -124,8 +124,10 @@ struct BenchEvalCommand: ParsableCommand {
         let promptTokens = prompts.reduce(0) { $0 + $1.count }
         let completionTokens = median.completions.reduce(0) { $0 + $1.tokens.count }
         // A decode step reads every weight once: the tied head is the embedding (read once), an
-        // untied model also has its embedding table, of which a step reads only a few rows.
-        let weightBytes = 4 * (config.parameterCount - (config.tieWordEmbeddings ? 0 : config.vocabularySize * config.hiddenSize))
+        // untied model also has its embedding table, of which a step reads only a few rows. In
+        // bf16 the products read the 2-byte copies (the norms' few fp32 weights left aside).
+        let bytesPerWeight = model.precision == .bf16 ? 2 : 4
+        let weightBytes = bytesPerWeight * (config.parameterCount - (config.tieWordEmbeddings ? 0 : config.vocabularySize * config.hiddenSize))
         let bandwidth = Self.readBandwidth()
         let boundStepsPerSecond = bandwidth / Double(weightBytes)
         let stepsPerSecond = Double(median.timings.decodeSteps) / median.timings.decodeSeconds
