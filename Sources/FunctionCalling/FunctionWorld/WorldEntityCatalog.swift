@@ -102,11 +102,8 @@ public enum WorldEntityCatalog {
         return l
     }()
 
-    static func entity(_ domain: String, _ singular: String, _ plural: String, _ fields: [Any]) -> WorldEntity {
-        WorldEntity(domain: domain, singular, plural, fields.map { f in
-            if let key = f as? String { return field(key) }
-            return f as! WorldAttribute
-        })
+    static func entity(_ domain: String, _ singular: String, _ plural: String, _ fields: [WorldAttribute]) -> WorldEntity {
+        WorldEntity(domain: domain, singular, plural, fields)
     }
 
     static let status = choice("status", ["open", "pending", "closed"], noun: "status", phrase: "with status {status}")
@@ -304,5 +301,12 @@ public enum WorldEntityCatalog {
              ("What is the longest river in Africa?", "a geography fact"), ("Write two lines about the sea.", "a poem"),
              ("Why do cats purr?", "a biology question"), ("Which planet has the most moons?", "an astronomy question")]
         }
+    }
+}
+
+/// A library field by its key, so the catalog's table reads `["author", "due_date", status]`.
+extension WorldAttribute: ExpressibleByStringLiteral {
+    public init(stringLiteral key: String) {
+        self = WorldEntityCatalog.field(key)
     }
 }
