@@ -13,10 +13,10 @@ struct DataCommand: ParsableCommand {
     /// `launcher data generate`: FunctionWorld tasks in BFCL's layout.
     struct Generate: ParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Write FunctionWorld tasks as BFCL data, possible answers and reference completions."
+            abstract: "Write FunctionWorld tasks as BFCL data, possible answers and reference completions, or as xLAM records."
         )
 
-        @Option(help: "Output directory (gets data/, possible_answer/, reference/).")
+        @Option(help: "Output directory (gets data/, possible_answer/, reference/); with --format xlam, the JSON-lines file to write.")
         var out: String
 
         @Option(help: "Seed; the same seed, split, mix and count give the same bytes.")
