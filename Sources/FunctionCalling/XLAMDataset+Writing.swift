@@ -7,8 +7,7 @@ extension XLAMDataset {
     /// JSON strings as in the published file; an irrelevance task has `"[]"` as its answers.
     public static func recordLine(_ task: FunctionTask, id: Int) -> String {
         let tools = Value.list(task.functions.map(tool))
-        let calls = (task.groundTruth ?? []).map { $0.canonicalCall(schema: task.function(named: $0.functionName), includeOptional: false) }
-        let answers = Value.list(calls.map { call in
+        let answers = Value.list(answerCalls(task).map { call in
             .object([("name", .string(call.name)), ("arguments", .object(call.arguments.map { ($0.name, $0.value) }))])
         })
         let question = task.messages.last { $0.role == "user" }?.content ?? ""

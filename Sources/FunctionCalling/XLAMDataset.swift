@@ -96,8 +96,13 @@ public enum XLAMDataset {
     /// and the ground truth as Python calls, taken from the task after stage 1 so that a repaired
     /// value (`5.0` for a float written `5`) is what the reference shows.
     public static func reference(_ task: FunctionTask) -> String {
-        let calls = (task.groundTruth ?? []).map { $0.canonicalCall(schema: task.function(named: $0.functionName), includeOptional: false) }
-        return PromptFormat.completion(think: "", answer: PythonRenderer.python(calls))
+        PromptFormat.completion(think: "", answer: PythonRenderer.python(answerCalls(task)))
+    }
+
+    /// The shortest accepted call for each expected call: the first accepted value of every
+    /// argument, optional arguments the answer may leave out left out.
+    static func answerCalls(_ task: FunctionTask) -> [FunctionCall] {
+        (task.groundTruth ?? []).map { $0.canonicalCall(schema: task.function(named: $0.functionName), includeOptional: false) }
     }
 
     /// Reads every record of a file ("-": standard input).

@@ -178,9 +178,9 @@ struct BenchStepCommand: ParsableCommand {
     private func benchShape() throws -> (architecture: ModelConfig, tokenizer: any Tokenizer, codec: TaskCodec, tasks: [TrainingTask]) {
         let template = ChatTemplate(rawValue: chatTemplate)!
         let spec = try DataSpec(parsing: data)
-        let tasks = spec == .functionWorld
-            ? TaskSource.functionWorldTasks(count: 2000, seed: 1)
-            : try TaskSource.load(spec: spec, count: 0, seed: 0, split: .train)
+        // FunctionWorld's tasks are both the default prompts and the demo tokenizer's corpus.
+        let world = spec == .functionWorld || model == nil ? TaskSource.functionWorldTasks(count: 2000, seed: 1) : []
+        let tasks = spec == .functionWorld ? world : try TaskSource.load(spec: spec, count: 0, seed: 0, split: .train)
         if let model {
             // Only its config, tokenizer and template options are kept; its weights go with `loaded`.
             let loaded = try ModelFile.read(from: model)
@@ -192,7 +192,7 @@ struct BenchStepCommand: ParsableCommand {
         if let modelConfig {
             architecture = try ModelFile.readConfig(String(decoding: try InputFile.read(modelConfig), as: UTF8.self), path: modelConfig)
         }
-        let tokenizer = try BPETrainer(vocabSize: 2048).train(corpus: PolicyFactory.corpus(TaskSource.functionWorldTasks(count: 2000, seed: 1)))
+        let tokenizer = try BPETrainer(vocabSize: 2048).train(corpus: PolicyFactory.corpus(world))
         return (architecture, tokenizer, try TaskCodec(tokenizer: tokenizer, template: template), tasks)
     }
 
