@@ -133,7 +133,8 @@ struct BenchStepCommand: ParsableCommand {
             if let export, comm.rank == 0 { try write(export: export, policy: policy, tasks: benchTasks, codec: codec) }
             if config.model.lora.isEnabled {
                 // The random base is in no file; the timed checkpoint names a stand-in.
-                policy = policy.with(adapters: LoRAAdapters.initial(config: config.model.lora, model: architecture, seed: 0),
+                let tokenIDs = try config.model.lora.trainableTokenIDs(in: tokenizer)
+                policy = policy.with(adapters: LoRAAdapters.initial(config: config.model.lora, base: policy.model, seed: 0, tokenIDs: tokenIDs),
                                      base: BaseModelReference(path: "(bench step: random weights, seed 0)", sha256: "-"))
             }
             if let notice = precision.fallbackNotice, comm.rank == 0 { Console.out("bench step: " + notice) }

@@ -33,12 +33,17 @@ import TestSupport
         }
     }
 
-    @Test func aLoRARunTrainsTheAdaptersOnlyAndResumesBitwise() throws {
+    /// With `trainableTokens` too: the think markers' rows are trained, kept in the checkpoint
+    /// with the adapters, and resumed bit for bit like them.
+    @Test(arguments: [false, true])
+    func aLoRARunTrainsTheAdaptersOnlyAndResumesBitwise(trainingTokenRows: Bool) throws {
         let dir = try Fixtures.temporaryDirectory("lora-run")
         defer { try? FileManager.default.removeItem(at: dir) }
         let basePath = try Self.base(dir)
         let baseParameters = try ModelFile.read(from: basePath).model.parameters.toArray()
-        let settings = Self.lora + ["model.checkpoint=\(JSON.quoted(basePath))", "sft.steps=4", "sft.optimizer.zero=1"]
+        let tokens = trainingTokenRows ? [#"model.lora.trainableTokens=["<think>", "</think>"]"#] : []
+        let lora = Self.lora + tokens
+        let settings = lora + ["model.checkpoint=\(JSON.quoted(basePath))", "sft.steps=4", "sft.optimizer.zero=1"]
         let events = T.Events()
         let unbroken = try Self.sft(T.request(dir.appendingPathComponent("unbroken"), settings), ranks: 2, events: events)
         #expect(unbroken[0].parameters == baseParameters, "the base weights moved")
@@ -59,6 +64,15 @@ import TestSupport
         try file.close()
         let loaded = try ModelFile.read(from: final)
         #expect(loaded.model.adapters?.values.toArray() == unbroken[0].adapters && loaded.model.parameters.toArray() == baseParameters)
+        if trainingTokenRows {
+            let adapters = try #require(loaded.model.adapters)
+            let ids = [loaded.tokenizer.specialTokenID("<think>"), loaded.tokenizer.specialTokenID("</think>")].compactMap { $0 }
+            #expect(adapters.tokenIDs == ids && ids.count == 2)
+            #expect(events.lines.contains { $0.contains("the embedding rows of <think> (id \(ids[0])), </think> (id \(ids[1]))") }, "\(events.lines)")
+            // The rows moved away from the base's rows they started as.
+            let rows = try #require(adapters.tokenRows), table = loaded.model.weights.embedding
+            #expect((0..<rows.cols).contains { rows.row(0)[$0] != table.row(Int(ids[0]))[$0] })
+        }
 
         // Stopped after 2 steps and resumed (same world size): the unbroken run's adapters, bit for bit.
         let sliced = dir.appendingPathComponent("sliced")
@@ -70,7 +84,7 @@ import TestSupport
         // EGPO from the LoRA SFT checkpoint continues its adapters, with the base as the reference (beta > 0).
         let rl = try LocalCommunicator.run(size: 2) { comm in
             let r = try TrainingRun.train(T.request(dir.appendingPathComponent("egpo"),
-                                                    Self.lora + ["model.checkpoint=\(JSON.quoted(final))", "run.steps=2", "egpo.beta=0.05"]),
+                                                    lora + ["model.checkpoint=\(JSON.quoted(final))", "run.steps=2", "egpo.beta=0.05"]),
                                           comm: comm, events: { _ in })
             return Outcome(parameters: r.policy.model.parameters.toArray(), adapters: r.policy.model.adapters?.values.toArray(), base: r.policy.base)
         }

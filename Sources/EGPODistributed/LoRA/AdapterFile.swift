@@ -9,8 +9,8 @@ import ShardedTensor
 /// |---|---|
 /// | attribute `lora_base_model` | the base model file's absolute path |
 /// | attribute `lora_base_sha256` | the SHA-256 of that file's bytes, hex |
-/// | attribute `lora_config` | `{"rank", "alpha", "dropout", "targets"}` as JSON |
-/// | group `lora_adapters` | one Float32 dataset per adapter tensor (`model.layers.L.self_attn.q_proj.lora_A.weight`, ...), Fletcher-32 |
+/// | attribute `lora_config` | `{"rank", "alpha", "dropout", "targets", "trainableTokens"}` as JSON |
+/// | group `lora_adapters` | one Float32 dataset per adapter tensor (`model.layers.L.self_attn.q_proj.lora_A.weight`, ..., and the trained token rows), Fletcher-32 |
 ///
 /// `ModelFile.read` of such a file reads the base (refusing a file whose bytes changed), then
 /// adds the adapters, so `score`, `eval`, `sample` and `export` take LoRA checkpoints as they are.
@@ -74,7 +74,11 @@ public enum AdapterFile {
         for e in layout.entries {
             try g.readDataset(e.name, into: UnsafeMutableBufferPointer(start: values.base + e.offset, count: e.count), expectedShape: e.shape)
         }
-        let adapters = LoRAAdapters(config: config, model: base.model.config, values: values)
+        let tokenIDs: [Int32]
+        do { tokenIDs = try config.trainableTokenIDs(in: base.tokenizer) } catch {
+            throw ModelFileError.badConfig(path: path, message: "attribute \(configAttribute): \(error) (its base \(basePath))")
+        }
+        let adapters = LoRAAdapters(config: config, model: base.model.config, values: values, tokenIDs: tokenIDs)
         return LoadedModel(model: base.model.with(adapters: adapters), tokenizer: base.tokenizer, huggingFaceFiles: base.huggingFaceFiles,
                            base: BaseModelReference(path: basePath, sha256: recorded))
     }

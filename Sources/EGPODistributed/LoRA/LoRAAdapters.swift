@@ -9,37 +9,62 @@ struct LoRAPair {
 
 /// The adapters of every targeted linear layer of one model, in one flat buffer laid out by
 /// `layout` (names `model.layers.L.self_attn.q_proj.lora_A.weight`, ... in layer order, then the
-/// order of `config.targets`; A before B). The buffer is what the optimizer trains
-/// (`TrainableParameters.adapters`), so an update is seen by the next forward.
+/// order of `config.targets`; A before B), then the trained token rows when `config.trainableTokens`
+/// names any (`model.embed_tokens.token_adapter.trainable_tokens_delta`, (tokens, hidden), PEFT's
+/// name: despite it, the rows themselves, not a difference). The buffer is what the optimizer
+/// trains (`TrainableParameters.adapters`), so an update is seen by the next forward.
 public final class LoRAAdapters: @unchecked Sendable {
     public let config: LoRAConfig
     /// The model the adapters belong to.
     public let modelConfig: ModelConfig
     public let layout: ParameterLayout
     public let values: FloatBuffer
+    /// The ids of `config.trainableTokens`, in that order (`Tokenizer.trainableTokenIDs`).
+    public let tokenIDs: [Int32]
     /// pairs[layer][target index] (nil: the target is not adapted).
     let pairs: [[LoRAPair?]]
+    /// The trained rows of `tokenIDs`, (tokens, hidden); nil without trainable tokens.
+    let tokenRows: MatrixView?
 
-    /// Wraps `values` (shared, not copied) after checking its size against the layout.
-    public init(config: LoRAConfig, model: ModelConfig, values: FloatBuffer) {
+    /// PEFT's name of the trained token rows.
+    public static let tokenRowsName = "model.embed_tokens.token_adapter.trainable_tokens_delta"
+
+    /// Wraps `values` (shared, not copied) after checking its size against the layout;
+    /// `tokenIDs` are the ids of `config.trainableTokens`.
+    public init(config: LoRAConfig, model: ModelConfig, values: FloatBuffer, tokenIDs: [Int32] = []) {
         let layout = Self.layout(config: config, model: model)
         precondition(values.count == layout.totalCount, "LoRAAdapters: \(values.count) values for a layout of \(layout.totalCount)")
+        precondition(tokenIDs.count == config.trainableTokens.count && Set(tokenIDs).count == tokenIDs.count
+                     && tokenIDs.allSatisfy { $0 >= 0 && Int($0) < model.vocabularySize },
+                     "LoRAAdapters: token ids \(tokenIDs) for trainable tokens \(config.trainableTokens) in a vocabulary of \(model.vocabularySize)")
         self.config = config
         modelConfig = model
         self.layout = layout
         self.values = values
+        self.tokenIDs = tokenIDs
         pairs = (0..<model.layerCount).map { l in
             LoRATarget.allCases.map { t in
                 guard config.targets.contains(t) else { return nil }
                 return Self.pair(in: values, layout: layout, layer: l, target: t)
             }
         }
+        tokenRows = Self.tokenRows(in: values, layout: layout)
     }
 
     /// Fresh adapters as PEFT initialises them: `A` uniform on ±1/sqrt(in) (kaiming_uniform_ with
     /// a = sqrt(5)), `B` zero, so the adapted model starts as the base model exactly. Element i of
     /// tensor `name` is Philox(seed, FNV-1a(name), i), so every rank draws the same values.
-    public static func initial(config: LoRAConfig, model: ModelConfig, seed: UInt64) -> LoRAAdapters {
+    /// Trained token rows start as `base`'s embedding rows of `tokenIDs` (PEFT's default).
+    public static func initial(config: LoRAConfig, base: Transformer, seed: UInt64, tokenIDs: [Int32] = []) -> LoRAAdapters {
+        let adapters = initial(config: config, model: base.config, seed: seed, tokenIDs: tokenIDs)
+        if let rows = adapters.tokenRows {
+            for (k, id) in tokenIDs.enumerated() { rows.row(k).update(from: base.weights.embedding.row(Int(id)), count: rows.cols) }
+        }
+        return adapters
+    }
+
+    /// Fresh adapters for a model of `model` with the token rows (if any) zero, to be filled.
+    public static func initial(config: LoRAConfig, model: ModelConfig, seed: UInt64, tokenIDs: [Int32] = []) -> LoRAAdapters {
         let layout = Self.layout(config: config, model: model)
         let values = FloatBuffer(count: layout.totalCount)
         for e in layout.entries where e.name.hasSuffix("lora_A.weight") {
@@ -48,7 +73,7 @@ public final class LoRAAdapters: @unchecked Sendable {
                 p[i] = Float((2 * Philox.uniform(seed: seed, stream: stream, index: UInt64(i)) - 1) * bound)
             }
         }
-        return LoRAAdapters(config: config, model: model, values: values)
+        return LoRAAdapters(config: config, model: model, values: values, tokenIDs: tokenIDs)
     }
 
     /// The adapter tensors' names and shapes for `config` on a model of `model`.
@@ -61,7 +86,14 @@ public final class LoRAAdapters: @unchecked Sendable {
                 t.append((name(layer: l, target: target, matrix: "B"), [out, config.rank]))
             }
         }
+        if !config.trainableTokens.isEmpty { t.append((tokenRowsName, [config.trainableTokens.count, model.hiddenSize])) }
         return ParameterLayout(t)
+    }
+
+    /// The token rows inside `storage` (parameters or gradients) laid out by `layout`; nil when
+    /// the layout has none.
+    static func tokenRows(in storage: FloatBuffer, layout: ParameterLayout) -> MatrixView? {
+        layout.entry(named: tokenRowsName).map { MatrixView(storage.base + $0.offset, rows: $0.shape[0], cols: $0.shape[1]) }
     }
 
     /// `model.layers.L.<module>.lora_<matrix>.weight`.
@@ -81,8 +113,9 @@ public final class LoRAAdapters: @unchecked Sendable {
     /// The pair of `target` in layer `l`, if adapted.
     @inline(__always) func pair(_ l: Int, _ target: LoRATarget) -> LoRAPair? { pairs[l][target.index] }
 
-    /// `W += scale * B A` for every adapted layer of `parameters` (a buffer in the model's layout):
-    /// the merged model computes what base + adapters compute (up to rounding).
+    /// `W += scale * B A` for every adapted layer of `parameters` (a buffer in the model's layout),
+    /// and the trained token rows written over the embedding's: the merged model computes what
+    /// base + adapters compute (up to rounding).
     public func merge(into parameters: FloatBuffer, layout modelLayout: ParameterLayout) {
         for l in 0..<modelConfig.layerCount {
             for target in LoRATarget.allCases {
@@ -90,6 +123,13 @@ public final class LoRAAdapters: @unchecked Sendable {
                 let e = modelLayout["model.layers.\(l).\(target.module).weight"]
                 let w = MatrixView(parameters.base + e.offset, rows: e.shape[0], cols: e.shape[1])
                 Matmul.gemm(p.b, p.a, into: w, alpha: config.scale, beta: 1)
+            }
+        }
+        if let rows = tokenRows {
+            // The embedding's rows; with a tied head that is the head's too.
+            let e = modelLayout["model.embed_tokens.weight"]
+            for (k, id) in tokenIDs.enumerated() {
+                (parameters.base + e.offset + Int(id) * e.shape[1]).update(from: rows.row(k), count: rows.cols)
             }
         }
     }

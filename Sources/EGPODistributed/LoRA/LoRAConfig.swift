@@ -12,12 +12,33 @@ public struct LoRAConfig: Codable, Sendable, Equatable {
     public var dropout: Float = 0
     /// The linear layers that get adapters (PEFT's target_modules), in every decoder layer.
     public var targets: [LoRATarget] = LoRATarget.allCases
+    /// Tokens whose embedding rows are trained too (PEFT's `trainable_token_indices`, given here
+    /// by their text, each a single token of the model's tokenizer): markers added to a tokenizer
+    /// (`launcher import --add-token '<think>'`) start as the mean of the other rows, and with
+    /// a tied head a frozen mean row can never be the likeliest token (its logit is the mean of
+    /// the others), so adapters alone could never learn to write them. Their rows, in the
+    /// embedding and in a tied head, are replaced by trained copies; the base keeps its own.
+    public var trainableTokens: [String] = []
 
-    public init(rank: Int = 16, alpha: Float = 32, dropout: Float = 0, targets: [LoRATarget] = LoRATarget.allCases) {
+    public init(rank: Int = 16, alpha: Float = 32, dropout: Float = 0, targets: [LoRATarget] = LoRATarget.allCases,
+                trainableTokens: [String] = []) {
         self.rank = rank
         self.alpha = alpha
         self.dropout = dropout
         self.targets = targets
+        self.trainableTokens = trainableTokens
+    }
+
+    enum CodingKeys: String, CodingKey { case rank, alpha, dropout, targets, trainableTokens }
+
+    /// Files written before `trainableTokens` existed have no such key: none.
+    public init(from decoder: Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        rank = try c.decode(Int.self, forKey: .rank)
+        alpha = try c.decode(Float.self, forKey: .alpha)
+        dropout = try c.decode(Float.self, forKey: .dropout)
+        targets = try c.decode([LoRATarget].self, forKey: .targets)
+        trainableTokens = try c.decodeIfPresent([String].self, forKey: .trainableTokens) ?? []
     }
 
     /// alpha / rank, the factor on the adapters' output.
@@ -49,6 +70,33 @@ public enum LoRATarget: String, ConfigChoice, Hashable {
         case .o_proj: return (c, q)
         case .gate_proj, .up_proj: return (i, c)
         case .down_proj: return (c, i)
+        }
+    }
+}
+
+extension LoRAConfig {
+    /// The ids of `trainableTokens` in `tokenizer`, in order: each text must be one token (an
+    /// added or special token, or a text the tokenizer encodes as one id).
+    public func trainableTokenIDs(in tokenizer: any Tokenizer) throws(TrainableTokenError) -> [Int32] {
+        try trainableTokens.map { (text: String) throws(TrainableTokenError) -> Int32 in
+            if let id = tokenizer.specialTokenID(text) { return id }
+            let ids = tokenizer.encode(text)
+            guard ids.count == 1 else { throw .notOneToken(text, ids: ids) }
+            return ids[0]
+        }
+    }
+}
+
+/// Why `model.lora.trainableTokens` cannot be trained with a tokenizer.
+public enum TrainableTokenError: Error, Equatable, CustomStringConvertible {
+    /// The text is several tokens (or none).
+    case notOneToken(String, ids: [Int32])
+
+    public var description: String {
+        switch self {
+        case .notOneToken(let text, let ids):
+            "model.lora.trainableTokens: \(text.debugDescription) is \(ids.count) tokens (\(ids.map(String.init).joined(separator: ", "))) "
+                + "in this model's tokenizer, not one; only a single token's row can be trained (add it with launcher import --add-token)"
         }
     }
 }

@@ -29,6 +29,8 @@ struct ModelGradients {
     let head: MatrixView?
     /// Per layer, the trained adapters' gradients (all nil without LoRA).
     let lora: [LayerLoRAGradients]
+    /// The trained token rows' gradient (LoRA with `trainableTokens`), nil otherwise.
+    let tokenRows: MatrixView?
 
     /// - Parameters:
     ///   - storage: the gradient buffer, `layout.totalCount` floats.
@@ -60,6 +62,7 @@ struct ModelGradients {
         }
         finalNorm = vector("model.norm.weight")
         head = config.tieWordEmbeddings ? embedding : matrix("lm_head.weight")
+        tokenRows = LoRAAdapters.tokenRows(in: storage, layout: layout)
         lora = (0..<config.layerCount).map { l in
             func pair(_ t: LoRATarget) -> LoRAPair? { LoRAAdapters.pair(in: storage, layout: layout, layer: l, target: t) }
             return LayerLoRAGradients(q: pair(.q_proj), k: pair(.k_proj), v: pair(.v_proj), o: pair(.o_proj),

@@ -196,7 +196,7 @@ public final class Sampler {
             if need > prefillScratch.count { prefillScratch = FloatBuffer(count: need) }
             if rows > rowCapacity { reserve(rows: rows, prompts: requests.count, completions: 0, maxKeys: 0) }
             var input = x, output = xNext
-            tokens.withUnsafeBufferPointer { Embedding.forward(table: model.weights.embedding, tokens: $0.baseAddress!, into: input.rows(rows, c)) }
+            tokens.withUnsafeBufferPointer { model.embed($0.baseAddress!, into: input.rows(rows, c)) }
             positions.withUnsafeBufferPointer { pos in
                 for l in 0..<config.layerCount {
                     model.attentionInputs(l, x: input.rows(rows, c), positions: pos.baseAddress!, a: acts, rows: rows)
@@ -267,7 +267,7 @@ public final class Sampler {
                 runs.append(row ..< row + 1)
             }
         }
-        tokens.withUnsafeBufferPointer { Embedding.forward(table: model.weights.embedding, tokens: $0.baseAddress!, into: input.rows(m, c)) }
+        tokens.withUnsafeBufferPointer { model.embed($0.baseAddress!, into: input.rows(m, c)) }
         positions.withUnsafeBufferPointer { pos in
             for l in 0..<config.layerCount {
                 model.attentionInputs(l, x: input.rows(m, c), positions: pos.baseAddress!, a: acts, rows: m)

@@ -29,12 +29,15 @@ extension Transformer {
                 func head(_ b: UnsafePointer<Float>?) {
                     if ws.isHeadChunked {
                         chunkedHeadBackward(ws.finalNorm.rows(n, c), targets: targets.baseAddress!, temperature: ws.temperature,
-                                            logProbWeights: a.baseAddress!, entropyWeights: b, dNormed: dNorm, dWeight: g.head, workspace: ws)
+                                            logProbWeights: a.baseAddress!, entropyWeights: b, dNormed: dNorm, dWeight: g.head,
+                                            dTokenRows: g.tokenRows, workspace: ws)
                     } else {
                         let dLogits = ws.dLogits.rows(n, v)
                         TokenDistribution.backward(logits: ws.logits.rows(n, v), targets: targets.baseAddress!, temperature: ws.temperature,
                                                    logProbWeights: a.baseAddress!, entropyWeights: b, dLogits: dLogits)
+                        let taken = takeTokenColumns(dLogits, start: 0)
                         headBackward(dLogits, normed: ws.finalNorm.rows(n, c), dNormed: dNorm, dWeight: g.head, scratch: ws.bf16)
+                        tokenColumnsBackward(taken, normed: ws.finalNorm.rows(n, c), dNormed: dNorm, dRows: g.tokenRows)
                     }
                 }
                 if let entropyWeights { entropyWeights.withUnsafeBufferPointer { head($0.baseAddress!) } } else { head(nil) }
@@ -90,8 +93,9 @@ extension Transformer {
                 RMSNorm.backward(dNorm, x: ws.residual[l].rows(n, c), weight: w.inputNorm, rstd: a.rstd1.base, dx: dRes, dWeight: gw.inputNorm)
             }
         }
-        if let dTable = g.embedding {
-            batch.inputs.withUnsafeBufferPointer { Embedding.backward(dRes, tokens: $0.baseAddress!, dTable: dTable) }
+        batch.inputs.withUnsafeBufferPointer { tokens in
+            if let dTable = g.embedding { Embedding.backward(dRes, tokens: tokens.baseAddress!, dTable: dTable) }
+            embedBackward(dRes, tokens: tokens.baseAddress!, dRows: g.tokenRows)
         }
     }
 }

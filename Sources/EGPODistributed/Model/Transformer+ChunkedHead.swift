@@ -33,6 +33,7 @@ extension Transformer {
             let logits = MatrixView(ws.logits.base, rows: n, cols: count)
             let head = headRows(start, count)
             product(normed, weight: head.fp32, low: head.bf16, bias: nil, into: logits, accumulate: false, scratch: ws.bf16)
+            adaptHeadColumns(normed, logits: logits, start: start)
             Parallel.forRanges(n) { rows in for r in rows {
                 let z = logits.row(r)
                 var cm = -Float.infinity
@@ -63,9 +64,11 @@ extension Transformer {
     }
 
     /// The backward of `chunkedHeadForward`: `dNormed` (overwritten) and, when the head is
-    /// trained, its gradient (accumulated), from the weights of `sum a logp + b H`.
+    /// trained, its gradient (accumulated), from the weights of `sum a logp + b H`; trained token
+    /// rows (LoRA) get theirs in `dTokenRows`.
     func chunkedHeadBackward(_ normed: MatrixView, targets: UnsafePointer<Int32>, temperature: Float, logProbWeights: UnsafePointer<Float>,
-                             entropyWeights: UnsafePointer<Float>?, dNormed: MatrixView, dWeight: MatrixView?, workspace ws: TrainingWorkspace) {
+                             entropyWeights: UnsafePointer<Float>?, dNormed: MatrixView, dWeight: MatrixView?, dTokenRows: MatrixView?,
+                             workspace ws: TrainingWorkspace) {
         let n = normed.rows, v = config.vocabularySize, chunk = ws.headChunk, invT = 1 / temperature
         let lse = ws.headStatistics.base, mean = lse + n
         for start in stride(from: 0, to: v, by: chunk) {
@@ -73,6 +76,7 @@ extension Transformer {
             let logits = MatrixView(ws.logits.base, rows: n, cols: count), dz = MatrixView(ws.dLogits.base, rows: n, cols: count)
             let head = headRows(start, count)
             product(normed, weight: head.fp32, low: head.bf16, bias: nil, into: logits, accumulate: false, scratch: ws.bf16)
+            adaptHeadColumns(normed, logits: logits, start: start)
             Parallel.forRanges(n) { rows in for r in rows {
                 let z = logits.row(r), d = dz.row(r)
                 let a = logProbWeights[r], b = entropyWeights?[r] ?? 0
@@ -84,8 +88,10 @@ extension Transformer {
                 if t >= 0 && t < count { d[t] += a * invT }
             } }
             let dw = dWeight.map { MatrixView($0.base + start * $0.rowStride, rows: count, cols: $0.cols, rowStride: $0.rowStride) }
+            let taken = takeTokenColumns(dz, start: start)
             productBackward(dz, x: normed, weight: head.fp32, low: head.bf16, dx: dNormed, accumulateInput: start != 0,
                             dWeight: dw, dBias: nil, scratch: ws.bf16)
+            tokenColumnsBackward(taken, normed: normed, dNormed: dNormed, dRows: dTokenRows)
         }
     }
 }

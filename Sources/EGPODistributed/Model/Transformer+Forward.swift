@@ -23,7 +23,7 @@ extension Transformer {
         ws.reserve(rows: n, maxLength: batch.maxLength)
         ws.temperature = temperature
         let c = config.hiddenSize, v = config.vocabularySize
-        batch.inputs.withUnsafeBufferPointer { Embedding.forward(table: weights.embedding, tokens: $0.baseAddress!, into: ws.residual[0].rows(n, c)) }
+        batch.inputs.withUnsafeBufferPointer { embed($0.baseAddress!, into: ws.residual[0].rows(n, c)) }
         for l in 0..<config.layerCount { layerForward(l, batch, workspace: ws) }
         if ws.isHeadChunked {
             RMSNorm.forward(ws.residual[config.layerCount].rows(n, c), weight: weights.finalNorm, eps: Float(config.rmsNormEps),
@@ -115,6 +115,7 @@ extension Transformer {
                            scratch: BF16Scratch) {
         RMSNorm.forward(x, weight: weights.finalNorm, eps: Float(config.rmsNormEps), into: normed, rstd: rstd)
         headForward(normed, into: logits, scratch: scratch)
+        adaptHeadColumns(normed, logits: logits, start: 0)
     }
 
     func copy(_ src: MatrixView, into dst: MatrixView) {

@@ -26,8 +26,12 @@ extension TrainingRun {
         guard asked.isEnabled else { return policy }
         guard let path else { try refuseLoRAOnAFreshModel(config); return policy }
         let base = try BaseModelReference.of(path: path)
-        let adapters = LoRAAdapters.initial(config: asked, model: policy.model.config, seed: UInt64(config.run.seed))
-        run.say("model: LoRA rank \(asked.rank), alpha \(asked.alpha) on \(asked.targets.map(\.rawValue).joined(separator: ", ")): "
+        let tokenIDs: [Int32]
+        do { tokenIDs = try asked.trainableTokenIDs(in: policy.tokenizer) } catch { throw TrainingError.request(error.description) }
+        let adapters = LoRAAdapters.initial(config: asked, base: policy.model, seed: UInt64(config.run.seed), tokenIDs: tokenIDs)
+        let tokens = zip(asked.trainableTokens, tokenIDs).map { "\($0) (id \($1))" }
+        run.say("model: LoRA rank \(asked.rank), alpha \(asked.alpha) on \(asked.targets.map(\.rawValue).joined(separator: ", "))"
+                + (tokens.isEmpty ? "" : ", the embedding rows of \(tokens.joined(separator: ", "))") + ": "
                 + "\(adapters.layout.totalCount) trained parameters (\(String(format: "%.2f", 100 * Double(adapters.layout.totalCount) / Double(policy.model.parameters.count)))% of \(policy.model.parameters.count)); "
                 + "the base \(base.path) (sha256 \(base.sha256.prefix(12))…) stays frozen")
         return policy.with(adapters: adapters, base: base)
@@ -48,5 +52,6 @@ extension TrainingRun {
 
     static func describe(_ c: LoRAConfig) -> String {
         "rank \(c.rank), alpha \(c.alpha), targets \(c.targets.map(\.rawValue).joined(separator: ","))"
+            + (c.trainableTokens.isEmpty ? "" : ", trainable tokens \(c.trainableTokens.joined(separator: " "))")
     }
 }

@@ -38,6 +38,11 @@ extension TrainerConfig {
             try need(lora.dropout == 0, "model.lora.dropout", lora.dropout, "0 (adapter dropout is not implemented)")
             try need(!lora.targets.isEmpty && Set(lora.targets).count == lora.targets.count, "model.lora.targets", lora.targets.map(\.rawValue),
                      "one or more of \(LoRATarget.allCases.map(\.rawValue).joined(separator: ", ")), each once")
+            try need(!lora.trainableTokens.contains("") && Set(lora.trainableTokens).count == lora.trainableTokens.count,
+                     "model.lora.trainableTokens", lora.trainableTokens, "token texts such as <think>, each once and none empty")
+        } else {
+            try need(lora.trainableTokens.isEmpty, "model.lora.trainableTokens", lora.trainableTokens,
+                     "empty when model.lora.rank is 0 (every weight, the embedding included, is trained then)")
         }
 
         try need((1...100_000).contains(rollout.prompts), "rollout.prompts", rollout.prompts, "1 to 100000")
