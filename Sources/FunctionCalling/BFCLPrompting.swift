@@ -52,11 +52,14 @@ public enum BFCLPrompting {
 
     /// BFCL's system prompt for these function docs (already `hinted`), asking for `format`.
     /// `PARAM_TYPE_MAPPING` is empty for both formats, which leaves two spaces before "You SHOULD NOT".
-    public static func systemPrompt(functions docs: [Value], format: ReturnFormat = .python) -> String {
+    /// With `thinking`, `BFCLThinking.instruction` follows, after a blank line: the one change
+    /// this project's think-then-answer form makes to BFCL's prompt.
+    public static func systemPrompt(functions docs: [Value], format: ReturnFormat = .python, thinking: Bool = false) -> String {
         let toolCallFormat = toolCallNoTag.replacingOccurrences(of: "{output_format}", with: format.outputFormat)
             .replacingOccurrences(of: "{param_types}", with: "")
         let tools = availableTools.replacingOccurrences(of: "{functions}", with: functionList(docs))
-        return persona + task + "\n\n" + toolCallFormat + "\n\n" + multiturnBehavior + "\n\n" + tools
+        let prompt = persona + task + "\n\n" + toolCallFormat + "\n\n" + multiturnBehavior + "\n\n" + tools
+        return thinking ? prompt + "\n" + BFCLThinking.instruction : prompt
     }
 
     /// `json.dumps(docs, indent=4)`: four-space indentation, `","` and `": "`, non-ASCII escaped.
@@ -66,8 +69,8 @@ public enum BFCLPrompting {
 
     /// The conversation BFCL sends: its system prompt first, merged in front of the task's own
     /// system message when the conversation starts with one.
-    public static func messages(_ messages: [Message], docs: [Value], format: ReturnFormat = .python) -> [Message] {
-        let system = systemPrompt(functions: docs, format: format)
+    public static func messages(_ messages: [Message], docs: [Value], format: ReturnFormat = .python, thinking: Bool = false) -> [Message] {
+        let system = systemPrompt(functions: docs, format: format, thinking: thinking)
         var out = messages
         if let first = out.first, first.role == "system" {
             out[0].content = system + "\n\n" + first.content

@@ -85,11 +85,13 @@ struct BFCLScoreCommand: ParsableCommand {
     @Option(name: .long, help: "A folder with data/ and possible_answer/ like BFCL's (default: the copy shipped with the project).")
     var dataDir: String?
 
-    @Option(name: .long, help: "The return format the completions were asked in: bfcl or bfcl-json.")
+    @Option(name: .long, help: "The format the completions were asked in: bfcl, bfcl-json or bfcl-think.")
     var format: String = "bfcl"
 
     func validate() throws {
-        guard ["bfcl", "bfcl-json"].contains(format) else { throw ValidationError("--format \(format.debugDescription) is not one of bfcl, bfcl-json") }
+        guard ["bfcl", "bfcl-json", "bfcl-think"].contains(format) else {
+            throw ValidationError("--format \(format.debugDescription) is not one of bfcl, bfcl-json, bfcl-think")
+        }
         guard !outcomes.isEmpty else { throw ValidationError("--outcomes names no file") }
     }
 
@@ -111,7 +113,8 @@ struct BFCLScoreCommand: ParsableCommand {
                 guard seen.insert(old.id).inserted else { throw LauncherError("\(file):\(i + 1): task \(old.id) occurs twice") }
                 if old.finish == .promptTooLong { scored.append(old); continue }
                 var outcome = BFCLPromptingCodec.scored(task: task, completion: old.completion, completionTokens: old.completionTokens,
-                                                        stopped: old.finish == .stopped, format: returnFormat)
+                                                        stopped: old.finish == .stopped, format: returnFormat,
+                                                        thinking: format == "bfcl-think")
                 outcome.finish = old.finish
                 scored.append(outcome)
             }

@@ -12,7 +12,9 @@ extension DataCommand {
             Samples --k answers per task at --temperature from --checkpoint, scores each with the strict \
             reward, and writes the kept tasks in BFCL's layout (data/, possible_answer/, reference/) into \
             --out, with pass_rates.jsonl (every task's passes out of k) and histogram.json. Ranks split \
-            the work under mpirun; the result does not depend on the number of ranks.
+            the work under mpirun; the result does not depend on the number of ranks. A training \
+            checkpoint is prompted and scored in the format it was trained in (its model.chatTemplate \
+            and model.promptStyle); a plain model file in the compact format.
             """
         )
 
@@ -53,7 +55,12 @@ extension DataCommand {
             try onEveryRank { comm in
                 let tasks = try TaskSource.loadFolder(dataDir)
                 let loaded = try ModelFile.read(from: checkpoint)
-                let codec = try TaskCodec(tokenizer: loaded.tokenizer)
+                let recorded = TrainingCheckpoint.recordedConfig(checkpoint)?.model
+                let codec = try recorded.map { try TaskCodec(policy: loaded, model: $0) } ?? TaskCodec(tokenizer: loaded.tokenizer)
+                if comm.rank == 0, let recorded {
+                    Console.out("data filter: chat template \(recorded.chatTemplate.rawValue), prompt style \(recorded.promptStyle.rawValue), "
+                                + "from the checkpoint's run config")
+                }
                 let evaluator = Evaluator(model: loaded.model, codec: codec,
                                           options: EvalOptions(temperature: temperature, seed: seed, maxNewTokens: maxTokens))
                 let started = Date()

@@ -41,7 +41,11 @@ struct EvalCommand: ParsableCommand {
             Python call list (Java and JavaScript calls for simple_java and simple_javascript), \
             then the AST check; an irrelevance answer that does not decode is a correct abstention. \
             bfcl:all then includes simple_java and simple_javascript. --format bfcl-json asks for and \
-            decodes BFCL's JSON return format instead. scores.json adds BFCL's summary scores: \
+            decodes BFCL's JSON return format instead. --format bfcl-think is how a model trained with \
+            model.promptStyle bfcl-think is tested: BFCL's system prompt with one instruction after it \
+            (think briefly inside <think></think>, then write only the calls), and the completion must \
+            start with exactly one think block; the text after it is BFCL's result, checked as above \
+            (BFCL's handlers for reasoning models also cut the reasoning off before decoding). scores.json adds BFCL's summary scores: \
             simple (mean of python, java, javascript), non_live (mean of simple, multiple, parallel, \
             parallel_multiple), live (the four live AST categories weighted by task count), \
             irrelevance_detection (mean of irrelevance and live_irrelevance), relevance_detection.
@@ -81,7 +85,7 @@ struct EvalCommand: ParsableCommand {
     @Option(help: ArgumentHelp("Llama's \"Today Date\" line (default: the template's own; model.chatTemplateDate).", valueName: "date"))
     var chatTemplateDate: String?
 
-    @Option(help: ArgumentHelp("How to prompt and score: own (the project's think/answer format and reward), bfcl (BFCL's prompting mode and checker, Python-call answers) or bfcl-json (BFCL's JSON return format).", valueName: "name"))
+    @Option(help: ArgumentHelp("How to prompt and score: own (the format the model was trained in: the checkpoint's model.chatTemplate and model.promptStyle), bfcl (BFCL's prompting mode and checker, Python-call answers), bfcl-json (BFCL's JSON return format) or bfcl-think (BFCL's prompting mode with a think block first, as model.promptStyle bfcl-think trains).", valueName: "name"))
     var format: String = "own"
 
     @Option(help: ArgumentHelp("Evaluate n tasks per category drawn at random (with --sample-seed), kept in file order.", valueName: "n"))
@@ -101,8 +105,8 @@ struct EvalCommand: ParsableCommand {
         if let limit { try OptionRange.check(limit, "--limit") }
         if let sample { try OptionRange.check(sample, "--sample") }
         if sample != nil && limit != nil { throw ValidationError("--sample and --limit both choose tasks; give one") }
-        guard ["own", "bfcl", "bfcl-json"].contains(format) else {
-            throw ValidationError("--format \(format.debugDescription) is not one of own, bfcl, bfcl-json")
+        guard ["own", "bfcl", "bfcl-json", "bfcl-think"].contains(format) else {
+            throw ValidationError("--format \(format.debugDescription) is not one of own, bfcl, bfcl-json, bfcl-think")
         }
         try OptionRange.check(batch, "--batch", max: 4096)
     }
@@ -113,7 +117,8 @@ struct EvalCommand: ParsableCommand {
 
     private func evaluate(on comm: MPICommunicator) throws {
         // A training checkpoint knows the template it was trained in; a plain model file does not.
-        let recorded = chatTemplate == nil ? TrainingCheckpoint.recordedConfig(checkpoint)?.model : nil
+        let run = TrainingCheckpoint.recordedConfig(checkpoint)?.model
+        let recorded = chatTemplate == nil ? run : nil
         let name = chatTemplate ?? recorded?.chatTemplate.rawValue ?? ChatTemplate.compact.rawValue
         guard let template = ChatTemplate(rawValue: name) else {
             throw LauncherError("--chat-template \(name.debugDescription) is not one of \(ChatTemplate.allCases.map(\.rawValue).joined(separator: ", "))")
@@ -121,6 +126,9 @@ struct EvalCommand: ParsableCommand {
         let date = chatTemplateDate ?? recorded.flatMap { $0.chatTemplateDate.isEmpty ? nil : $0.chatTemplateDate }
         if let recorded, comm.rank == 0, recorded.chatTemplate != .compact {
             Console.out("eval: chat template \(recorded.chatTemplate.rawValue), from the checkpoint's run config")
+        }
+        if format == "own", let run, run.promptStyle != .template, comm.rank == 0 {
+            Console.out("eval: prompt style \(run.promptStyle.rawValue), from the checkpoint's run config")
         }
         let bfcl = format != "own"
         let spec = try EvalDataSpec(parsing: data, javaAndJavaScript: bfcl)
@@ -133,8 +141,10 @@ struct EvalCommand: ParsableCommand {
         if let sample { tasks = EvalDataSpec.sample(tasks, perCategory: sample, seed: sampleSeed) }
         let codec: any EvalCodec = bfcl
             ? try BFCLPromptingCodec(tokenizer: loaded.tokenizer, template: template, templateOptions: templateOptions,
-                                     format: format == "bfcl-json" ? .json : .python, documents: try spec.functionDocuments())
-            : try TaskCodec(tokenizer: loaded.tokenizer, template: template, templateOptions: templateOptions)
+                                     format: format == "bfcl-json" ? .json : .python, documents: try spec.functionDocuments(),
+                                     thinking: format == "bfcl-think")
+            : try TaskCodec(tokenizer: loaded.tokenizer, template: template, templateOptions: templateOptions,
+                            style: run?.promptStyle ?? .template)
         let options = EvalOptions(temperature: temperature, seed: seed, maxNewTokens: maxTokens, batchSize: batch)
         let clock = ContinuousClock(), started = clock.now
         let outcomes = try Evaluator(model: model, codec: codec, options: options).evaluate(tasks, on: comm)

@@ -14,6 +14,10 @@ import FunctionCalling
 /// (vLLM's `skip_special_tokens`, BFCL's default for local models), is BFCL's `result`, and
 /// BFCL's checker gives the verdict: decoded as BFCL's prompting decoder does for the category's
 /// language, irrelevance counted correct whenever no call decodes.
+///
+/// With `thinking` (`--format bfcl-think`, for models trained with `model.promptStyle: bfcl-think`)
+/// the system prompt ends with `BFCLThinking.instruction`, the think markers stay in the text,
+/// and the completion must open with one think block; the text after it is BFCL's result.
 public struct BFCLPromptingCodec: EvalCodec {
     public let tokenizer: any Tokenizer
     public let template: ChatTemplate
@@ -24,14 +28,21 @@ public struct BFCLPromptingCodec: EvalCodec {
     /// in it (xLAM records) are written back from their schemas.
     public let documents: [String: [Value]]
     public let checker: ASTChecker
+    /// The think-then-answer form (`BFCLThinking`).
+    public let thinking: Bool
     private let specialIDs: Set<Int32>
 
     /// Fails when the tokenizer lacks the template's end-of-turn token, or for the compact
     /// template (whose prompt is the project's own).
     public init(tokenizer: any Tokenizer, template: ChatTemplate, templateOptions: ChatTemplate.Options = ChatTemplate.Options(),
                 format: BFCLPrompting.ReturnFormat = .python, documents: [String: [Value]] = [:],
-                checker: ASTChecker = ASTChecker()) throws(TaskCodecError) {
+                checker: ASTChecker = ASTChecker(), thinking: Bool = false) throws(TaskCodecError) {
         guard template != .compact else { throw .compactTemplateInBFCLFormat }
+        if thinking {
+            for marker in [PromptFormat.thinkOpen, PromptFormat.thinkClose] where tokenizer.specialTokenID(marker) == nil {
+                throw .missingSpecialToken(marker, template: template.rawValue)
+            }
+        }
         guard let eos = tokenizer.specialTokenID(template.endOfTurn) else {
             throw .missingSpecialToken(template.endOfTurn, template: template.rawValue)
         }
@@ -41,8 +52,10 @@ public struct BFCLPromptingCodec: EvalCodec {
         self.format = format
         self.documents = documents
         self.checker = checker
+        self.thinking = thinking
         endOfSequence = eos
-        specialIDs = Set(tokenizer.specialTokens.map(\.id))
+        let markers: Set<String> = thinking ? [PromptFormat.thinkOpen, PromptFormat.thinkClose] : []
+        specialIDs = Set(tokenizer.specialTokens.filter { !markers.contains($0.content) }.map(\.id))
     }
 
     /// The task's function docs as BFCL shows them to the model.
@@ -52,7 +65,7 @@ public struct BFCLPromptingCodec: EvalCodec {
 
     /// The prompt text: BFCL's conversation through the chat template, ending where the model writes.
     public func prompt(_ task: FunctionTask) -> String {
-        let messages = BFCLPrompting.messages(task.messages, docs: functionDocuments(task), format: format)
+        let messages = BFCLPrompting.messages(task.messages, docs: functionDocuments(task), format: format, thinking: thinking)
         return template.prompt(functions: [], messages: messages, options: templateOptions)
     }
 
@@ -60,19 +73,30 @@ public struct BFCLPromptingCodec: EvalCodec {
         tokenizer.encode(prompt(task))
     }
 
-    /// The completion's text without special tokens (and so without its end-of-turn token).
+    /// The completion's text without special tokens (and so without its end-of-turn token); with
+    /// `thinking`, the think markers are kept.
     public func completionText(_ tokens: [Int32]) -> String {
         tokenizer.decode(tokens.filter { !specialIDs.contains($0) })
     }
 
     public func outcome(task: FunctionTask, tokens: [Int32], stopped: Bool) -> EvalOutcome {
         Self.scored(task: task, completion: completionText(tokens), completionTokens: tokens.count, stopped: stopped,
-                    format: format, checker: checker)
+                    format: format, checker: checker, thinking: thinking)
     }
 
-    /// The outcome of a completion's text: BFCL's result is the text itself, BFCL's checker the verdict.
+    /// The outcome of a completion's text: BFCL's result is the text itself, BFCL's checker the
+    /// verdict; with `thinking`, the text after the think block, and a completion without exactly
+    /// one think block at its start fails (`format:<problem>`, its whole text as the result).
     public static func scored(task: FunctionTask, completion: String, completionTokens: Int, stopped: Bool,
-                              format: BFCLPrompting.ReturnFormat = .python, checker: ASTChecker = ASTChecker()) -> EvalOutcome {
+                              format: BFCLPrompting.ReturnFormat = .python, checker: ASTChecker = ASTChecker(),
+                              thinking: Bool = false) -> EvalOutcome {
+        if thinking {
+            let reward = BFCLThinking.score(completion: completion, task: task, checker: checker)
+            let answer = (try? BFCLThinking.answer(completion).get()).map(String.init)
+            return EvalOutcome(id: task.id, category: task.category, completion: completion, result: answer ?? completion,
+                               passed: reward.passed, failure: reward.failure.map { $0.label } ?? "", completionTokens: completionTokens,
+                               finish: stopped ? .stopped : .truncated)
+        }
         let verdict = checker.check(rawOutput: completion, task: task, returnFormat: format.checkerFormat)
         return EvalOutcome(id: task.id, category: task.category, completion: completion, result: completion, passed: verdict.valid,
                            failure: verdict.errorTypeString, completionTokens: completionTokens, finish: stopped ? .stopped : .truncated)

@@ -15,6 +15,6 @@ public protocol EvalCodec: Sendable {
 extension TaskCodec: EvalCodec {
     public func outcome(task: FunctionTask, tokens: [Int32], stopped: Bool) -> EvalOutcome {
         EvalOutcome.scored(task: task, completion: completionText(tokens), completionTokens: tokens.count, stopped: stopped,
-                           format: format, template: template)
+                           format: format, template: template, style: style)
     }
 }

@@ -31,6 +31,7 @@ extension TaskCodec {
     public init(policy: LoadedModel, model: TrainerConfig.Model) throws(TaskCodecError) {
         try self.init(tokenizer: policy.tokenizer, template: model.chatTemplate,
                       templateOptions: policy.templateOptions(for: model.chatTemplate,
-                                                              ChatTemplate.Options(dateString: model.chatTemplateDate.isEmpty ? nil : model.chatTemplateDate)))
+                                                              ChatTemplate.Options(dateString: model.chatTemplateDate.isEmpty ? nil : model.chatTemplateDate)),
+                      style: model.promptStyle)
     }
 }

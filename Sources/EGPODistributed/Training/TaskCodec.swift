@@ -14,6 +14,9 @@ public struct TaskCodec: Sendable {
     /// The prompt layout and answer form.
     public let template: ChatTemplate
     public let templateOptions: ChatTemplate.Options
+    /// What the prompt says and how the answer is read (`template`, or BFCL's prompt with a
+    /// think block, `bfcl-think`).
+    public let style: PromptStyle
     /// The template's end of turn (`<|eos|>` for compact): ends a completion.
     public let endOfSequence: Int32
     /// `<think>` and `</think>`: the think block whose entropy EGPO uses.
@@ -21,7 +24,7 @@ public struct TaskCodec: Sendable {
 
     /// Fails when the tokenizer lacks the end-of-turn token, `<think>` or `</think>` as single tokens.
     public init(tokenizer: any Tokenizer, format: OutputFormat = .python, template: ChatTemplate = .compact,
-                templateOptions: ChatTemplate.Options = ChatTemplate.Options()) throws(TaskCodecError) {
+                templateOptions: ChatTemplate.Options = ChatTemplate.Options(), style: PromptStyle = .template) throws(TaskCodecError) {
         func id(_ name: String) throws(TaskCodecError) -> Int32 {
             guard let id = tokenizer.specialTokenID(name) else { throw .missingSpecialToken(name, template: template.rawValue) }
             return id
@@ -30,6 +33,8 @@ public struct TaskCodec: Sendable {
         self.format = format
         self.template = template
         self.templateOptions = templateOptions
+        if style == .bfclThink && template == .compact { throw .compactTemplateInBFCLFormat }
+        self.style = style
         endOfSequence = try id(template.endOfTurn)
         thinkOpen = try id(PromptFormat.thinkOpen)
         thinkClose = try id(PromptFormat.thinkClose)
@@ -38,20 +43,45 @@ public struct TaskCodec: Sendable {
     /// The codec a run's config asks for (`model.chatTemplate`, `model.chatTemplateDate`).
     public init(tokenizer: any Tokenizer, model: TrainerConfig.Model) throws(TaskCodecError) {
         try self.init(tokenizer: tokenizer, template: model.chatTemplate,
-                      templateOptions: ChatTemplate.Options(dateString: model.chatTemplateDate.isEmpty ? nil : model.chatTemplateDate))
+                      templateOptions: ChatTemplate.Options(dateString: model.chatTemplateDate.isEmpty ? nil : model.chatTemplateDate),
+                      style: model.promptStyle)
     }
 
     /// Token ids of the task's prompt.
     public func promptTokens(_ task: FunctionTask) -> [Int32] {
-        tokenizer.encode(template.prompt(task, options: templateOptions))
+        tokenizer.encode(prompt(task))
+    }
+
+    /// The task's prompt text, ending where the model writes.
+    public func prompt(_ task: FunctionTask) -> String {
+        switch style {
+        case .template:
+            template.prompt(task, options: templateOptions)
+        case .bfclThink:
+            template.prompt(functions: [], messages: BFCLThinking.messages(task.messages, docs: BFCLThinking.documents(task)),
+                            options: templateOptions)
+        }
     }
 
     /// Token ids SFT trains on after the prompt: the reference completion and the end of turn.
     /// References are written in the compact form; for another template they are rewritten in
     /// its answer form, and one that is not in compact form is taken as already written in it.
     public func targetTokens(reference completion: String) -> [Int32] {
-        let text = template == .compact ? completion : template.completion(fromCompact: completion, format: format) ?? completion
-        return tokenizer.encode(template.supervisedTarget(text))
+        tokenizer.encode(template.supervisedTarget(targetText(reference: completion)))
+    }
+
+    /// The reference completion in this codec's answer form (without the end of turn).
+    public func targetText(reference completion: String) -> String {
+        switch style {
+        case .template:
+            return template == .compact ? completion : template.completion(fromCompact: completion, format: format) ?? completion
+        case .bfclThink:
+            guard case .success(let answer) = Reward.split(completion),
+                  let open = completion.range(of: PromptFormat.thinkOpen), let close = completion.range(of: PromptFormat.thinkClose),
+                  let calls = try? format.decode(String(answer))
+            else { return completion }
+            return BFCLThinking.completion(think: String(completion[open.upperBound..<close.lowerBound]), calls: calls)
+        }
     }
 
     /// The text of a sampled completion, without its final `<|eos|>` if it has one.
@@ -62,7 +92,15 @@ public struct TaskCodec: Sendable {
 
     /// The reward of a sampled completion for `task`.
     public func reward(_ tokens: [Int32], task: FunctionTask) -> Reward {
-        template.score(completion: completionText(tokens), task: task, compactFormat: format)
+        score(completion: completionText(tokens), task: task)
+    }
+
+    /// The reward of a completion's text for `task`.
+    public func score(completion: String, task: FunctionTask) -> Reward {
+        switch style {
+        case .template: template.score(completion: completion, task: task, compactFormat: format)
+        case .bfclThink: BFCLThinking.score(completion: completion, task: task)
+        }
     }
 }
 

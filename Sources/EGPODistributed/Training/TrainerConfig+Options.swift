@@ -34,6 +34,9 @@ extension ConfigChoice {
 /// `model.chatTemplate`: a wrong name is refused listing compact, qwen2.5, qwen3, llama3.1, llama3.2, chatml.
 extension ChatTemplate: ConfigChoice {}
 
+/// `model.promptStyle`: a wrong name is refused listing template, bfcl-think.
+extension PromptStyle: ConfigChoice {}
+
 /// `data.heldOutSplit`: a wrong name is refused listing train, heldout.
 extension WorldSplit: ConfigChoice {}
 

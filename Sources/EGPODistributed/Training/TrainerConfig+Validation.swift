@@ -31,6 +31,8 @@ extension TrainerConfig {
                  "at most model.architecture.vocab_size = \(model.architecture.vocabularySize)")
 
         try need((0...10_000_000).contains(model.headChunk), "model.headChunk", model.headChunk, "0 (the whole vocabulary at once) to 10000000")
+        try need(model.promptStyle == .template || model.chatTemplate != .compact, "model.promptStyle", model.promptStyle.rawValue,
+                 "template with model.chatTemplate compact (bfcl-think renders BFCL's prompt in a model family's template: set model.chatTemplate)")
         let lora = model.lora
         try need((0...4096).contains(lora.rank), "model.lora.rank", lora.rank, "0 (no adapters: every weight trained) to 4096")
         if lora.isEnabled {

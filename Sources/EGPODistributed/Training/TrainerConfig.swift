@@ -87,6 +87,12 @@ public struct TrainerConfig: Codable, Sendable, Equatable {
         /// prompt is rendered, so a run resumed on another day would see other prompts; set e.g.
         /// "26 Jul 2024" to keep them fixed).
         public var chatTemplateDate = ""
+        /// `template` (the chat template's own tool block and answer form) or `bfcl-think`:
+        /// BFCL's own system prompt listing the functions, with an instruction to think first,
+        /// and the answer `<think>…</think>` then BFCL's Python call list, scored by BFCL's
+        /// checker (`BFCLThinking`), so that training and `launcher eval --format bfcl-think`
+        /// agree. bfcl-think needs a model family's template, not compact.
+        public var promptStyle = PromptStyle.template
         /// LoRA adapters on the starting model (`rank` 0, the default: full fine-tuning). With a
         /// rank, the model's weights are frozen and only the adapters are trained, stored in
         /// checkpoints (which name the base model file and its sha256) and exported; the
