@@ -1,4 +1,5 @@
 import ArgumentParser
+import EGPODistributed
 import FunctionCalling
 import Foundation
 
@@ -6,13 +7,37 @@ extension DataCommand {
     /// `launcher data stats`: prompt sizes per category.
     struct Stats: ParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Prompt sizes in UTF-8 bytes (= tokens of the 256-byte tokenizer) per BFCL category."
+            abstract: "Prompt sizes in UTF-8 bytes (= tokens of the 256-byte tokenizer) per BFCL category, or in a model's tokens.",
+            discussion: """
+            With --model, the sizes are token counts of the prompts as that model's training renders \
+            them (--chat-template, --prompt-style), and of the reference completions (the SFT targets, \
+            end of turn included) when the directory has reference/.
+            """
         )
 
         @Option(help: "Directory with data/ and possible_answer/ (default: the shipped BFCL copy).")
         var dataDir: String?
 
+        @Option(help: ArgumentHelp("Count tokens of this model file's tokenizer instead of bytes.", valueName: "file"))
+        var model: String?
+
+        @Option(help: ArgumentHelp("With --model: \(ChatTemplate.allCases.map(\.rawValue).joined(separator: ", ")).", valueName: "name"))
+        var chatTemplate = ChatTemplate.compact.rawValue
+
+        @Option(help: ArgumentHelp("With --model: \(PromptStyle.allCases.map(\.rawValue).joined(separator: ", ")).", valueName: "name"))
+        var promptStyle = PromptStyle.template.rawValue
+
+        func validate() throws {
+            guard ChatTemplate(rawValue: chatTemplate) != nil else {
+                throw ValidationError("--chat-template \(chatTemplate.debugDescription) is not one of \(ChatTemplate.allCases.map(\.rawValue).joined(separator: ", "))")
+            }
+            guard PromptStyle(rawValue: promptStyle) != nil else {
+                throw ValidationError("--prompt-style \(promptStyle.debugDescription) is not one of \(PromptStyle.allCases.map(\.rawValue).joined(separator: ", "))")
+            }
+        }
+
         func run() throws {
+            if let model { return try tokenStatistics(model: model) }
             let tasks = try DataDirectory.load(dataDir)
             print("prompt bytes per category (min / median / p90 / max), format of docs/PROMPT_FORMAT.md;")
             print("in brackets the median of the same functions and messages as compact JSON, for scale")
@@ -34,6 +59,33 @@ extension DataCommand {
                 line(category.rawValue, sizes, json)
             }
             line("all", all.sorted(), allJSON.sorted())
+        }
+
+        /// Token counts of prompts and references under a model's tokenizer and rendering.
+        func tokenStatistics(model path: String) throws {
+            // A folder with reference/ (generated or filtered data) gives the references too.
+            let source = try dataDir.map { try TaskSource.loadFolder($0, categories: TaskCategory.allCases) }
+                ?? DataDirectory.load(nil).map { TrainingTask(task: $0, reference: nil) }
+            let loaded = try ModelFile.read(from: path)
+            let template = ChatTemplate(rawValue: chatTemplate)!
+            let codec = try TaskCodec(tokenizer: loaded.tokenizer, template: template,
+                                      templateOptions: loaded.templateOptions(for: template, ChatTemplate.Options()),
+                                      style: PromptStyle(rawValue: promptStyle)!)
+            print("tokens per category (min / median / p90 / max) in \(path)'s tokenizer, \(chatTemplate), prompt style \(promptStyle)")
+            var prompts: [Int] = [], targets: [Int] = []
+            for category in TaskCategory.allCases {
+                let subset = source.filter { $0.task.category == category }
+                guard !subset.isEmpty else { continue }
+                let p = subset.map { codec.promptTokens($0.task).count }.sorted()
+                let t = subset.compactMap { $0.reference.map { codec.targetTokens(reference: $0).count } }.sorted()
+                prompts += p
+                targets += t
+                print("  \(category.rawValue.padding(toLength: 24, withPad: " ", startingAt: 0)) n=\(String(p.count).padding(toLength: 5, withPad: " ", startingAt: 0)) "
+                      + "prompt \(Quantiles(p))" + (t.isEmpty ? "" : "  reference \(Quantiles(t))"))
+            }
+            print("  \("all".padding(toLength: 24, withPad: " ", startingAt: 0)) n=\(String(prompts.count).padding(toLength: 5, withPad: " ", startingAt: 0)) "
+                  + "prompt \(Quantiles(prompts.sorted()))" + (targets.isEmpty ? "" : "  reference \(Quantiles(targets.sorted()))"))
+            print("  total: \(prompts.reduce(0, +)) prompt tokens, \(targets.reduce(0, +)) reference tokens")
         }
     }
 
