@@ -81,16 +81,30 @@ import TestSupport
         let same = resumed[0].adapters == unbroken[0].adapters
         #expect(same, "resumed adapters differ from the unbroken run's")
 
-        // EGPO from the LoRA SFT checkpoint continues its adapters, with the base as the reference (beta > 0).
-        let rl = try LocalCommunicator.run(size: 2) { comm in
-            let r = try TrainingRun.train(T.request(dir.appendingPathComponent("egpo"),
-                                                    lora + ["model.checkpoint=\(JSON.quoted(final))", "run.steps=2", "egpo.beta=0.05"]),
-                                          comm: comm, events: { _ in })
-            return Outcome(parameters: r.policy.model.parameters.toArray(), adapters: r.policy.model.adapters?.values.toArray(), base: r.policy.base)
+        // EGPO from the LoRA SFT checkpoint continues its adapters (beta > 0). Its reference is the
+        // policy it starts from, the base with a frozen copy of the SFT adapters: KL 0 at step 1.
+        func egpo(_ folder: String, stopAfter: Int? = nil, resume: String? = nil, events: T.Events = T.Events()) throws -> [Outcome] {
+            try LocalCommunicator.run(size: 2) { comm in
+                let r = try TrainingRun.train(T.request(dir.appendingPathComponent(folder),
+                                                        lora + ["model.checkpoint=\(JSON.quoted(final))", "run.steps=2", "egpo.beta=0.05"],
+                                                        resume: resume, stopAfter: stopAfter),
+                                              comm: comm, events: events.sink)
+                return Outcome(parameters: r.policy.model.parameters.toArray(), adapters: r.policy.model.adapters?.values.toArray(), base: r.policy.base)
+            }
         }
+        let rlEvents = T.Events()
+        let rl = try egpo("egpo", events: rlEvents)
         let (frozen, agree, moved) = (rl[0].parameters == baseParameters, rl[0].adapters == rl[1].adapters, rl[0].adapters != unbroken[0].adapters)
         #expect(frozen && agree && moved)
         #expect(rl[0].base?.sha256 == sha)
+        #expect(rlEvents.lines.contains { $0.contains("the reference policy (egpo.beta 0.05) is the base with the starting adapters") }, "\(rlEvents.lines)")
+        let klLines = try String(contentsOf: dir.appendingPathComponent("egpo/metrics.jsonl"), encoding: .utf8).split(separator: "\n")
+            .compactMap { MetricsRecord(jsonLine: String($0)) }.map(\.kl)
+        #expect(klLines.count == 2 && klLines[0] == 0 && klLines[1] != nil, "\(klLines)")
+        // Stopped after a step and resumed, it keeps that reference: the unbroken run's adapters.
+        #expect(throws: StoppedBySignal.self) { try egpo("egpo-sliced", stopAfter: 1) }
+        let rlResumed = try egpo("egpo-sliced", resume: "latest")
+        #expect(rlResumed[0].adapters == rl[0].adapters, "resumed EGPO adapters differ from the unbroken run's")
 
         // model.lora.rank 0 from a LoRA checkpoint merges the adapters and trains every weight.
         let mergedEvents = T.Events()

@@ -96,6 +96,18 @@ public final class LoRAAdapters: @unchecked Sendable {
         layout.entry(named: tokenRowsName).map { MatrixView(storage.base + $0.offset, rows: $0.shape[0], cols: $0.shape[1]) }
     }
 
+    /// True when these adapters change nothing on `base` (every B zero, every trained token row
+    /// equal to the base's): the adapted model computes what the base computes, bit for bit.
+    public func isIdentity(on base: Transformer) -> Bool {
+        for e in layout.entries where e.name.hasSuffix("lora_B.weight") {
+            if values.tensor(e).contains(where: { $0 != 0 }) { return false }
+        }
+        guard let rows = tokenRows else { return true }
+        return tokenIDs.enumerated().allSatisfy { k, id in
+            (0..<rows.cols).allSatisfy { rows.row(k)[$0] == base.weights.embedding.row(Int(id))[$0] }
+        }
+    }
+
     /// `model.layers.L.<module>.lora_<matrix>.weight`.
     public static func name(layer: Int, target: LoRATarget, matrix: String) -> String {
         "model.layers.\(layer).\(target.module).lora_\(matrix).weight"

@@ -38,7 +38,8 @@ public struct MemoryEstimate: Sendable, Equatable {
         parts.append(Part(name: "runtime (code, MPI, BLAS)", bytes: Self.runtimeBytes))
         add("parameters", floats: p)
         // With LoRA only the adapters are trained: gradients and moments are theirs, and the
-        // reference policy is the base itself. Each layer keeps scale * x A^T per target.
+        // reference policy is the base itself, with at most a copy of the starting adapters.
+        // Each layer keeps scale * x A^T per target.
         let lora = config.model.lora
         let trained = lora.isEnabled ? Double(LoRAAdapters.layout(config: lora, model: model).totalCount) : p
         let loraFloatsPerRow = lora.isEnabled ? (config.model.recompute ? 1 : model.layerCount) * LoRATarget.allCases.count * lora.rank + lora.rank : 0
@@ -77,6 +78,8 @@ public struct MemoryEstimate: Sendable, Equatable {
             add("training activations (\(rows) rows)", floats: workspace)
             // The reference policy's forwards share the training workspace.
             if config.egpo.beta > 0 && !lora.isEnabled { add("reference policy", floats: p + lowWeights) }
+            // LoRA from trained adapters: the reference keeps a frozen copy of them (from fresh ones, none: it is the base).
+            if config.egpo.beta > 0 && lora.isEnabled { add("reference adapters (when starting from trained ones)", floats: trained) }
             let completions = (r.prompts * r.groupSize + worldSize - 1) / worldSize
             let prompts = min(r.prompts, completions)
             // The sampler's bf16 input copies: its widest row block (prefill) times the widest input.

@@ -85,8 +85,15 @@ public enum TrainingRun {
         if let resumed, config.egpo.beta > 0, resumed.reference == nil, !replica.trainable.isAdapters {
             throw TrainingError.resume("\(resumed.path) holds no reference policy (it ran with beta 0); egpo.beta \(config.egpo.beta) needs one")
         }
+        // LoRA started from trained adapters: the reference keeps them (a resumed run, as saved).
+        let startingAdapters = policy.model.adapters.flatMap { $0.isIdentity(on: policy.model) ? nil : $0.values.toArray() }
+        let referenceAdapters = resumed.map { $0.referenceAdapters } ?? startingAdapters
+        if config.egpo.beta > 0, let referenceAdapters, resumed == nil {
+            run.say("train: the reference policy (egpo.beta \(config.egpo.beta)) is the base with the starting adapters, "
+                    + "frozen (\(referenceAdapters.count) values), the policy this run starts from")
+        }
         let trainer = try EGPOTrainer(config: config, replica: replica, tasks: tasks, codec: codec, referenceParameters: resumed?.reference,
-                                      prepared: prepared)
+                                      referenceAdapters: referenceAdapters, prepared: prepared)
         if let resumed {
             TrainingCheckpoint.restore(resumed, into: replica)
             try trainer.restore(cursor: resumed.state.cursor, checkpoint: resumed.path, log: run.say)

@@ -38,10 +38,13 @@ public final class EGPOTrainer {
     /// - Parameters:
     ///   - referenceParameters: the frozen reference policy's parameters (a resumed run's); nil:
     ///     a copy of the replica's current parameters.
+    ///   - referenceAdapters: with LoRA, the adapters the reference policy has (the run's starting
+    ///     ones, when it started from trained adapters); nil: the base with the adapters off.
     ///   - prepared: `fittingPrompts` of `allTasks`, when the caller needed them first (the
     ///     launcher sizes its memory estimate by the longest prompt); nil: worked out here.
     public init(config: TrainerConfig, replica: PolicyReplica, tasks allTasks: [TrainingTask], codec: TaskCodec,
-                referenceParameters: [Float]? = nil, prepared: (tasks: [TrainingTask], prompts: [[Int32]])? = nil) throws(TrainingError) {
+                referenceParameters: [Float]? = nil, referenceAdapters: [Float]? = nil,
+                prepared: (tasks: [TrainingTask], prompts: [[Int32]])? = nil) throws(TrainingError) {
         self.config = config
         self.replica = replica
         self.codec = codec
@@ -53,8 +56,16 @@ public final class EGPOTrainer {
         droppedTooLong = allTasks.count - kept.count
         tasks = kept
         self.prompts = prompts
-        if config.egpo.beta > 0, replica.trainable.isAdapters {
-            // LoRA: the reference is the frozen base with the adapters off, no second copy.
+        if config.egpo.beta > 0, replica.trainable.isAdapters, let referenceAdapters, let live = replica.model.adapters {
+            // LoRA from trained adapters (an SFT warm-up): the reference is the base with a frozen
+            // copy of them, the policy the run started from; the adapters' size, not a model's.
+            guard referenceAdapters.count == live.values.count else {
+                throw .data("reference adapters of \(referenceAdapters.count) values for adapters of \(live.values.count)")
+            }
+            let frozen = LoRAAdapters(config: live.config, model: live.modelConfig, values: FloatBuffer(referenceAdapters), tokenIDs: live.tokenIDs)
+            reference = replica.model.base.with(adapters: frozen)
+        } else if config.egpo.beta > 0, replica.trainable.isAdapters {
+            // LoRA from fresh adapters: the reference is the frozen base with the adapters off, no second copy.
             reference = replica.model.base
         } else if config.egpo.beta > 0 {
             let copy = FloatBuffer(count: replica.model.parameters.count)

@@ -67,6 +67,7 @@ public struct TrainingState: Sendable {
 /// | attribute `trainable_tensors` | only when some tensors were frozen: the trained tensors' names, one a line |
 /// | `adam_m`, `adam_v` | Adam's moments of the trained parameters (all of them: gathered from ZeRO-1 shards), Float32 |
 /// | `reference` | EGPO with beta > 0: the frozen reference policy's flat parameters (not with LoRA, whose reference is the base) |
+/// | `reference_adapters` | EGPO with beta > 0 and LoRA started from trained adapters: those adapters, frozen (the reference is the base with them) |
 /// | `rng_state` | Int64 (world_size, 2): each rank's seed and next sequence id |
 /// | `metrics_jsonl`, `evaluations_json` | UInt8 text: the metrics so far, the evaluations so far |
 ///
@@ -83,6 +84,8 @@ public enum TrainingCheckpoint {
         public var state: TrainingState
         public var firstMoment: [Float], secondMoment: [Float]
         public var reference: [Float]?
+        /// The reference policy's adapters (LoRA started from trained adapters); nil: the base.
+        public var referenceAdapters: [Float]? = nil
         /// The trained tensors when some were frozen (the moments are theirs); nil: every tensor.
         public var trainableTensors: [String]? = nil
     }
@@ -190,6 +193,9 @@ public enum TrainingCheckpoint {
             if let reference, adapters == nil {
                 try t.writeDataset("reference", shape: [reference.parameters.count],
                                    from: UnsafeBufferPointer(reference.parameters.bufferPointer), checksum: true)
+            } else if let frozen = reference?.adapters {
+                try t.writeDataset("reference_adapters", shape: [frozen.values.count],
+                                   from: UnsafeBufferPointer(frozen.values.bufferPointer), checksum: true)
             }
             let rng = state.randomState(rollout: state.config.rollout)
             try t.writeDataset("rng_state", rng.flatMap { $0 }, shape: [rng.count, 2], checksum: true)
@@ -251,6 +257,8 @@ public enum TrainingCheckpoint {
         let m = try t.readDataset("adam_m", as: Float.self, expectedShape: [trained]).values
         let s = try t.readDataset("adam_v", as: Float.self, expectedShape: [trained]).values
         let reference = try t.contains("reference") ? try t.readDataset("reference", as: Float.self, expectedShape: [n]).values : nil
+        let referenceAdapters = try t.contains("reference_adapters")
+            ? try t.readDataset("reference_adapters", as: Float.self, expectedShape: [policy.model.adapters?.values.count ?? 0]).values : nil
         let worldSize = Int(try t.int64Attribute("world_size"))
         _ = try t.readDataset("rng_state", as: Int64.self, expectedShape: [worldSize, 2])
         let metrics = String(decoding: try t.readDataset("metrics_jsonl", as: UInt8.self).values, as: UTF8.self)
@@ -263,7 +271,7 @@ public enum TrainingCheckpoint {
             throw TrainingError.checkpoint(path: path, problem: "negative step, data position or world size")
         }
         return Loaded(path: path, policy: policy, state: state, firstMoment: m, secondMoment: s, reference: reference,
-                      trainableTensors: trainableTensors)
+                      referenceAdapters: referenceAdapters, trainableTensors: trainableTensors)
     }
 
     /// Puts a loaded checkpoint's optimizer state into `replica` (this rank's shard of the
