@@ -33,7 +33,24 @@ public enum BFCLThinking {
 
     /// The completion for a think text and calls (none: the abstention), without end of turn.
     public static func completion(think: String, calls: [FunctionCall]) -> String {
-        "<think>" + think + "</think>\n" + (calls.isEmpty ? abstention : PythonRenderer.python(calls))
+        completion(think: think, answer: calls.isEmpty ? abstention : PythonRenderer.python(calls))
+    }
+
+    /// A compact-form reference (`<think>…</think><answer>…</answer>`) in this form: the answer
+    /// block's text as it is (Python, Java or JavaScript calls), or the abstention when it decodes
+    /// (in `format`) to no call; nil when the text is not in compact form.
+    public static func completion(fromCompact text: String, format: OutputFormat = .python) -> String? {
+        guard case .success(let answer) = Reward.split(text),
+              let open = text.range(of: PromptFormat.thinkOpen), let close = text.range(of: PromptFormat.thinkClose)
+        else { return nil }
+        let think = String(text[open.upperBound..<close.lowerBound]), written = String(answer).trimmingWhitespace
+        if let calls = try? format.decode(written), calls.isEmpty { return completion(think: think, calls: []) }
+        return completion(think: think, answer: written)
+    }
+
+    /// The completion for a think text and an answer already written (a Java or JavaScript call list).
+    public static func completion(think: String, answer: String) -> String {
+        "<think>" + think + "</think>\n" + answer
     }
 
     /// BFCL's answer in a completion: the text after the think block, or the layout problem.

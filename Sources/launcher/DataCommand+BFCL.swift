@@ -114,7 +114,14 @@ extension DataCommand {
             }
             if let out {
                 let paths = try DataPrep.write(report.kept, to: URL(fileURLWithPath: out))
-                print("wrote \(report.kept.count) tasks in \(paths.count) files under \(out)")
+                // Generated data carries reference completions: the kept tasks keep theirs.
+                var references: [String: String] = [:]
+                if let dataDir, FileManager.default.fileExists(atPath: URL(fileURLWithPath: dataDir).appendingPathComponent("reference").path) {
+                    for t in try TaskSource.loadFolder(dataDir, categories: TaskCategory.allCases) { references[t.task.id] = t.reference }
+                }
+                let referencePaths = references.isEmpty ? [] : try DataPrep.writeReferences(report.kept, references: references, to: URL(fileURLWithPath: out))
+                print("wrote \(report.kept.count) tasks in \(paths.count + referencePaths.count) files under \(out)"
+                      + (referencePaths.isEmpty ? "" : " (with their reference completions)"))
             }
         }
     }

@@ -53,9 +53,10 @@ extension DataCommand {
                 throw ValidationError("--out \(outputPath) is the input folder; write the kept tasks somewhere else")
             }
             try onEveryRank { comm in
-                let tasks = try TaskSource.loadFolder(dataDir)
                 let loaded = try ModelFile.read(from: checkpoint)
                 let recorded = TrainingCheckpoint.recordedConfig(checkpoint)?.model
+                // bfcl-think answers in the task's language: Java and JavaScript tasks too.
+                let tasks = try TaskSource.loadFolder(dataDir, categories: recorded?.promptStyle == .bfclThink ? TaskCategory.allCases : TaskCategory.pythonSyntax)
                 let codec = try recorded.map { try TaskCodec(policy: loaded, model: $0) } ?? TaskCodec(tokenizer: loaded.tokenizer)
                 if comm.rank == 0, let recorded {
                     Console.out("data filter: chat template \(recorded.chatTemplate.rawValue), prompt style \(recorded.promptStyle.rawValue), "

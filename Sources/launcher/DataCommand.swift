@@ -28,7 +28,7 @@ struct DataCommand: ParsableCommand {
         @Option(help: "train or heldout: held-out tasks use templates and values training never sees.")
         var split: String = "train"
 
-        @Option(help: "Category weights simple,multiple,parallel,parallel_multiple,irrelevance[,live_multiple] (live_multiple: one call among 6-20 offered functions; 0 when left out).")
+        @Option(help: "Category weights simple,multiple,parallel,parallel_multiple,irrelevance[,live_multiple[,simple_java[,simple_javascript]]] (live_multiple: one call among 6-20 offered functions; simple_java, simple_javascript: one call typed and written in that language, for the bfcl-think prompt style; 0 when left out).")
         var mix: String = "0.3,0.25,0.15,0.15,0.15"
 
         @Option(help: ArgumentHelp("handwritten (44 functions in 11 domains, the demo's world) or generated (1,139 functions from 160 record kinds in 40 domains).", valueName: "name"))
@@ -49,11 +49,12 @@ struct DataCommand: ParsableCommand {
 
         func parsedMix() throws -> FunctionWorld.Mix {
             let w = mix.split(separator: ",").map { Double($0.trimmingCharacters(in: .whitespaces)) }
-            guard w.count == 5 || w.count == 6, w.allSatisfy({ $0 != nil && $0! >= 0 }), w.reduce(0, { $0 + ($1 ?? 0) }) > 0 else {
-                throw ValidationError("--mix needs 5 or 6 non-negative weights, not all zero, got \"\(mix)\"")
+            guard (5...8).contains(w.count), w.allSatisfy({ $0 != nil && $0! >= 0 }), w.reduce(0, { $0 + ($1 ?? 0) }) > 0 else {
+                throw ValidationError("--mix needs 5 to 8 non-negative weights, not all zero, got \"\(mix)\"")
             }
+            func weight(_ i: Int) -> Double { i < w.count ? w[i]! : 0 }
             return FunctionWorld.Mix(simple: w[0]!, multiple: w[1]!, parallel: w[2]!, parallelMultiple: w[3]!, irrelevance: w[4]!,
-                                     liveMultiple: w.count == 6 ? w[5]! : 0)
+                                     liveMultiple: weight(5), java: weight(6), javascript: weight(7))
         }
 
         func run() throws {

@@ -91,6 +91,40 @@ import TestSupport
         }
     }
 
+    /// Generated simple_java and simple_javascript tasks: the schema in the language's BFCL type
+    /// names, the answer in its syntax, the reference passing BFCL's checker as trained, a wrong
+    /// call failing it, deterministic by seed.
+    @Test func javaAndJavaScriptTasksAreTypedAndWrittenInTheirLanguage() throws {
+        let mix = FunctionWorld.Mix(simple: 0, multiple: 0, parallel: 0, parallelMultiple: 0, irrelevance: 0, java: 1, javascript: 1)
+        let generated = FunctionWorld(seed: 9, mix: mix, catalog: .generated).generate(count: 200)
+        #expect(generated.map(\.completion) == FunctionWorld(seed: 9, mix: mix, catalog: .generated).generate(count: 200).map(\.completion))
+        let codec = try Self.codec()
+        var types: [CallLanguage: Set<String>] = [:]
+        for g in generated {
+            let language = g.task.category.language
+            #expect(language != .python && g.task.functions.count == 1 && g.task.groundTruth?.count == 1)
+            for p in g.task.functions[0].parameters {
+                types[language, default: []].insert(p.schema.type + (p.schema.items.map { "<\($0.type)>" } ?? ""))
+            }
+            let text = codec.targetText(reference: g.completion)
+            let answer = String(text.split(separator: "</think>", maxSplits: 1)[1])
+            #expect(language == .java ? answer.hasSuffix(");]") : answer.hasSuffix(")]"), "\(answer)")
+            let reward = codec.reward(Self.tokenizer.encode(text) + [codec.endOfSequence], task: g.task)
+            #expect(reward.passed, "\(g.task.id): \(reward) for \(answer)")
+            // Another function's name fails.
+            let wrong = "<think>x</think>\n[other_function(x=1)" + (language == .java ? ";]" : "]")
+            #expect(codec.reward(Self.tokenizer.encode(wrong), task: g.task).failure?.label == "simple_function_checker:wrong_func_name")
+        }
+        let java = try #require(types[.java]), javascript = try #require(types[.javascript])
+        #expect(java.isSubset(of: ["String", "integer", "long", "double", "float", "boolean", "ArrayList<String>", "ArrayList<integer>",
+                                   "ArrayList<long>", "ArrayList<double>", "ArrayList<float>"]), "\(java)")
+        #expect(["String", "integer", "long", "double", "float", "boolean"].allSatisfy(java.contains), "\(java)")
+        #expect(javascript.isSubset(of: ["String", "integer", "float", "Boolean", "array<String>", "array<integer>", "array<float>"]), "\(javascript)")
+        #expect(["String", "integer", "Boolean"].allSatisfy(javascript.contains), "\(javascript)")
+        #expect(generated.contains { $0.completion.contains("L,") || $0.completion.contains("L)") }, "a long literal")
+        #expect(generated.contains { $0.completion.contains("new ArrayList<>(Arrays.asList(") }, "an ArrayList")
+    }
+
     /// bfcl-think needs a model family's template and the think markers as tokens.
     @Test func badSettingsAreRefused() throws {
         #expect(throws: TaskCodecError.compactTemplateInBFCLFormat) {

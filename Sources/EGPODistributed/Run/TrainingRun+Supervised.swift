@@ -17,7 +17,8 @@ extension TrainingRun {
     /// text), the examples that fit, the memory check, then the step loop with its checkpoints.
     static func supervised(_ run: RunContext) throws -> LoadedModel {
         let config = run.config, comm = run.comm, resumed = run.resumed
-        let tasks = try TaskSource.load(spec: config.data.train, count: config.data.trainTasks, seed: config.data.trainSeed, split: .train, log: run.say)
+        let tasks = try TaskSource.load(spec: config.data.train, count: config.data.trainTasks, seed: config.data.trainSeed, split: .train,
+                                         everyLanguage: config.model.promptStyle == .bfclThink, log: run.say)
         var policy: LoadedModel
         if let resumed {
             policy = resumed.policy

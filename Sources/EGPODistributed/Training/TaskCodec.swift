@@ -76,11 +76,7 @@ public struct TaskCodec: Sendable {
         case .template:
             return template == .compact ? completion : template.completion(fromCompact: completion, format: format) ?? completion
         case .bfclThink:
-            guard case .success(let answer) = Reward.split(completion),
-                  let open = completion.range(of: PromptFormat.thinkOpen), let close = completion.range(of: PromptFormat.thinkClose),
-                  let calls = try? format.decode(String(answer))
-            else { return completion }
-            return BFCLThinking.completion(think: String(completion[open.upperBound..<close.lowerBound]), calls: calls)
+            return BFCLThinking.completion(fromCompact: completion, format: format) ?? completion
         }
     }
 

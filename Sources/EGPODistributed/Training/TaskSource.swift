@@ -20,9 +20,14 @@ public struct TrainingTask: Sendable {
 /// `launcher data generate` and `launcher data filter` write.
 public enum TaskSource {
     /// The tasks of `spec`; `count`, `seed` and `split` are used for `functionworld` only.
-    /// - Parameter log: receives what loading found worth saying (the xLAM filter's counts).
-    public static func load(spec: DataSpec, count: Int, seed: Int, split: WorldSplit,
+    /// - Parameters:
+    ///   - log: receives what loading found worth saying (the xLAM filter's counts).
+    ///   - everyLanguage: take a folder's (and bfcl:all's) Java and JavaScript categories too, for
+    ///     the bfcl-think prompt style, whose answers are BFCL's raw text in the task's language;
+    ///     otherwise the Python-syntax categories only (the other answer forms are Python calls).
+    public static func load(spec: DataSpec, count: Int, seed: Int, split: WorldSplit, everyLanguage: Bool = false,
                             log: (String) -> Void = { _ in }) throws(TrainingError) -> [TrainingTask] {
+        let categories = everyLanguage ? TaskCategory.allCases : TaskCategory.pythonSyntax
         switch spec {
         case .functionWorld:
             return functionWorldTasks(count: count, seed: seed, split: split)
@@ -30,9 +35,9 @@ public enum TaskSource {
             return try loadXLAM(file, log: log)
         case .bfcl(let category):
             // bfcl:all trains on the Python-syntax categories: the answer forms are Python calls.
-            return try loadFolder(BFCLDataset.bundledDirectory.path, categories: category.map { [$0] } ?? TaskCategory.pythonSyntax)
+            return try loadFolder(BFCLDataset.bundledDirectory.path, categories: category.map { [$0] } ?? categories)
         case .folder(let path):
-            return try loadFolder(path)
+            return try loadFolder(path, categories: categories)
         }
     }
 
@@ -102,7 +107,7 @@ public enum EvaluationTasks {
         let seen = Set(training.map { PromptFormat.prompt($0.task) })
         // Generate a margin so that `eval.tasks` remain after removing tasks seen in training.
         let candidates = try TaskSource.load(spec: config.data.heldOut, count: config.eval.tasks * 2, seed: config.data.heldOutSeed,
-                                             split: config.data.heldOutSplit, log: log)
+                                             split: config.data.heldOutSplit, everyLanguage: config.model.promptStyle == .bfclThink, log: log)
         return Array(candidates.lazy.filter { !seen.contains(PromptFormat.prompt($0.task)) }.prefix(config.eval.tasks).map(\.task))
     }
 }

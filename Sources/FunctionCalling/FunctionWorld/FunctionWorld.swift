@@ -16,23 +16,30 @@ public struct FunctionWorld: Sendable {
         /// Live-style tasks (`live_multiple`): one call among 6 to 20 offered functions, as
         /// BFCL's live categories offer many.
         public var liveMultiple: Double
+        /// `simple_java` and `simple_javascript`: one function typed in the language's BFCL
+        /// vocabulary, one call in its syntax (`WorldLanguage`).
+        public var java: Double
+        public var javascript: Double
 
         /// The default leans on the single-call categories the policy must master first.
         public static let standard = Mix(simple: 0.3, multiple: 0.25, parallel: 0.15, parallelMultiple: 0.15, irrelevance: 0.15)
 
         public init(simple: Double, multiple: Double, parallel: Double, parallelMultiple: Double, irrelevance: Double,
-                    liveMultiple: Double = 0) {
+                    liveMultiple: Double = 0, java: Double = 0, javascript: Double = 0) {
             self.simple = simple
             self.multiple = multiple
             self.parallel = parallel
             self.parallelMultiple = parallelMultiple
             self.irrelevance = irrelevance
             self.liveMultiple = liveMultiple
+            self.java = java
+            self.javascript = javascript
         }
 
         var weights: [(TaskCategory, Double)] {
             [(.simplePython, simple), (.multiple, multiple), (.parallel, parallel),
-             (.parallelMultiple, parallelMultiple), (.irrelevance, irrelevance), (.liveMultiple, liveMultiple)]
+             (.parallelMultiple, parallelMultiple), (.irrelevance, irrelevance), (.liveMultiple, liveMultiple),
+             (.simpleJava, java), (.simpleJavascript, javascript)]
         }
 
         /// Exact counts for `total` tasks by largest remainder, so proportions hold to one task.
@@ -150,9 +157,31 @@ public struct FunctionWorld: Sendable {
             let offered = rng.shuffled(chosen + distractors(for: chosen, count: rng.below(5 - n), rng: &rng))
             let think = writer.parallel(calls, offered: offered, rng: &rng)
             return assemble(id, category, question: join(calls, rng: &rng), offered: offered, calls: calls, think: think)
+        case .simpleJava, .simpleJavascript:
+            return languageTask(category, id: id, rng: &rng)
         default:
             return irrelevance(id, rng: &rng)
         }
+    }
+
+    /// A `simple_java` or `simple_javascript` task (`WorldLanguage`): drawn again until every
+    /// value can be written in the language and BFCL's checker accepts the written call.
+    private func languageTask(_ category: TaskCategory, id: String, rng: inout SplitMix64) -> Generated {
+        let candidates = catalog.functions.filter(WorldLanguage.supports)
+        precondition(!candidates.isEmpty, "FunctionWorld: no function without dict parameters for \(category.rawValue)")
+        for _ in 0..<100 {
+            let f = rng.pick(candidates)
+            let call = draw(f, rng: &rng)
+            let typed = WorldLanguage(f, language: category.language, rng: &rng)
+            guard let source = typed.source(call.call) else { continue }
+            let task = FunctionTask(id: id, category: category, messages: [Message(role: "user", content: call.question)],
+                                    functions: [typed.schema], groundTruth: [call.expected])
+            guard ASTChecker().check(rawOutput: "[" + source + "]", task: task).valid else { continue }
+            let think = ReasoningWriter().single(call, offered: [f], rng: &rng)
+            return Generated(task: task, completion: PromptFormat.completion(think: think, answer: "[" + source + "]"),
+                             templateIDs: [call.templateID])
+        }
+        preconditionFailure("FunctionWorld: no \(category.rawValue) task could be written in 100 draws")
     }
 
     private func irrelevance(_ id: String, rng: inout SplitMix64) -> Generated {
