@@ -9,7 +9,7 @@ DEMO_RANKS ?= 8
 # The shipped SFT checkpoint is made on this many ranks (the bytes depend on the world size).
 SFT_RANKS ?= 2
 
-.PHONY: setup build release test test-single test-multirank test-hf test-multihost demo demo-full sft-checkpoint bench bench-size bench-eval bench-precision smollm2 smollm2-folder clean
+.PHONY: setup build release test test-single test-multirank test-hf test-multihost demo demo-full sft-checkpoint bench bench-size bench-eval bench-precision smollm2 smollm2-folder smollm2-bfcl clean
 
 setup:
 	@./scripts/setup.sh
@@ -88,6 +88,12 @@ bench-precision: release
 # SmolLM2-135M-Instruct.h5 beside it (scripts/fetch-smollm2.sh; nothing is fetched again once there).
 smollm2: build
 	./scripts/fetch-smollm2.sh .build/debug/launcher
+
+# SmolLM2-135M-Instruct trained for BFCL (scripts/smollm2-bfcl.sh): generated data, SFT, the
+# pass-rate filter, EGPO and GRPO, BFCL evaluation. Hours on 2 cores: each stage resumes where it
+# stopped, STOP_AFTER=N runs SFT and RL in slices; RUN, RANKS, SEEDS, EVAL_SAMPLE as the script says.
+smollm2-bfcl: release smollm2
+	./scripts/smollm2-bfcl.sh
 
 # The same model as a Hugging Face safetensors folder, made as a user makes one (transformers loads
 # the GGUF, a fresh LlamaForCausalLM takes its weights and is saved with the tokenizer), in

@@ -32,7 +32,7 @@ cache="${EGPO_CACHE:-$HOME/.cache/egpo}/smollm2"
 gguf="$cache/SmolLM2-135M-Instruct.Q4_1.gguf"
 base="$cache/SmolLM2-135M-Instruct-think.h5"
 mpirun=(mpirun --allow-run-as-root --oversubscribe -n "$ranks")
-mix="0.3,0.2,0.15,0.15,0.15,0.05"
+mix="0.25,0.2,0.12,0.12,0.13,0.04,0.07,0.07"
 export OPENBLAS_NUM_THREADS=1
 
 say() { printf '\n== %s\n' "$*"; }
