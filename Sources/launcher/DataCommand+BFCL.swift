@@ -18,26 +18,10 @@ extension DataCommand {
         @Option(help: "Directory with data/ and possible_answer/ (default: the shipped BFCL copy).")
         var dataDir: String?
 
-        @Option(help: ArgumentHelp("Count tokens of this model file's tokenizer instead of bytes.", valueName: "file"))
-        var model: String?
-
-        @Option(help: ArgumentHelp("With --model: \(ChatTemplate.allCases.map(\.rawValue).joined(separator: ", ")).", valueName: "name"))
-        var chatTemplate = ChatTemplate.compact.rawValue
-
-        @Option(help: ArgumentHelp("With --model: \(PromptStyle.allCases.map(\.rawValue).joined(separator: ", ")).", valueName: "name"))
-        var promptStyle = PromptStyle.template.rawValue
-
-        func validate() throws {
-            guard ChatTemplate(rawValue: chatTemplate) != nil else {
-                throw ValidationError("--chat-template \(chatTemplate.debugDescription) is not one of \(ChatTemplate.allCases.map(\.rawValue).joined(separator: ", "))")
-            }
-            guard PromptStyle(rawValue: promptStyle) != nil else {
-                throw ValidationError("--prompt-style \(promptStyle.debugDescription) is not one of \(PromptStyle.allCases.map(\.rawValue).joined(separator: ", "))")
-            }
-        }
+        @OptionGroup var rendering: DataRendering
 
         func run() throws {
-            if let model { return try tokenStatistics(model: model) }
+            if let model = rendering.model { return try tokenStatistics(model: model) }
             let tasks = try DataDirectory.load(dataDir)
             print("prompt bytes per category (min / median / p90 / max), format of docs/PROMPT_FORMAT.md;")
             print("in brackets the median of the same functions and messages as compact JSON, for scale")
@@ -66,12 +50,8 @@ extension DataCommand {
             // A folder with reference/ (generated or filtered data) gives the references too.
             let source = try dataDir.map { try TaskSource.loadFolder($0, categories: TaskCategory.allCases) }
                 ?? DataDirectory.load(nil).map { TrainingTask(task: $0, reference: nil) }
-            let loaded = try ModelFile.read(from: path)
-            let template = ChatTemplate(rawValue: chatTemplate)!
-            let codec = try TaskCodec(tokenizer: loaded.tokenizer, template: template,
-                                      templateOptions: loaded.templateOptions(for: template, ChatTemplate.Options()),
-                                      style: PromptStyle(rawValue: promptStyle)!)
-            print("tokens per category (min / median / p90 / max) in \(path)'s tokenizer, \(chatTemplate), prompt style \(promptStyle)")
+            let codec = try rendering.codec(model: path)
+            print("tokens per category (min / median / p90 / max) in \(path)'s tokenizer, \(rendering.chatTemplate), prompt style \(rendering.promptStyle)")
             var prompts: [Int] = [], targets: [Int] = []
             for category in TaskCategory.allCases {
                 let subset = source.filter { $0.task.category == category }
@@ -140,9 +120,24 @@ extension DataCommand {
         @Option(help: "FunctionTask id, e.g. simple_python_0.")
         var id: String
 
+        @OptionGroup var rendering: DataRendering
+
+        @Flag(help: "With --model: print {\"text\": prompt + target} as one JSON line, the input `launcher score` reads.")
+        var json = false
+
         func run() throws {
             guard let task = try DataDirectory.load(dataDir).first(where: { $0.id == id }) else {
                 throw ValidationError("no task with id \(id)")
+            }
+            if let model = rendering.model {
+                // As a training run renders it: the prompt, then the SFT target (end of turn included).
+                let codec = try rendering.codec(model: model)
+                let reference = try dataDir.flatMap { dir in
+                    try TaskSource.loadFolder(dir, categories: TaskCategory.allCases).first { $0.task.id == id }?.reference
+                }
+                let target = reference.map { codec.template.supervisedTarget(codec.targetText(reference: $0)) } ?? ""
+                if json { print(JSON.serialize(.object([("text", .string(codec.prompt(task) + target))]))) } else { print(codec.prompt(task) + target) }
+                return
             }
             print(PromptFormat.prompt(task), terminator: "")
             let reference = URL(fileURLWithPath: dataDir ?? "/nonexistent").appendingPathComponent("reference")
@@ -155,6 +150,36 @@ extension DataCommand {
             }
             print()
         }
+    }
+}
+
+/// `--model`, `--chat-template`, `--prompt-style`: render tasks as a training run of that model does.
+struct DataRendering: ParsableArguments {
+    @Option(help: ArgumentHelp("Render with this model file's tokenizer (count its tokens) instead of the compact format's bytes.", valueName: "file"))
+    var model: String?
+
+    @Option(help: ArgumentHelp("With --model: \(ChatTemplate.allCases.map(\.rawValue).joined(separator: ", ")).", valueName: "name"))
+    var chatTemplate = ChatTemplate.compact.rawValue
+
+    @Option(help: ArgumentHelp("With --model: \(PromptStyle.allCases.map(\.rawValue).joined(separator: ", ")).", valueName: "name"))
+    var promptStyle = PromptStyle.template.rawValue
+
+    func validate() throws {
+        guard ChatTemplate(rawValue: chatTemplate) != nil else {
+            throw ValidationError("--chat-template \(chatTemplate.debugDescription) is not one of \(ChatTemplate.allCases.map(\.rawValue).joined(separator: ", "))")
+        }
+        guard PromptStyle(rawValue: promptStyle) != nil else {
+            throw ValidationError("--prompt-style \(promptStyle.debugDescription) is not one of \(PromptStyle.allCases.map(\.rawValue).joined(separator: ", "))")
+        }
+    }
+
+    /// The codec a run of `model` with these settings uses.
+    func codec(model path: String) throws -> TaskCodec {
+        let loaded = try ModelFile.read(from: path)
+        let template = ChatTemplate(rawValue: chatTemplate)!
+        return try TaskCodec(tokenizer: loaded.tokenizer, template: template,
+                             templateOptions: loaded.templateOptions(for: template, ChatTemplate.Options()),
+                             style: PromptStyle(rawValue: promptStyle)!)
     }
 }
 
