@@ -41,7 +41,7 @@ import TestSupport
         defer { try? FileManager.default.removeItem(at: dir) }
         let basePath = try Self.base(dir)
         let baseParameters = try ModelFile.read(from: basePath).model.parameters.toArray()
-        let tokens = trainingTokenRows ? [#"model.lora.trainableTokens=["<think>", "</think>"]"#] : []
+        let tokens = trainingTokenRows ? [#"model.lora.trainableTokens=["<think>", "</think>"]"#, "model.lora.trainableTokenRateScale=25"] : []
         let lora = Self.lora + tokens
         let settings = lora + ["model.checkpoint=\(JSON.quoted(basePath))", "sft.steps=4", "sft.optimizer.zero=1"]
         let events = T.Events()

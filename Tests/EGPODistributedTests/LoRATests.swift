@@ -261,6 +261,8 @@ import TestSupport
         #expect(problem { $0.trainableTokens = ["<think>", "<think>"] }.contains("model.lora.trainableTokens"))
         #expect(problem { $0.trainableTokens = [""] }.contains("model.lora.trainableTokens"))
         #expect(problem { $0.rank = 0; $0.trainableTokens = ["<think>"] }.contains("model.lora.trainableTokens"))
+        #expect(problem { $0.trainableTokenRateScale = 0 }.contains("model.lora.trainableTokenRateScale"))
+        #expect(problem { $0.trainableTokenRateScale = .infinity }.contains("model.lora.trainableTokenRateScale"))
         #expect(TrainerConfig().model.lora.isEnabled == false)
     }
 }

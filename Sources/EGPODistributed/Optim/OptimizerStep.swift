@@ -16,8 +16,8 @@ public struct OptimizerStep {
     public let shard: Range<Int>
     /// Adam's m and v for `shard` (element i of the shard at index i - shard.lowerBound).
     public let firstMoment: FloatBuffer, secondMoment: FloatBuffer
-    /// Each tensor's part of the shard, and whether it decays.
-    let ranges: [(range: Range<Int>, decays: Bool)]
+    /// Each tensor's part of the shard, whether it decays, and its learning-rate factor.
+    let ranges: [(range: Range<Int>, decays: Bool, rateScale: Float)]
     public let maxGradNorm: Float
     public let schedule: any LearningRateSchedule
 
@@ -39,8 +39,11 @@ public struct OptimizerStep {
     ///   - maxGradNorm: clip threshold (0: no clipping).
     ///   - shard: the range this rank steps (nil: the whole layout).
     ///   - state: AdamW's step count, for a resumed run.
+    ///   - rateScale: a tensor's factor on the schedule's rate, by name (1 for every tensor by
+    ///     default; LoRA's trained token rows take `model.lora.trainableTokenRateScale`).
     public init(layout: ParameterLayout, hyperparameters: AdamW.Hyperparameters, maxGradNorm: Float,
-                schedule: any LearningRateSchedule, shard: Range<Int>? = nil, state: AdamW.State = .init(step: 0)) {
+                schedule: any LearningRateSchedule, shard: Range<Int>? = nil, state: AdamW.State = .init(step: 0),
+                rateScale: (String) -> Float = { _ in 1 }) {
         let shard = shard ?? 0 ..< layout.totalCount
         precondition(shard.lowerBound >= 0 && shard.upperBound <= layout.totalCount, "OptimizerStep: shard \(shard) of \(layout.totalCount)")
         adam = AdamW(hyperparameters, state: state)
@@ -49,7 +52,7 @@ public struct OptimizerStep {
         secondMoment = FloatBuffer(count: shard.count)
         ranges = layout.entries.compactMap { e in
             let lo = max(e.offset, shard.lowerBound), hi = min(e.offset + e.count, shard.upperBound)
-            return lo >= hi ? nil : (lo ..< hi, ParameterRole(name: e.name).decays)
+            return lo >= hi ? nil : (lo ..< hi, ParameterRole(name: e.name).decays, rateScale(e.name))
         }
         self.maxGradNorm = maxGradNorm
         self.schedule = schedule
@@ -75,10 +78,10 @@ public struct OptimizerStep {
         let coefficient = maxGradNorm > 0 ? GradientClipping.clipCoefficient(globalNorm: norm, maxNorm: Double(maxGradNorm)) : 1
         let lr = schedule(adam.step)
         adam.beginStep()
-        for (range, decays) in ranges {
+        for (range, decays, rateScale) in ranges {
             adam.update(parameters: parameters.bufferPointer, gradients: UnsafeBufferPointer(gradients.bufferPointer),
                         firstMoment: firstMoment.bufferPointer, secondMoment: secondMoment.bufferPointer, range: range,
-                        momentOffset: range.lowerBound - shard.lowerBound, learningRate: lr, gradientScale: coefficient,
+                        momentOffset: range.lowerBound - shard.lowerBound, learningRate: lr * rateScale, gradientScale: coefficient,
                         weightDecay: decays ? nil : 0)
         }
         return Report(gradNorm: norm, clipCoefficient: coefficient, learningRate: lr)

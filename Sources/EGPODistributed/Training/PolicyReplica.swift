@@ -88,9 +88,12 @@ public final class PolicyReplica {
         let trainable = trainable ?? .wholeModel(policy.model)
         let count = trainable.layout.totalCount
         let zero = o.zero == .stage1
+        // LoRA's trained token rows learn at their own factor of the rate.
+        let tokenScale = policy.model.adapters?.config.trainableTokenRateScale ?? 1
         try self.init(model: policy.model, tokenizer: policy.tokenizer, communicator: communicator,
                       optimizer: o.step(layout: trainable.layout, totalSteps: totalSteps, updatesPerStep: updatesPerStep,
-                                        shard: zero ? Self.shard(count: count, communicator: communicator) : nil),
+                                        shard: zero ? Self.shard(count: count, communicator: communicator) : nil,
+                                        rateScale: { $0 == LoRAAdapters.tokenRowsName ? tokenScale : 1 }),
                       update: zero ? .zero1(o.gradientPath) : .replicated, trainable: trainable, headChunk: headChunk,
                       recompute: recompute)
         huggingFaceFiles = policy.huggingFaceFiles

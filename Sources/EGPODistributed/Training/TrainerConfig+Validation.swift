@@ -42,6 +42,8 @@ extension TrainerConfig {
                      "one or more of \(LoRATarget.allCases.map(\.rawValue).joined(separator: ", ")), each once")
             try need(!lora.trainableTokens.contains("") && Set(lora.trainableTokens).count == lora.trainableTokens.count,
                      "model.lora.trainableTokens", lora.trainableTokens, "token texts such as <think>, each once and none empty")
+            try need(lora.trainableTokenRateScale.isFinite && lora.trainableTokenRateScale > 0 && lora.trainableTokenRateScale <= 10_000,
+                     "model.lora.trainableTokenRateScale", lora.trainableTokenRateScale, "a factor in (0, 10000] on the learning rate of the token rows")
         } else {
             try need(lora.trainableTokens.isEmpty, "model.lora.trainableTokens", lora.trainableTokens,
                      "empty when model.lora.rank is 0 (every weight, the embedding included, is trained then)")

@@ -233,10 +233,13 @@ extension TrainerConfig.Optimizer {
 
     /// The clip + AdamW step these settings describe, for the tensors of `layout`, over a run
     /// of `totalSteps` trainer steps of `updatesPerStep` updates each.
-    /// - Parameter shard: the elements this rank steps (ZeRO-1); nil: all of them.
-    public func step(layout: ParameterLayout, totalSteps: Int, updatesPerStep: Int = 1, shard: Range<Int>? = nil) -> OptimizerStep {
+    /// - Parameters:
+    ///   - shard: the elements this rank steps (ZeRO-1); nil: all of them.
+    ///   - rateScale: a tensor's factor on the rate, by name (`OptimizerStep`).
+    public func step(layout: ParameterLayout, totalSteps: Int, updatesPerStep: Int = 1, shard: Range<Int>? = nil,
+                     rateScale: @escaping (String) -> Float = { _ in 1 }) -> OptimizerStep {
         OptimizerStep(layout: layout, hyperparameters: adamW, maxGradNorm: maxGradNorm,
-                      schedule: schedule(totalSteps: totalSteps, updatesPerStep: updatesPerStep), shard: shard)
+                      schedule: schedule(totalSteps: totalSteps, updatesPerStep: updatesPerStep), shard: shard, rateScale: rateScale)
     }
 
     /// AdamW's fixed hyper-parameters.
