@@ -9,4 +9,11 @@ public enum PromptStyle: String, Sendable, CaseIterable, Hashable {
     /// `<think>…</think>` then a Python call list, scored by BFCL's checker. Needs a model
     /// family's template (not compact).
     case bfclThink = "bfcl-think"
+
+    /// The task categories whose answers this style can read: bfcl-think's answer is BFCL's raw
+    /// text in the task's language, so every category; the template forms are Python calls, so
+    /// the Python-syntax categories only.
+    public var categories: [TaskCategory] {
+        self == .bfclThink ? TaskCategory.allCases : TaskCategory.pythonSyntax
+    }
 }

@@ -55,8 +55,8 @@ extension DataCommand {
             try onEveryRank { comm in
                 let loaded = try ModelFile.read(from: checkpoint)
                 let recorded = TrainingCheckpoint.recordedConfig(checkpoint)?.model
-                // bfcl-think answers in the task's language: Java and JavaScript tasks too.
-                let tasks = try TaskSource.loadFolder(dataDir, categories: recorded?.promptStyle == .bfclThink ? TaskCategory.allCases : TaskCategory.pythonSyntax)
+                // The categories the checkpoint's prompt style answers (bfcl-think: Java and JavaScript too).
+                let tasks = try TaskSource.loadFolder(dataDir, categories: (recorded?.promptStyle ?? .template).categories)
                 let codec = try recorded.map { try TaskCodec(policy: loaded, model: $0) } ?? TaskCodec(tokenizer: loaded.tokenizer)
                 if comm.rank == 0, let recorded {
                     Console.out("data filter: chat template \(recorded.chatTemplate.rawValue), prompt style \(recorded.promptStyle.rawValue), "

@@ -91,11 +91,9 @@ public struct BFCLPromptingCodec: EvalCodec {
                               format: BFCLPrompting.ReturnFormat = .python, checker: ASTChecker = ASTChecker(),
                               thinking: Bool = false) -> EvalOutcome {
         if thinking {
-            let reward = BFCLThinking.score(completion: completion, task: task, checker: checker)
-            let answer = (try? BFCLThinking.answer(completion).get()).map(String.init)
-            return EvalOutcome(id: task.id, category: task.category, completion: completion, result: answer ?? completion,
-                               passed: reward.passed, failure: reward.failure.map { $0.label } ?? "", completionTokens: completionTokens,
-                               finish: stopped ? .stopped : .truncated)
+            // A model trained in this form is scored as its training scored it.
+            return EvalOutcome.scored(task: task, completion: completion, completionTokens: completionTokens, stopped: stopped,
+                                      format: .python, style: .bfclThink, checker: checker)
         }
         let verdict = checker.check(rawOutput: completion, task: task, returnFormat: format.checkerFormat)
         return EvalOutcome(id: task.id, category: task.category, completion: completion, result: completion, passed: verdict.valid,

@@ -56,10 +56,12 @@ public struct EvalOutcome: Sendable, Equatable, Codable {
     ///   - template: the chat template whose answer form the completion is in; the BFCL result is
     ///     the answer block (compact) or the text after the think block (the others).
     ///   - style: `bfcl-think` scores as `BFCLThinking` does (the result is the text after the think block).
+    ///   - checker: BFCL's AST checker.
     public static func scored(task: FunctionTask, completion: String, completionTokens: Int, stopped: Bool,
-                              format: OutputFormat, template: ChatTemplate = .compact, style: PromptStyle = .template) -> EvalOutcome {
-        let reward = style == .bfclThink ? BFCLThinking.score(completion: completion, task: task)
-            : template.score(completion: completion, task: task, compactFormat: format)
+                              format: OutputFormat, template: ChatTemplate = .compact, style: PromptStyle = .template,
+                              checker: ASTChecker = ASTChecker()) -> EvalOutcome {
+        let reward = style == .bfclThink ? BFCLThinking.score(completion: completion, task: task, checker: checker)
+            : template.score(completion: completion, task: task, compactFormat: format, checker: checker)
         let split = template == .compact && style == .template ? Reward.split(completion) : Reward.splitAfterThink(completion)
         let answer = (try? split.get()).map(String.init)
         return EvalOutcome(id: task.id, category: task.category, completion: completion, result: answer ?? completion,

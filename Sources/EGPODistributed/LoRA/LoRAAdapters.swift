@@ -19,7 +19,7 @@ public final class LoRAAdapters: @unchecked Sendable {
     public let modelConfig: ModelConfig
     public let layout: ParameterLayout
     public let values: FloatBuffer
-    /// The ids of `config.trainableTokens`, in that order (`Tokenizer.trainableTokenIDs`).
+    /// The ids of `config.trainableTokens`, in that order (`LoRAConfig.trainableTokenIDs(in:)`).
     public let tokenIDs: [Int32]
     /// pairs[layer][target index] (nil: the target is not adapted).
     let pairs: [[LoRAPair?]]

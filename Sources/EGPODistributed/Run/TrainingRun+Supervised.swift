@@ -18,7 +18,7 @@ extension TrainingRun {
     static func supervised(_ run: RunContext) throws -> LoadedModel {
         let config = run.config, comm = run.comm, resumed = run.resumed
         let tasks = try TaskSource.load(spec: config.data.train, count: config.data.trainTasks, seed: config.data.trainSeed, split: .train,
-                                         everyLanguage: config.model.promptStyle == .bfclThink, log: run.say)
+                                         categories: config.model.promptStyle.categories, log: run.say)
         var policy: LoadedModel
         if let resumed {
             policy = resumed.policy

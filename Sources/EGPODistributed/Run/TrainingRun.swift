@@ -69,7 +69,7 @@ public enum TrainingRun {
         // The data: training tasks, held-out tasks none of which occur in training, prompts that fit.
         let codec = try TaskCodec(policy: policy, model: config.model)
         let tasks = try TaskSource.load(spec: config.data.train, count: config.data.trainTasks, seed: config.data.trainSeed, split: .train,
-                                         everyLanguage: config.model.promptStyle == .bfclThink, log: run.say)
+                                         categories: config.model.promptStyle.categories, log: run.say)
         let heldOut = try EvaluationTasks.load(config, excluding: tasks, log: run.say)
         let prepared = EGPOTrainer.fittingPrompts(tasks, codec: codec, completionTokens: config.rollout.maxCompletionTokens,
                                                   limit: policy.model.config.maxPositionEmbeddings)

@@ -22,12 +22,10 @@ public enum TaskSource {
     /// The tasks of `spec`; `count`, `seed` and `split` are used for `functionworld` only.
     /// - Parameters:
     ///   - log: receives what loading found worth saying (the xLAM filter's counts).
-    ///   - everyLanguage: take a folder's (and bfcl:all's) Java and JavaScript categories too, for
-    ///     the bfcl-think prompt style, whose answers are BFCL's raw text in the task's language;
-    ///     otherwise the Python-syntax categories only (the other answer forms are Python calls).
-    public static func load(spec: DataSpec, count: Int, seed: Int, split: WorldSplit, everyLanguage: Bool = false,
+    ///   - categories: the categories a folder (and bfcl:all) is read for: those the run's prompt
+    ///     style can answer (`PromptStyle.categories`; the Python-syntax ones by default).
+    public static func load(spec: DataSpec, count: Int, seed: Int, split: WorldSplit, categories: [TaskCategory] = TaskCategory.pythonSyntax,
                             log: (String) -> Void = { _ in }) throws(TrainingError) -> [TrainingTask] {
-        let categories = everyLanguage ? TaskCategory.allCases : TaskCategory.pythonSyntax
         switch spec {
         case .functionWorld:
             return functionWorldTasks(count: count, seed: seed, split: split)
@@ -107,7 +105,7 @@ public enum EvaluationTasks {
         let seen = Set(training.map { PromptFormat.prompt($0.task) })
         // Generate a margin so that `eval.tasks` remain after removing tasks seen in training.
         let candidates = try TaskSource.load(spec: config.data.heldOut, count: config.eval.tasks * 2, seed: config.data.heldOutSeed,
-                                             split: config.data.heldOutSplit, everyLanguage: config.model.promptStyle == .bfclThink, log: log)
+                                             split: config.data.heldOutSplit, categories: config.model.promptStyle.categories, log: log)
         return Array(candidates.lazy.filter { !seen.contains(PromptFormat.prompt($0.task)) }.prefix(config.eval.tasks).map(\.task))
     }
 }
