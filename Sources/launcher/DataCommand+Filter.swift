@@ -13,8 +13,8 @@ extension DataCommand {
             reward, and writes the kept tasks in BFCL's layout (data/, possible_answer/, reference/) into \
             --out, with pass_rates.jsonl (every task's passes out of k) and histogram.json. Ranks split \
             the work under mpirun; the result does not depend on the number of ranks. A training \
-            checkpoint is prompted and scored in the format it was trained in (its model.chatTemplate \
-            and model.promptStyle); a plain model file in the compact format.
+            checkpoint is prompted, sampled and scored as it was trained (its model.chatTemplate, \
+            model.promptStyle and model.precision); a plain model file in the compact format, in fp32.
             """
         )
 
@@ -39,6 +39,9 @@ extension DataCommand {
         @Option(help: "Seed of the sampling streams.")
         var seed: UInt64 = 0
 
+        @Option(help: "fp32, or bf16 (products with bf16 inputs, fp32 accumulation). Default: the checkpoint's model.precision (fp32 for a model file).")
+        var precision: Precision?
+
         func validate() throws {
             guard (1...1024).contains(k) else { throw ValidationError("--k \(k) must be 1 to 1024") }
             guard temperature > 0 && temperature.isFinite else { throw ValidationError("--temperature \(temperature) must be positive") }
@@ -62,7 +65,10 @@ extension DataCommand {
                     Console.out("data filter: chat template \(recorded.chatTemplate.rawValue), prompt style \(recorded.promptStyle.rawValue), "
                                 + "from the checkpoint's run config")
                 }
-                let evaluator = Evaluator(model: loaded.model, codec: codec,
+                let (precision, precisionNote) = Precision.resolve(asked: self.precision, recorded: recorded?.precision)
+                if comm.rank == 0, let line = precisionNote { Console.out("data filter: " + line) }
+                if comm.rank == 0, let notice = precision.fallbackNotice { Console.out("data filter: " + notice) }
+                let evaluator = Evaluator(model: loaded.model.with(precision: precision.onThisCPU), codec: codec,
                                           options: EvalOptions(temperature: temperature, seed: seed, maxNewTokens: maxTokens))
                 let started = Date()
                 let result = try PassRateFilter(evaluator: evaluator, k: k).run(tasks.map(\.task), on: comm)

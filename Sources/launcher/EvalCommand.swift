@@ -94,8 +94,8 @@ struct EvalCommand: ParsableCommand {
     @Option(help: "Seed of --sample's draw.")
     var sampleSeed: UInt64 = 0
 
-    @Option(help: "fp32, or bf16 (the products take bf16 inputs and accumulate in fp32; fp32 on a CPU without bf16 instructions).")
-    var precision = Precision.fp32
+    @Option(help: "fp32, or bf16 (the products take bf16 inputs and accumulate in fp32; fp32 on a CPU without bf16 instructions). Default: the checkpoint's model.precision (fp32 for a model file).")
+    var precision: Precision?
 
     func validate() throws {
         try OptionRange.check(maxTokens, "--max-tokens", max: OptionRange.maxTokens)
@@ -134,7 +134,9 @@ struct EvalCommand: ParsableCommand {
         let spec = try EvalDataSpec(parsing: data, javaAndJavaScript: bfcl)
         let folder = try EvalOutputFolder(path: out, checkpoint: checkpoint)
         let loaded = try ModelFile.read(from: checkpoint)
+        let (precision, precisionNote) = Precision.resolve(asked: self.precision, recorded: run?.precision)
         let model = loaded.model.with(precision: precision.onThisCPU)
+        if comm.rank == 0, let line = precisionNote { Console.out("eval: " + line) }
         if let notice = precision.fallbackNotice, comm.rank == 0 { Console.out("eval: " + notice) }
         let templateOptions = loaded.templateOptions(for: template, ChatTemplate.Options(dateString: date))
         var tasks = try spec.loadTasks(limit: limit) { if comm.rank == 0 { Console.out($0) } }

@@ -44,4 +44,38 @@ import TestSupport
         }
         #expect(rl[0].0 && rl[0].1 == rl[1].1)
     }
+
+    /// `launcher eval` and `launcher data filter` sample a bf16-trained checkpoint in bf16 unless
+    /// told otherwise, and say so; --precision overrides it; a plain model file stays fp32.
+    @Test func evalAndFilterSampleInTheCheckpointsPrecision() throws {
+        try #require(BF16Matmul.isNative, "no bf16 instructions on this CPU")
+        let dir = try Fixtures.temporaryDirectory("bf16-eval")
+        defer { try? FileManager.default.removeItem(at: dir) }
+        _ = try T.sft(T.request(dir.appendingPathComponent("run"), ["model.precision=bf16", "sft.steps=1"]), ranks: 1)
+        let checkpoint = dir.appendingPathComponent("run/checkpoints/final.h5").path
+        let tasks = dir.appendingPathComponent("tasks").path
+        let generated = try LauncherBinary.run(["data", "generate", "--out", tasks, "--count", "4", "--seed", "3"])
+        try #require(generated.status == 0, "\(generated.stderr)")
+        let said = "precision bf16, from the checkpoint's run config"
+        func eval(_ extra: [String], _ out: String) throws -> LauncherBinary.Run {
+            try LauncherBinary.run(["eval", "--checkpoint", checkpoint, "--data", tasks, "--max-tokens", "6", "--limit", "1",
+                                    "--out", dir.appendingPathComponent(out).path] + extra)
+        }
+        let byDefault = try eval([], "e-default"), asked = try eval(["--precision", "bf16"], "e-bf16"), fp32 = try eval(["--precision", "fp32"], "e-fp32")
+        for r in [byDefault, asked, fp32] { #expect(r.status == 0, "\(r.stderr)") }
+        #expect(byDefault.stdout.contains("eval: " + said), "\(byDefault.stdout)")
+        #expect(!asked.stdout.contains(said) && !fp32.stdout.contains(said))
+        let outcomes = { (name: String) in try String(contentsOfFile: dir.appendingPathComponent(name + "/outcomes.jsonl").path, encoding: .utf8) }
+        #expect(try outcomes("e-default") == outcomes("e-bf16"), "the default is not bf16")
+
+        let filtered = try LauncherBinary.run(["data", "filter", "--checkpoint", checkpoint, "--data-dir", tasks, "--k", "2",
+                                               "--max-tokens", "6", "--out", dir.appendingPathComponent("kept").path])
+        #expect(filtered.status == 0, "\(filtered.stderr)")
+        #expect(filtered.stdout.contains("data filter: " + said), "\(filtered.stdout)")
+        let (_, plain, made) = try LauncherBinary.tinyModel(in: dir)
+        try #require(made.status == 0, "\(made.stderr)")
+        let fromFile = try LauncherBinary.run(["data", "filter", "--checkpoint", plain, "--data-dir", tasks, "--k", "2",
+                                               "--max-tokens", "4", "--out", dir.appendingPathComponent("kept-plain").path])
+        #expect(fromFile.status == 0 && !fromFile.stdout.contains("precision"), "\(fromFile.stdout)\(fromFile.stderr)")
+    }
 }

@@ -71,6 +71,15 @@ extension Precision {
     /// emulate it, slower than fp32, so fp32.
     public var onThisCPU: Precision { self == .bf16 && !BF16Matmul.isNative ? .fp32 : self }
 
+    /// What a command that samples from a model file computes in: `asked` (its --precision) when
+    /// given, else the precision the checkpoint was trained in (`recorded`, its model.precision),
+    /// else fp32; with the line to say when the choice came from the checkpoint.
+    public static func resolve(asked: Precision?, recorded: Precision?) -> (precision: Precision, note: String?) {
+        if let asked { return (asked, nil) }
+        guard let recorded else { return (.fp32, nil) }
+        return (recorded, recorded == .fp32 ? nil : "precision \(recorded.rawValue), from the checkpoint's run config")
+    }
+
     /// The line to say when bf16 is asked for on a CPU without it (nil otherwise).
     public var fallbackNotice: String? {
         onThisCPU == self ? nil : "this CPU (\(BF16Matmul.instructionSet)) has no bf16 instructions (AVX512-BF16 or AMX); computing in fp32"
