@@ -9,8 +9,8 @@ extension DataCommand {
         static let configuration = CommandConfiguration(
             abstract: "Keep the tasks a policy solves sometimes but not always (pass rate strictly between 0 and 1 over k samples).",
             discussion: """
-            Samples --k answers per task at --temperature from --checkpoint, scores each with the strict \
-            reward, and writes the kept tasks in BFCL's layout (data/, possible_answer/, reference/) into \
+            Samples --k answers per task at --temperature from --checkpoint (a task's k answers share its \
+            prompt's prefill), scores each with the strict reward, and writes the kept tasks in BFCL's layout (data/, possible_answer/, reference/) into \
             --out, with pass_rates.jsonl (every task's passes out of k) and histogram.json. Ranks split \
             the work under mpirun; the result does not depend on the number of ranks. A training \
             checkpoint is prompted, sampled and scored as it was trained (its model.chatTemplate, \
@@ -39,6 +39,9 @@ extension DataCommand {
         @Option(help: "Seed of the sampling streams.")
         var seed: UInt64 = 0
 
+        @Option(help: "Completions per sampler call (whole tasks of k; bounds the KV cache; the result does not depend on it).")
+        var batch: Int = 64
+
         @Option(help: "fp32, or bf16 (products with bf16 inputs, fp32 accumulation). Default: the checkpoint's model.precision (fp32 for a model file).")
         var precision: Precision?
 
@@ -46,6 +49,7 @@ extension DataCommand {
             guard (1...1024).contains(k) else { throw ValidationError("--k \(k) must be 1 to 1024") }
             guard temperature > 0 && temperature.isFinite else { throw ValidationError("--temperature \(temperature) must be positive") }
             try OptionRange.check(maxTokens, "--max-tokens", max: OptionRange.maxTokens)
+            try OptionRange.check(batch, "--batch", max: 4096)
         }
 
         var outputPath: String { out ?? (dataDir.hasSuffix("/") ? String(dataDir.dropLast()) : dataDir) + "-filtered" }
@@ -69,7 +73,7 @@ extension DataCommand {
                 if comm.rank == 0, let line = precisionNote { Console.out("data filter: " + line) }
                 if comm.rank == 0, let notice = precision.fallbackNotice { Console.out("data filter: " + notice) }
                 let evaluator = Evaluator(model: loaded.model.with(precision: precision.onThisCPU), codec: codec,
-                                          options: EvalOptions(temperature: temperature, seed: seed, maxNewTokens: maxTokens))
+                                          options: EvalOptions(temperature: temperature, seed: seed, maxNewTokens: maxTokens, batchSize: batch))
                 let started = Date()
                 let result = try PassRateFilter(evaluator: evaluator, k: k).run(tasks.map(\.task), on: comm)
                 guard comm.rank == 0 else { return }

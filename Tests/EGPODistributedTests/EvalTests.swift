@@ -41,6 +41,41 @@ func tinyPolicy(limit: Int) throws -> (model: Transformer, codec: TaskCodec) {
         }
     }
 
+    /// k samples per task (the pass-rate filter's): one sampler group per task, task i's j-th
+    /// sample the completion of sequence id i * k + j drawn alone, for any batching and rank count.
+    @Test func samplesPerTaskAreGroupsOfIndependentStreams() throws {
+        let codec = try TaskCodec(tokenizer: ByteTokenizer())
+        let lengths = tasks.map { codec.promptTokens($0).count }.sorted()
+        let (model, _) = try tinyPolicy(limit: lengths[4] + 3)
+        let k = 3
+        let options = EvalOptions(temperature: 1, seed: 9, maxNewTokens: 6, batchSize: 3)
+        let alone = try Evaluator(model: model, codec: codec, options: options).evaluate(tasks, range: 0..<tasks.count, samplesPerTask: k)
+        #expect(alone.map(\.id) == tasks.flatMap { t in Array(repeating: t.id, count: k) })
+        let sampling = options.samplingOptions(endOfSequence: codec.endOfSequence)
+        for (i, task) in tasks.enumerated() {
+            let prompt = codec.promptTokens(task)
+            for j in 0..<k {
+                let outcome = alone[i * k + j]
+                guard prompt.count + 1 <= model.config.maxPositionEmbeddings else {
+                    #expect(outcome == .promptTooLong(task: task)); continue
+                }
+                let single = try Sampler(model: model).sample([SamplingRequest(prompt: prompt, firstSequenceId: UInt64(i * k + j))], options: sampling)[0]
+                #expect(outcome == codec.outcome(task: task, tokens: single.tokens, stopped: single.stopped), "task \(i) sample \(j)")
+            }
+        }
+        let sampled = alone.filter { $0.finish != .promptTooLong }
+        #expect(!sampled.isEmpty && Set(sampled.map(\.completion)).count > 1, "the samples should differ")
+        for batch in [1, 2, 7, 64] {
+            var o = options
+            o.batchSize = batch
+            let evaluator = Evaluator(model: model, codec: codec, options: o)
+            for size in [1, 3] {
+                let perRank = try LocalCommunicator.run(size: size) { [tasks] comm in try evaluator.evaluate(tasks, samplesPerTask: k, on: comm) }
+                #expect(perRank.allSatisfy { $0 == alone }, "batch \(batch), \(size) ranks")
+            }
+        }
+    }
+
     @Test func gatherKeepsRankOrderWithEmptyShards() throws {
         let outcomes = evalWorld.prefix(2).map {
             EvalOutcome.scored(task: $0.task, completion: $0.completion, completionTokens: 3, stopped: true, format: .python)

@@ -24,34 +24,40 @@ public struct Evaluator: Sendable {
     }
 
     /// Evaluates `tasks` (the same array on every rank) and returns every task's outcome, in
-    /// task order, on every rank.
-    public func evaluate(_ tasks: [FunctionTask], on comm: any Communicator) throws -> [EvalOutcome] {
+    /// task order, on every rank; with `samplesPerTask` k > 1, k outcomes per task (task i's j-th
+    /// at index i * k + j), sampled as a group that shares the prompt's prefill and KV cache.
+    public func evaluate(_ tasks: [FunctionTask], samplesPerTask k: Int = 1, on comm: any Communicator) throws -> [EvalOutcome] {
         let shard = ShardLayout(count: tasks.count, worldSize: comm.size).range(rank: comm.rank)
-        let local = try evaluate(tasks, range: shard)
+        let local = try evaluate(tasks, range: shard, samplesPerTask: k)
         return try Self.gather(local, on: comm)
     }
 
-    /// Samples and scores `tasks[range]` in this process; task i uses sequence id i.
+    /// Samples and scores `tasks[range]` in this process, `samplesPerTask` (k) times each; task
+    /// i's j-th sample uses sequence id i * k + j (i when k is 1). A sampler call takes whole
+    /// tasks, about `options.batchSize` completions.
     ///
     /// The prompt tokens every task shares (the system prompt and template preamble) run once
     /// per sampler call (`Sampler.sample`'s `sharedPrefix`). Their length is taken over all of
     /// `tasks`, not just `range`, so every rank and every batch size uses the same split.
-    public func evaluate(_ tasks: [FunctionTask], range: Range<Int>) throws(SamplerError) -> [EvalOutcome] {
+    public func evaluate(_ tasks: [FunctionTask], range: Range<Int>, samplesPerTask k: Int = 1) throws(SamplerError) -> [EvalOutcome] {
+        precondition(k >= 1, "Evaluator: samplesPerTask \(k) must be at least 1")
         let limit = model.config.maxPositionEmbeddings
         let sampler = Sampler(model: model)
         let sampling = options.samplingOptions(endOfSequence: codec.endOfSequence)
-        var outcomes: [EvalOutcome?] = Array(repeating: nil, count: range.count)
+        var outcomes: [EvalOutcome?] = Array(repeating: nil, count: range.count * k)
         var pending: [(index: Int, prompt: [Int32])] = []
         let prompts = tasks.map { codec.promptTokens($0) }
         let shared = options.sharesPromptPrefix ? Sampler.sharedPrefixLength(of: prompts.filter { $0.count + 1 <= limit }) : 0
+        let tasksPerCall = max(1, options.batchSize / k)
 
         func flush() throws(SamplerError) {
             guard !pending.isEmpty else { return }
-            let requests = pending.map { SamplingRequest(prompt: $0.prompt, completionCount: 1, firstSequenceId: UInt64($0.index)) }
+            let requests = pending.map { SamplingRequest(prompt: $0.prompt, completionCount: k, firstSequenceId: UInt64($0.index * k)) }
             let completions = try sampler.sample(requests, options: sampling, sharedPrefix: shared)
-            for (p, completion) in zip(pending, completions) {
-                outcomes[p.index - range.lowerBound] = codec.outcome(task: tasks[p.index], tokens: completion.tokens,
-                                                                     stopped: completion.stopped)
+            for completion in completions {
+                let i = pending[completion.requestIndex].index
+                let slot = (i - range.lowerBound) * k + Int(completion.sequenceId - requests[completion.requestIndex].firstSequenceId)
+                outcomes[slot] = codec.outcome(task: tasks[i], tokens: completion.tokens, stopped: completion.stopped)
             }
             pending.removeAll(keepingCapacity: true)
         }
@@ -59,11 +65,11 @@ public struct Evaluator: Sendable {
         for i in range {
             let prompt = prompts[i]
             guard prompt.count + 1 <= limit else {
-                outcomes[i - range.lowerBound] = .promptTooLong(task: tasks[i])
+                for j in 0..<k { outcomes[(i - range.lowerBound) * k + j] = .promptTooLong(task: tasks[i]) }
                 continue
             }
             pending.append((i, prompt))
-            if pending.count == options.batchSize { try flush() }
+            if pending.count == tasksPerCall { try flush() }
         }
         try flush()
         return outcomes.map { $0! }

@@ -32,14 +32,14 @@ public struct PassRateFilter {
         self.k = k
     }
 
-    /// Samples k answers for every task (ranks split the k x tasks work; every rank gets the result).
+    /// Samples k answers for every task (ranks split the tasks; every rank gets the result). A
+    /// task's k answers are one group of the sampler's, sharing the prompt's prefill and KV cache,
+    /// each with its own random stream (sequence id task * k + j), so the result does not depend
+    /// on the number of ranks or the batch size.
     public func run(_ tasks: [FunctionTask], on comm: any Communicator) throws -> Result {
-        // Task i's j-th answer is item j * count + i: its own random stream, and a split over ranks
-        // that does not depend on the number of ranks.
-        let repeated = (0..<k).flatMap { _ in tasks }
-        let outcomes = try evaluator.evaluate(repeated, on: comm)
+        let outcomes = try evaluator.evaluate(tasks, samplesPerTask: k, on: comm)
         var passes = [Int](repeating: 0, count: tasks.count)
-        for (j, o) in outcomes.enumerated() where o.passed { passes[j % tasks.count] += 1 }
+        for (j, o) in outcomes.enumerated() where o.passed { passes[j / k] += 1 }
         return Result(passes: passes, k: k)
     }
 }
