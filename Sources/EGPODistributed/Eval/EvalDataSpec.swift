@@ -99,12 +99,8 @@ extension EvalDataSpec {
     public static func sample(_ tasks: [FunctionTask], perCategory: Int, seed: UInt64) -> [FunctionTask] {
         var out: [FunctionTask] = []
         for (k, category) in TaskCategory.allCases.enumerated() {
-            let all = tasks.filter { $0.category == category }
-            guard all.count > perCategory else { out += all; continue }
             var rng = SplitMix64(seed: seed).derived(UInt64(k + 1))
-            var indices = Array(all.indices)
-            for i in 0..<perCategory { indices.swapAt(i, i + rng.below(indices.count - i)) }
-            out += indices.prefix(perCategory).sorted().map { all[$0] }
+            out += rng.draw(tasks.filter { $0.category == category }, keepingOrder: perCategory)
         }
         return out
     }

@@ -97,7 +97,9 @@ public enum TaskSource {
 }
 
 /// The held-out tasks a run evaluates: `eval.tasks` of them from `data.heldOut`, none with a
-/// prompt that also occurs in the training tasks.
+/// prompt that also occurs in the training tasks. Generated FunctionWorld tasks come mixed and
+/// are taken in order; a file or folder lists its tasks category by category, so `eval.tasks` of
+/// them are drawn (seeded by `data.heldOutSeed`, kept in file order) rather than its first ones.
 public enum EvaluationTasks {
     public static func load(_ config: TrainerConfig, excluding training: [TrainingTask],
                             log: (String) -> Void = { _ in }) throws(TrainingError) -> [FunctionTask] {
@@ -106,6 +108,9 @@ public enum EvaluationTasks {
         // Generate a margin so that `eval.tasks` remain after removing tasks seen in training.
         let candidates = try TaskSource.load(spec: config.data.heldOut, count: config.eval.tasks * 2, seed: config.data.heldOutSeed,
                                              split: config.data.heldOutSplit, categories: config.model.promptStyle.categories, log: log)
-        return Array(candidates.lazy.filter { !seen.contains(PromptFormat.prompt($0.task)) }.prefix(config.eval.tasks).map(\.task))
+        let unseen = candidates.filter { !seen.contains(PromptFormat.prompt($0.task)) }.map(\.task)
+        if case .functionWorld = config.data.heldOut { return Array(unseen.prefix(config.eval.tasks)) }
+        var rng = SplitMix64(seed: UInt64(truncatingIfNeeded: config.data.heldOutSeed))
+        return rng.draw(unseen, keepingOrder: config.eval.tasks)
     }
 }

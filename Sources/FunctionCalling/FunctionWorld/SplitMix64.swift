@@ -60,6 +60,15 @@ public struct SplitMix64: RandomNumberGenerator, Sendable {
         Array(shuffled(items).prefix(k))
     }
 
+    /// `k` distinct elements drawn without replacement (a partial Fisher-Yates shuffle of the
+    /// indices), in their order in `items`; all of them when there are `k` or fewer.
+    public mutating func draw<T>(_ items: [T], keepingOrder k: Int) -> [T] {
+        guard items.count > k else { return items }
+        var indices = Array(items.indices)
+        for i in 0..<k { indices.swapAt(i, i + below(indices.count - i)) }
+        return indices.prefix(k).sorted().map { items[$0] }
+    }
+
     /// An independent generator for a sub-stream (task `i` of a run), so one task's draws do not
     /// shift every later task when a template changes.
     public func derived(_ salt: UInt64) -> SplitMix64 {
