@@ -75,7 +75,8 @@ extension DataCommand {
                 let evaluator = Evaluator(model: loaded.model.with(precision: precision.onThisCPU), codec: codec,
                                           options: EvalOptions(temperature: temperature, seed: seed, maxNewTokens: maxTokens, batchSize: batch))
                 let started = Date()
-                let result = try PassRateFilter(evaluator: evaluator, k: k).run(tasks.map(\.task), on: comm)
+                let progress = ProgressLine("data filter", rank: comm.rank)
+                let result = try PassRateFilter(evaluator: evaluator, k: k).run(tasks.map(\.task), on: comm, progress: progress.update)
                 guard comm.rank == 0 else { return }
                 let kept = result.kept.map { tasks[$0] }
                 var references: [String: String] = [:]

@@ -149,7 +149,8 @@ struct EvalCommand: ParsableCommand {
                             style: run?.promptStyle ?? .template)
         let options = EvalOptions(temperature: temperature, seed: seed, maxNewTokens: maxTokens, batchSize: batch)
         let clock = ContinuousClock(), started = clock.now
-        let outcomes = try Evaluator(model: model, codec: codec, options: options).evaluate(tasks, on: comm)
+        let progress = ProgressLine("eval", rank: comm.rank)
+        let outcomes = try Evaluator(model: model, codec: codec, options: options).evaluate(tasks, on: comm, progress: progress.update)
         let elapsed = clock.now - started
         guard comm.rank == 0 else { return }
         let report = EvalReport(outcomes: outcomes, format: bfcl ? format : "own")

@@ -76,6 +76,16 @@ func tinyPolicy(limit: Int) throws -> (model: Transformer, codec: TaskCodec) {
         }
     }
 
+    /// The evaluator says how many of its tasks are done after each sampler call.
+    @Test func progressCountsTasksAfterEverySamplerCall() throws {
+        let (model, codec) = try tinyPolicy(limit: 1024)
+        var calls: [[Int]] = []
+        let options = EvalOptions(temperature: 1, maxNewTokens: 3, batchSize: 4)
+        _ = try Evaluator(model: model, codec: codec, options: options)
+            .evaluate(tasks, range: 0..<tasks.count, samplesPerTask: 2) { calls.append([$0, $1]) }
+        #expect(calls == [[2, 7], [4, 7], [6, 7], [7, 7]], "\(calls)")
+    }
+
     @Test func gatherKeepsRankOrderWithEmptyShards() throws {
         let outcomes = evalWorld.prefix(2).map {
             EvalOutcome.scored(task: $0.task, completion: $0.completion, completionTokens: 3, stopped: true, format: .python)

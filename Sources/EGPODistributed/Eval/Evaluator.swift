@@ -26,9 +26,11 @@ public struct Evaluator: Sendable {
     /// Evaluates `tasks` (the same array on every rank) and returns every task's outcome, in
     /// task order, on every rank; with `samplesPerTask` k > 1, k outcomes per task (task i's j-th
     /// at index i * k + j), sampled as a group that shares the prompt's prefill and KV cache.
-    public func evaluate(_ tasks: [FunctionTask], samplesPerTask k: Int = 1, on comm: any Communicator) throws -> [EvalOutcome] {
+    /// `progress(done, of)` is told this rank's tasks done after each sampler call.
+    public func evaluate(_ tasks: [FunctionTask], samplesPerTask k: Int = 1, on comm: any Communicator,
+                         progress: (_ done: Int, _ of: Int) -> Void = { _, _ in }) throws -> [EvalOutcome] {
         let shard = ShardLayout(count: tasks.count, worldSize: comm.size).range(rank: comm.rank)
-        let local = try evaluate(tasks, range: shard, samplesPerTask: k)
+        let local = try evaluate(tasks, range: shard, samplesPerTask: k, progress: progress)
         return try Self.gather(local, on: comm)
     }
 
@@ -39,7 +41,8 @@ public struct Evaluator: Sendable {
     /// The prompt tokens every task shares (the system prompt and template preamble) run once
     /// per sampler call (`Sampler.sample`'s `sharedPrefix`). Their length is taken over all of
     /// `tasks`, not just `range`, so every rank and every batch size uses the same split.
-    public func evaluate(_ tasks: [FunctionTask], range: Range<Int>, samplesPerTask k: Int = 1) throws(SamplerError) -> [EvalOutcome] {
+    public func evaluate(_ tasks: [FunctionTask], range: Range<Int>, samplesPerTask k: Int = 1,
+                         progress: (_ done: Int, _ of: Int) -> Void = { _, _ in }) throws(SamplerError) -> [EvalOutcome] {
         precondition(k >= 1, "Evaluator: samplesPerTask \(k) must be at least 1")
         let limit = model.config.maxPositionEmbeddings
         let sampler = Sampler(model: model)
@@ -49,6 +52,7 @@ public struct Evaluator: Sendable {
         let prompts = tasks.map { codec.promptTokens($0) }
         let shared = options.sharesPromptPrefix ? Sampler.sharedPrefixLength(of: prompts.filter { $0.count + 1 <= limit }) : 0
         let tasksPerCall = max(1, options.batchSize / k)
+        var done = 0
 
         func flush() throws(SamplerError) {
             guard !pending.isEmpty else { return }
@@ -60,9 +64,11 @@ public struct Evaluator: Sendable {
                 outcomes[slot] = codec.outcome(task: tasks[i], tokens: completion.tokens, stopped: completion.stopped)
             }
             pending.removeAll(keepingCapacity: true)
+            progress(done, range.count)
         }
 
         for i in range {
+            done = i - range.lowerBound + 1
             let prompt = prompts[i]
             guard prompt.count + 1 <= limit else {
                 for j in 0..<k { outcomes[(i - range.lowerBound) * k + j] = .promptTooLong(task: tasks[i]) }

@@ -36,8 +36,8 @@ public struct PassRateFilter {
     /// task's k answers are one group of the sampler's, sharing the prompt's prefill and KV cache,
     /// each with its own random stream (sequence id task * k + j), so the result does not depend
     /// on the number of ranks or the batch size.
-    public func run(_ tasks: [FunctionTask], on comm: any Communicator) throws -> Result {
-        let outcomes = try evaluator.evaluate(tasks, samplesPerTask: k, on: comm)
+    public func run(_ tasks: [FunctionTask], on comm: any Communicator, progress: (_ done: Int, _ of: Int) -> Void = { _, _ in }) throws -> Result {
+        let outcomes = try evaluator.evaluate(tasks, samplesPerTask: k, on: comm, progress: progress)
         var passes = [Int](repeating: 0, count: tasks.count)
         for (j, o) in outcomes.enumerated() where o.passed { passes[j / k] += 1 }
         return Result(passes: passes, k: k)
