@@ -56,7 +56,7 @@ struct BenchGemmCommand: ParsableCommand {
     func run() throws {
         Matmul.threads = threads
         if !json {
-            Console.out("bench gemm: \(threads) thread(s), CPU \(BF16Matmul.instructionSet)\(BF16Matmul.isNative ? "" : " (no native bf16: oneDNN emulates it)")")
+            Console.out("bench gemm: \(threads) thread(s), CPU \(BF16Matmul.instructionSet)\(BF16Matmul.isNative ? "" : " (no bf16 instructions: the bf16 columns widen their inputs to fp32 for sgemm)")")
             Console.out("  rows x out x in        fp32 GFLOP/s  bf16 GFLOP/s  bf16+round  ratio   oneDNN kernel")
         }
         for (m, n, k) in try parsedShapes() {

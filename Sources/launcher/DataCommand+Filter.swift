@@ -69,10 +69,9 @@ extension DataCommand {
                     Console.out("data filter: chat template \(recorded.chatTemplate.rawValue), prompt style \(recorded.promptStyle.rawValue), "
                                 + "from the checkpoint's run config")
                 }
-                let (precision, precisionNote) = Precision.resolve(asked: self.precision, recorded: recorded?.precision)
-                if comm.rank == 0, let line = precisionNote { Console.out("data filter: " + line) }
-                if comm.rank == 0, let notice = precision.fallbackNotice { Console.out("data filter: " + notice) }
-                let evaluator = Evaluator(model: loaded.model.with(precision: precision.onThisCPU), codec: codec,
+                let (precision, precisionNotes) = Precision.resolve(asked: self.precision, recorded: recorded?.precision)
+                if comm.rank == 0 { for line in precisionNotes { Console.out("data filter: " + line) } }
+                let evaluator = Evaluator(model: loaded.model.with(precision: precision), codec: codec,
                                           options: EvalOptions(temperature: temperature, seed: seed, maxNewTokens: maxTokens, batchSize: batch))
                 let started = Date()
                 let progress = ProgressLine("data filter", rank: comm.rank)

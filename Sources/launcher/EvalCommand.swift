@@ -134,10 +134,9 @@ struct EvalCommand: ParsableCommand {
         let spec = try EvalDataSpec(parsing: data, javaAndJavaScript: bfcl)
         let folder = try EvalOutputFolder(path: out, checkpoint: checkpoint)
         let loaded = try ModelFile.read(from: checkpoint)
-        let (precision, precisionNote) = Precision.resolve(asked: self.precision, recorded: run?.precision)
-        let model = loaded.model.with(precision: precision.onThisCPU)
-        if comm.rank == 0, let line = precisionNote { Console.out("eval: " + line) }
-        if let notice = precision.fallbackNotice, comm.rank == 0 { Console.out("eval: " + notice) }
+        let (precision, precisionNotes) = Precision.resolve(asked: self.precision, recorded: run?.precision)
+        let model = loaded.model.with(precision: precision)
+        if comm.rank == 0 { for line in precisionNotes { Console.out("eval: " + line) } }
         let templateOptions = loaded.templateOptions(for: template, ChatTemplate.Options(dateString: date))
         var tasks = try spec.loadTasks(limit: limit) { if comm.rank == 0 { Console.out($0) } }
         if let sample { tasks = EvalDataSpec.sample(tasks, perCategory: sample, seed: sampleSeed) }

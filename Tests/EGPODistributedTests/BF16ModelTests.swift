@@ -15,6 +15,8 @@ import TestSupport
 ///   and 1.8-6.1%);
 /// - the sampler's log-probabilities equal the training forward's to 2e-5 (the same kernels, so
 ///   rounding level, as in fp32).
+/// These run on every CPU: without bf16 instructions the products widen their bf16 inputs to fp32
+/// (`BF16Matmul`), the same values up to the order of fp32 sums.
 @Suite struct BF16ModelTests {
     static let cases: [(String, ModelConfig)] = [("llama", tinyConfig()), ("qwen2 bias", tinyConfig(architecture: .qwen2)),
                                                  ("qwen3 tied", tinyConfig(tied: true, architecture: .qwen3))]
@@ -27,7 +29,6 @@ import TestSupport
 
     @Test(arguments: 0..<3)
     func scoresAndGradientsAreFP32sWithinBF16Tolerance(_ index: Int) throws {
-        try #require(BF16Matmul.isNative, "no bf16 instructions on this CPU")
         let (label, config) = Self.cases[index]
         let (fp32, bf16) = try Self.models(config, seed: 61)
         #expect(bf16.precision == .bf16 && bf16.parameters === fp32.parameters)
@@ -48,7 +49,6 @@ import TestSupport
 
     @Test(arguments: 0..<3)
     func scoresAreTheBF16NaiveTwins(_ index: Int) throws {
-        try #require(BF16Matmul.isNative, "no bf16 instructions on this CPU")
         let (label, config) = Self.cases[index]
         let p = testParameters(config, seed: 61)
         let (_, bf16) = try Self.models(config, seed: 61)
@@ -64,7 +64,6 @@ import TestSupport
     /// The sampler goes through the same bf16 products: what it reports for the tokens it drew is
     /// what the training forward computes for them (the `logp_gap_max` of a bf16 run).
     @Test func theSamplersLogProbsAreTheTrainingForwards() throws {
-        try #require(BF16Matmul.isNative, "no bf16 instructions on this CPU")
         let config = tinyConfig()
         let (_, model) = try Self.models(config, seed: 71)
         let requests = [SamplingRequest(prompt: [1, 2, 3], completionCount: 3, firstSequenceId: 0), SamplingRequest(prompt: [4, 5], firstSequenceId: 3)]
@@ -82,7 +81,6 @@ import TestSupport
     /// After an update the bf16 weights are the rounding of the new fp32 ones (full fine-tuning);
     /// with LoRA the base's bf16 copy never changes.
     @Test func anUpdateRoundsTheWeightsAgain() throws {
-        try #require(BF16Matmul.isNative, "no bf16 instructions on this CPU")
         let config = tinyConfig()
         let model = try Transformer(config: config, seed: 3, precision: .bf16)
         let q = model.layout["model.layers.1.self_attn.q_proj.weight"]

@@ -11,8 +11,8 @@ import TestSupport
 @Suite(.serialized) struct BF16RunTests {
     typealias T = TrainingRunTests
 
-    @Test func bf16RunsResumeBitwise() throws {
-        try #require(BF16Matmul.isNative, "no bf16 instructions on this CPU")
+    @Test(.enabled(if: BF16Matmul.isNative, "no bf16 instructions on this CPU: runs compute in fp32 (bf16RunsSayTheyComputeInFP32)"))
+    func bf16RunsResumeBitwise() throws {
         let dir = try Fixtures.temporaryDirectory("bf16-run")
         defer { try? FileManager.default.removeItem(at: dir) }
         let events = T.Events()
@@ -45,10 +45,48 @@ import TestSupport
         #expect(rl[0].0 && rl[0].1 == rl[1].1)
     }
 
+    /// On a CPU without bf16 instructions a run asked for bf16 says so once and computes in fp32:
+    /// its parameters are an fp32 run's, bit for bit, and `launcher eval` says the same.
+    @Test(.enabled(if: !BF16Matmul.isNative, "this CPU has bf16 instructions (bf16RunsResumeBitwise covers it)"))
+    func bf16RunsSayTheyComputeInFP32() throws {
+        let dir = try Fixtures.temporaryDirectory("bf16-fallback")
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let events = T.Events()
+        let asked = try T.sft(T.request(dir.appendingPathComponent("bf16"), ["model.precision=bf16", "sft.steps=2"]), ranks: 2, events: events)
+        let fp32 = try T.sft(T.request(dir.appendingPathComponent("fp32"), ["sft.steps=2"]), ranks: 2)
+        let notice = events.lines.filter { $0.contains("has no bf16 instructions") }
+        #expect(notice.count == 1, "\(events.lines)")
+        #expect(asked[0].parameters == fp32[0].parameters, "a bf16 run on a CPU without bf16 should be the fp32 run")
+        let checkpoint = dir.appendingPathComponent("bf16/checkpoints/final.h5").path
+        let tasks = dir.appendingPathComponent("tasks").path
+        let generated = try LauncherBinary.run(["data", "generate", "--out", tasks, "--count", "2", "--seed", "3"])
+        try #require(generated.status == 0, "\(generated.stderr)")
+        let eval = try LauncherBinary.run(["eval", "--checkpoint", checkpoint, "--data", tasks, "--max-tokens", "4", "--limit", "1",
+                                           "--out", dir.appendingPathComponent("e").path])
+        #expect(eval.status == 0, "\(eval.stderr)")
+        #expect(eval.stdout.contains("eval: precision bf16, from the checkpoint's run config")
+                && eval.stdout.contains("has no bf16 instructions (AVX512-BF16 or AMX); computing in fp32"), "\(eval.stdout)")
+    }
+
+    /// `Precision.resolve`: --precision wins, else the checkpoint's, else fp32; then what this CPU can
+    /// do, with a line for each choice the user did not make.
+    @Test func resolvedPrecisionSaysWhereItCameFromAndWhatThisCPUCanDo() {
+        let fallback = Precision.bf16.fallbackNotice.map { [$0] } ?? []
+        let fromCheckpoint = "precision bf16, from the checkpoint's run config"
+        let cases: [(asked: Precision?, recorded: Precision?, chosen: Precision, notes: [String])] = [
+            (nil, nil, .fp32, []), (nil, .fp32, .fp32, []), (.fp32, .bf16, .fp32, []),
+            (nil, .bf16, .bf16, [fromCheckpoint] + fallback), (.bf16, nil, .bf16, fallback), (.bf16, .fp32, .bf16, fallback),
+        ]
+        for c in cases {
+            let (precision, notes) = Precision.resolve(asked: c.asked, recorded: c.recorded)
+            #expect(precision == c.chosen.onThisCPU && notes == c.notes, "asked \(String(describing: c.asked)), recorded \(String(describing: c.recorded))")
+        }
+    }
+
     /// `launcher eval` and `launcher data filter` sample a bf16-trained checkpoint in bf16 unless
     /// told otherwise, and say so; --precision overrides it; a plain model file stays fp32.
-    @Test func evalAndFilterSampleInTheCheckpointsPrecision() throws {
-        try #require(BF16Matmul.isNative, "no bf16 instructions on this CPU")
+    @Test(.enabled(if: BF16Matmul.isNative, "no bf16 instructions on this CPU: runs compute in fp32 (bf16RunsSayTheyComputeInFP32)"))
+    func evalAndFilterSampleInTheCheckpointsPrecision() throws {
         let dir = try Fixtures.temporaryDirectory("bf16-eval")
         defer { try? FileManager.default.removeItem(at: dir) }
         _ = try T.sft(T.request(dir.appendingPathComponent("run"), ["model.precision=bf16", "sft.steps=1"]), ranks: 1)

@@ -71,12 +71,11 @@ import TestSupport
         let lora = base.with(adapters: adapters)
         let (w, gw, _) = Self.run(lora, chunk: 0, layout: adapters.layout), (c, gc, _) = Self.run(lora, chunk: 3, layout: adapters.layout)
         #expect(Self.close(c.logProbs, w.logProbs, 1e-5) && Self.close(gc, gw, 1e-5))
-        if BF16Matmul.isNative {
-            let low = base.with(precision: .bf16)
-            let (bw, bgw, _) = Self.run(low, chunk: 0), (bc, bgc, _) = Self.run(low, chunk: 4)
-            #expect(Self.close(bc.logProbs, bw.logProbs, 1e-4) && Self.close(bc.entropies, bw.entropies, 1e-4))
-            #expect(Self.close(bgc, bgw, 1e-3))
-        }
+        // bf16 (on a CPU without bf16 instructions the products widen to fp32: the same values).
+        let low = base.with(precision: .bf16)
+        let (bw, bgw, _) = Self.run(low, chunk: 0), (bc, bgc, _) = Self.run(low, chunk: 4)
+        #expect(Self.close(bc.logProbs, bw.logProbs, 1e-4) && Self.close(bc.entropies, bw.entropies, 1e-4))
+        #expect(Self.close(bgc, bgw, 1e-3))
     }
 
     /// The workspace's share of the head at a real vocabulary: (rows, chunk) instead of (rows, V)

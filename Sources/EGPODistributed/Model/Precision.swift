@@ -73,11 +73,14 @@ extension Precision {
 
     /// What a command that samples from a model file computes in: `asked` (its --precision) when
     /// given, else the precision the checkpoint was trained in (`recorded`, its model.precision),
-    /// else fp32; with the line to say when the choice came from the checkpoint.
-    public static func resolve(asked: Precision?, recorded: Precision?) -> (precision: Precision, note: String?) {
-        if let asked { return (asked, nil) }
-        guard let recorded else { return (.fp32, nil) }
-        return (recorded, recorded == .fp32 ? nil : "precision \(recorded.rawValue), from the checkpoint's run config")
+    /// else fp32, then `onThisCPU`; with the lines to print: where the choice came from when it was
+    /// the checkpoint's, and the fallback notice when bf16 was chosen on a CPU without it.
+    public static func resolve(asked: Precision?, recorded: Precision?) -> (precision: Precision, notes: [String]) {
+        let chosen = asked ?? recorded ?? .fp32
+        var notes: [String] = []
+        if asked == nil, let recorded, recorded != .fp32 { notes.append("precision \(recorded.rawValue), from the checkpoint's run config") }
+        if let notice = chosen.fallbackNotice { notes.append(notice) }
+        return (chosen.onThisCPU, notes)
     }
 
     /// The line to say when bf16 is asked for on a CPU without it (nil otherwise).

@@ -42,7 +42,11 @@ public struct BF16MatrixView: @unchecked Sendable {
 
 /// Matrix products with bf16 inputs and fp32 accumulation and output, through oneDNN's matmul
 /// primitive (its `brg:avx512_core_bf16` kernels on AVX512-BF16 CPUs, AMX where there is AMX).
-/// One primitive per shape, made on first use and kept.
+/// One primitive per shape, made on first use and kept. On a CPU without bf16 instructions
+/// (Debian's oneDNN has no bf16 matmul at all on AVX2) the same product is computed by widening
+/// the bf16 inputs to fp32, which is exact, and OpenBLAS's sgemm: the same values up to the order
+/// of the fp32 sums, slower than a plain fp32 product. Runs do not take that path (they compute
+/// in fp32 there, `Precision.onThisCPU`); tests and `bench gemm` do, so they run on every CPU.
 public enum BF16Matmul {
     /// True when the CPU multiplies bf16 natively (AVX512-BF16 or AMX); elsewhere oneDNN would
     /// emulate it, slower than fp32, so callers fall back to fp32.
@@ -77,6 +81,7 @@ public enum BF16Matmul {
             if beta == 0 { c.zero() }
             return
         }
+        guard isNative else { return widenedGemm(a, transposeA: transposeA, b, transposeB: transposeB, into: c, alpha: alpha, beta: beta) }
         let primitive = self.primitive(Shape(m: m, n: n, k: k, transposeA: transposeA, lda: a.rowStride, transposeB: transposeB,
                                              ldb: b.rowStride, ldc: c.rowStride, alpha: alpha, accumulate: beta == 1))
         var error = [CChar](repeating: 0, count: 256)
@@ -86,7 +91,8 @@ public enum BF16Matmul {
 
     /// The implementation oneDNN picks for a product of this shape (for benchmarks and logs).
     public static func implementation(m: Int, n: Int, k: Int, transposeB: Bool = true) -> String {
-        primitive(Shape(m: m, n: n, k: k, transposeA: false, lda: k, transposeB: transposeB, ldb: transposeB ? k : n, ldc: n,
+        guard isNative else { return "widened to fp32, OpenBLAS sgemm (\(instructionSet): no bf16 instructions)" }
+        return primitive(Shape(m: m, n: n, k: k, transposeA: false, lda: k, transposeB: transposeB, ldb: transposeB ? k : n, ldc: n,
                         alpha: 1, accumulate: false)).implementation
     }
 
@@ -103,6 +109,22 @@ public enum BF16Matmul {
         let p = Primitive(handle)
         primitives[shape] = p
         return p
+    }
+
+    /// `gemm` on a CPU without bf16 instructions: both inputs widened to fp32 (exact), then sgemm.
+    private static func widenedGemm(_ a: BF16MatrixView, transposeA: Bool, _ b: BF16MatrixView, transposeB: Bool,
+                                    into c: MatrixView, alpha: Float, beta: Float) {
+        let wa = FloatBuffer(count: a.rows * a.cols), wb = FloatBuffer(count: b.rows * b.cols)
+        let va = wa.matrix(rows: a.rows, cols: a.cols), vb = wb.matrix(rows: b.rows, cols: b.cols)
+        widen(a, into: va)
+        widen(b, into: vb)
+        Matmul.gemm(va, transposeA: transposeA, vb, transposeB: transposeB, into: c, alpha: alpha, beta: beta)
+    }
+
+    /// `dst = src` as fp32 (exact: a bf16 value is the top half of a Float).
+    public static func widen(_ src: BF16MatrixView, into dst: MatrixView) {
+        precondition(src.rows == dst.rows && src.cols == dst.cols, "BF16Matmul.widen: \(src.rows)x\(src.cols) into \(dst.rows)x\(dst.cols)")
+        egpo_bf16_to_f32_matrix(src.base, Int64(src.rowStride), dst.base, Int64(dst.rowStride), Int64(src.rows), Int64(src.cols))
     }
 
     /// A NUL-terminated message buffer as text.
