@@ -46,26 +46,39 @@ for s, r in rows.items():
     print(f"{s:<12} {r['step_seconds_median']:8.1f} {r['sampling_seconds']:9.1f} {r['scoring_seconds']:8.1f} {r['reference_seconds']:10.1f} "
           f"{r['backward_seconds']:9.1f} {r['tokens_per_second']:7.1f} {r['peak_rss_bytes_max'] / 1e9:8.2f} {ratio:6.2f}  {r['logp_gap_max']:.1e}")
 
-# The products' achieved rate against `bench gemm`'s bf16 rate (with the rounding of x, as layers do)
-# in this run: the training forward (scoring) and backward at 512-row shapes, sampling at 64 rows.
+# The products' achieved rate against `bench gemm`'s rate in this run for the precision the step
+# computed in (its JSON's "precision": bf16, or fp32 for fp32 settings and for bf16 asked on a CPU
+# without bf16 instructions): bf16 with the rounding of x, as layers do, or fp32 sgemm. The
+# training forward (scoring) and backward at 512-row shapes, sampling at 64 rows.
 # FLOPs are the linear maps' and the head's (matmul_flop_per_token per token; attention's own
 # products not counted): the forward runs each prompt once per group plus every completion token;
 # the backward twice that with every weight trained, once with a frozen base (LoRA: input
 # gradients only); sampling runs the prompts once and every completion token, 64 rows a step.
-def rate(rows):
-    xs = [g["bf16_with_rounding_gflops"] for g in gemm if g["rows"] == rows]
+def rate(rows, precision):
+    column = "bf16_with_rounding_gflops" if precision == "bf16" else "fp32_gflops"
+    xs = [g[column] for g in gemm if g["rows"] == rows]
     return sum(xs) / len(xs) if xs else float("nan")
-train_rate, decode_rate = rate(512), rate(64)
-print(f"\nproducts against the bf16 GEMM rate of this run ({train_rate:.0f} GFLOP/s at 512 rows, {decode_rate:.0f} at 64)")
-print(f"{'setting':<12} {'forward TFLOP':>13} {'scoring':>8} {'backward':>9} {'sampling (decode bound)':>24}")
+# The second line of each setting counts attention's products too (q k^T and the weights times v
+# over the causal pairs: each prompt's own, and each completion token against its prompt and the
+# completion before it; the backward's four products are twice the forward's), as model-FLOPs
+# utilisation usually does: the step spends their time in the same kernels.
+print(f"\nproducts against the GEMM rate of this run in the step's precision (GFLOP/s at 512 and 64 rows)")
+print(f"{'setting':<12} {'computed in':>11} {'rates':>11} {'FLOPs':>10} {'forward TFLOP':>13} {'scoring':>8} {'backward':>9} {'sampling (decode bound)':>24}")
 for s, r in rows.items():
-    if not s.startswith("bf16") or "matmul_flop_per_token" not in r:
+    if "matmul_flop_per_token" not in r:
         continue
-    tokens = r["prompt_tokens"] + r["prompts"] * r["group"] * r["completion_tokens_mean"]
-    flop = tokens * r["matmul_flop_per_token"]
-    backward = flop * (1 if r["lora_rank"] > 0 else 2)
-    f_score = flop / 1e9 / r["scoring_seconds"] / train_rate
-    f_back = backward / 1e9 / r["backward_seconds"] / train_rate
-    f_sample = flop / 1e9 / decode_rate / r["sampling_seconds"]
-    print(f"{s:<12} {flop / 1e12:13.2f} {f_score:8.2f} {f_back:9.2f} {f_sample:24.2f}")
+    train_rate, decode_rate = rate(512, r["precision"]), rate(64, r["precision"])
+    L, G, n = r["completion_tokens_mean"], r["group"], r["prompts"]
+    tokens = r["prompt_tokens"] + n * G * L
+    linear = tokens * r["matmul_flop_per_token"]
+    pairs = r.get("prompt_causal_pairs", 0) + G * (L * r["prompt_tokens"] + n * L * (L + 1) / 2)
+    attention = pairs * r.get("attention_flop_per_key", 0)
+    counted = [("linear", linear, linear * (1 if r["lora_rank"] > 0 else 2))]
+    if attention > 0:
+        counted.append(("+attention", linear + attention, linear * (1 if r["lora_rank"] > 0 else 2) + 2 * attention))
+    for label, flop, backward in counted:
+        f_score = flop / 1e9 / r["scoring_seconds"] / train_rate
+        f_back = backward / 1e9 / r["backward_seconds"] / train_rate
+        f_sample = flop / 1e9 / decode_rate / r["sampling_seconds"]
+        print(f"{s:<12} {r['precision']:>11} {train_rate:5.0f}/{decode_rate:<5.0f} {label:>10} {flop / 1e12:13.2f} {f_score:8.2f} {f_back:9.2f} {f_sample:24.2f}")
 PY

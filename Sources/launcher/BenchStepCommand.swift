@@ -167,8 +167,8 @@ struct BenchStepCommand: ParsableCommand {
             try [mine].withUnsafeBufferPointer { s in try peaks.withUnsafeMutableBufferPointer { try comm.allGather(s, into: $0) } }
             guard comm.rank == 0, let file else { return }
             let bytes = (try FileManager.default.attributesOfItem(atPath: file.path)[.size] as? Int) ?? 0
-            let promptTokens = benchTasks.reduce(0) { $0 + codec.promptTokens($1.task).count }
-            report(records, ranks: comm.size, parameters: policy.model.config.parameterCount, promptTokens: promptTokens, replica: replica,
+            let promptLengths = benchTasks.map { codec.promptTokens($0.task).count }
+            report(records, ranks: comm.size, parameters: policy.model.config.parameterCount, promptLengths: promptLengths, replica: replica,
                    checkpoint: (bytes, checkpointSeconds), peaks: peaks, estimate: estimate)
         }
     }
@@ -205,10 +205,17 @@ struct BenchStepCommand: ParsableCommand {
         return 2 * (c.layerCount * perLayer + c.vocabularySize * c.hiddenSize)
     }
 
+    /// FLOPs of attention's two products (q k^T and the weights times v) for one query row meeting
+    /// one key, over every layer and head: 2 x 2 x heads x headDim x layers. A forward over a prompt
+    /// of P tokens and G completions of L tokens meets P(P+1)/2 + G(L P + L(L+1)/2) such pairs
+    /// (causal; the prompt runs once per group); the backward's four products twice that.
+    static func attentionFlopPerKey(_ c: ModelConfig) -> Int { 4 * c.headCount * c.headDim * c.layerCount }
+
     static let phases: [PhaseClock.Phase] = [.sampling, .reward, .scoring, .reference, .backward, .waiting, .communication, .optimizer]
 
-    func report(_ records: [MetricsRecord], ranks: Int, parameters: Int, promptTokens: Int, replica: PolicyReplica, checkpoint: (bytes: Int, seconds: Double),
+    func report(_ records: [MetricsRecord], ranks: Int, parameters: Int, promptLengths: [Int], replica: PolicyReplica, checkpoint: (bytes: Int, seconds: Double),
                 peaks: [Double], estimate: MemoryEstimate) {
+        let promptTokens = promptLengths.reduce(0, +)
         let path: String
         switch replica.update {
         case .replicated: path = "replicated"
@@ -235,6 +242,9 @@ struct BenchStepCommand: ParsableCommand {
             // completions in the training forward) and the matrix-product FLOPs of one token.
             fields.append(("prompt_tokens", .integer(promptTokens)))
             fields.append(("matmul_flop_per_token", .integer(Self.matmulFlopPerToken(replica.model.config))))
+            // And attention's products: (query, key) pairs within the prompts, and their FLOPs.
+            fields.append(("prompt_causal_pairs", .integer(promptLengths.reduce(0) { $0 + $1 * ($1 + 1) / 2 })))
+            fields.append(("attention_flop_per_key", .integer(Self.attentionFlopPerKey(replica.model.config))))
             fields.append(("update", .string(path)))
             fields.append(("optimizer_bytes_per_rank", .integer(memory.perRank)))
             fields.append(("optimizer_bytes_replicated", .integer(memory.replicated)))
