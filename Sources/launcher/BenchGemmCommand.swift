@@ -12,7 +12,9 @@ struct BenchGemmCommand: ParsableCommand {
         discussion: """
         Shapes are (rows, outputs, inputs) of x W^T: by default a 135M model's (SmolLM2: hidden 576, MLP 1536, \
         vocabulary 49,152) at 512 rows (training), 64 and 8 (decoding). bf16 is timed on inputs already in \
-        bf16 and, separately, with the rounding of x that a layer does on every call.
+        bf16 and, separately, with the rounding of x that a layer does on every call. On a CPU without bf16 \
+        instructions (AVX512-BF16 or AMX) the bf16 columns are the bf16 inputs widened to fp32 and multiplied \
+        by sgemm, as the tests compute there; runs compute in fp32 on such a CPU.
         """
     )
 
