@@ -73,9 +73,10 @@ for s, r in rows.items():
     linear = tokens * r["matmul_flop_per_token"]
     pairs = r.get("prompt_causal_pairs", 0) + G * (L * r["prompt_tokens"] + n * L * (L + 1) / 2)
     attention = pairs * r.get("attention_flop_per_key", 0)
-    counted = [("linear", linear, linear * (1 if r["lora_rank"] > 0 else 2))]
+    linear_backward = linear * (1 if r["lora_rank"] > 0 else 2)
+    counted = [("linear", linear, linear_backward)]
     if attention > 0:
-        counted.append(("+attention", linear + attention, linear * (1 if r["lora_rank"] > 0 else 2) + 2 * attention))
+        counted.append(("+attention", linear + attention, linear_backward + 2 * attention))
     for label, flop, backward in counted:
         f_score = flop / 1e9 / r["scoring_seconds"] / train_rate
         f_back = backward / 1e9 / r["backward_seconds"] / train_rate

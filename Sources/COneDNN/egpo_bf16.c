@@ -168,17 +168,6 @@ void egpo_f32_to_bf16_matrix(const float *src, int64_t srcStride, uint16_t *dst,
     for (int64_t r = 0; r < rows; r++) egpo_f32_to_bf16(src + r * srcStride, dst + r * dstStride, cols);
 }
 
-void egpo_bf16_to_f32_matrix(const uint16_t *src, int64_t srcStride, float *dst, int64_t dstStride, int64_t rows, int64_t cols) {
-    for (int64_t r = 0; r < rows; r++) {
-        const uint16_t *s = src + r * srcStride;
-        float *d = dst + r * dstStride;
-        for (int64_t i = 0; i < cols; i++) {
-            uint32_t bits = (uint32_t)s[i] << 16;
-            memcpy(d + i, &bits, sizeof bits);
-        }
-    }
-}
-
 int egpo_cpu_has_native_bf16(void) {
     dnnl_cpu_isa_t isa = dnnl_get_effective_cpu_isa();
     return (isa & dnnl_cpu_isa_avx512_core_bf16) == dnnl_cpu_isa_avx512_core_bf16;

@@ -28,8 +28,6 @@ void egpo_f32_to_bf16(const float *src, uint16_t *dst, int64_t count);
 /// The same for a (rows, cols) matrix with row strides.
 void egpo_f32_to_bf16_matrix(const float *src, int64_t srcStride, uint16_t *dst, int64_t dstStride, int64_t rows, int64_t cols);
 
-/// dst = src widened to f32 (exact), a (rows, cols) matrix with row strides.
-void egpo_bf16_to_f32_matrix(const uint16_t *src, int64_t srcStride, float *dst, int64_t dstStride, int64_t rows, int64_t cols);
 /// 1 when the CPU has native bf16 dot products (AVX512-BF16 or AMX) as oneDNN sees it.
 int egpo_cpu_has_native_bf16(void);
 /// oneDNN's effective ISA name for messages.

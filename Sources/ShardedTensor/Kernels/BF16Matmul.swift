@@ -48,8 +48,8 @@ public struct BF16MatrixView: @unchecked Sendable {
 /// of the fp32 sums, slower than a plain fp32 product. Runs do not take that path (they compute
 /// in fp32 there, `Precision.onThisCPU`); tests and `bench gemm` do, so they run on every CPU.
 public enum BF16Matmul {
-    /// True when the CPU multiplies bf16 natively (AVX512-BF16 or AMX); elsewhere oneDNN would
-    /// emulate it, slower than fp32, so callers fall back to fp32.
+    /// True when the CPU multiplies bf16 natively (AVX512-BF16 or AMX); elsewhere `gemm` widens
+    /// its inputs to fp32, slower than fp32 itself, so runs compute in fp32 (`Precision.onThisCPU`).
     public static let isNative: Bool = egpo_cpu_has_native_bf16() != 0
 
     /// oneDNN's name for the CPU's instruction set (`avx512_core_bf16`, `avx2`, ...).
@@ -111,20 +111,18 @@ public enum BF16Matmul {
         return p
     }
 
-    /// `gemm` on a CPU without bf16 instructions: both inputs widened to fp32 (exact), then sgemm.
+    /// `gemm` on a CPU without bf16 instructions: both inputs widened to fp32 (exact, the view's
+    /// own subscript), then sgemm.
     private static func widenedGemm(_ a: BF16MatrixView, transposeA: Bool, _ b: BF16MatrixView, transposeB: Bool,
                                     into c: MatrixView, alpha: Float, beta: Float) {
-        let wa = FloatBuffer(count: a.rows * a.cols), wb = FloatBuffer(count: b.rows * b.cols)
-        let va = wa.matrix(rows: a.rows, cols: a.cols), vb = wb.matrix(rows: b.rows, cols: b.cols)
-        widen(a, into: va)
-        widen(b, into: vb)
-        Matmul.gemm(va, transposeA: transposeA, vb, transposeB: transposeB, into: c, alpha: alpha, beta: beta)
-    }
-
-    /// `dst = src` as fp32 (exact: a bf16 value is the top half of a Float).
-    public static func widen(_ src: BF16MatrixView, into dst: MatrixView) {
-        precondition(src.rows == dst.rows && src.cols == dst.cols, "BF16Matmul.widen: \(src.rows)x\(src.cols) into \(dst.rows)x\(dst.cols)")
-        egpo_bf16_to_f32_matrix(src.base, Int64(src.rowStride), dst.base, Int64(dst.rowStride), Int64(src.rows), Int64(src.cols))
+        func widened(_ x: BF16MatrixView) -> FloatBuffer {
+            let out = FloatBuffer(count: x.rows * x.cols)
+            for r in 0..<x.rows { for j in 0..<x.cols { out[r * x.cols + j] = x[r, j] } }
+            return out
+        }
+        let wa = widened(a), wb = widened(b)
+        Matmul.gemm(wa.matrix(rows: a.rows, cols: a.cols), transposeA: transposeA, wb.matrix(rows: b.rows, cols: b.cols),
+                    transposeB: transposeB, into: c, alpha: alpha, beta: beta)
     }
 
     /// A NUL-terminated message buffer as text.
